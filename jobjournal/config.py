@@ -1,0 +1,216 @@
+"""`.jobjournal.toml`: the schema as data, defaults, and validation that names the bad key (PRODUCT §6)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import ConfigError
+from .model import NoteType
+
+CONFIG_NAME = ".jobjournal.toml"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class AgendaConfig:
+    path: str = "Agenda.md"
+    horizon_days: int = 14
+
+
+@dataclass(frozen=True)
+class FollowupConfig:
+    grace_workdays: int = 2
+    no_decision_date_workdays: int = 5
+    min_gap_workdays: int = 5
+    application_workdays: int = 7
+    thank_you_days: int = 1
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    workdays: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    holidays: str = ""  # "US", "GB", "DE-BY", …; empty: no public holidays
+
+
+DEFAULT_FOLDERS: Mapping[str, str] = {
+    "contact": "Contacts",
+    "interview": "Interviews",
+    "application": "Applications",
+    "referral": "Referrals",
+    "meeting": "Meetings",
+}
+
+
+@dataclass(frozen=True)
+class VaultConfig:
+    templates: str = "Templates"
+    ignore: tuple[str, ...] = ()
+    tasks_from: str = "typed"
+    folders: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
+
+
+@dataclass(frozen=True)
+class GitConfig:
+    commit_delay_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class Config:
+    agenda: AgendaConfig = field(default_factory=AgendaConfig)
+    followup: FollowupConfig = field(default_factory=FollowupConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    vault: VaultConfig = field(default_factory=VaultConfig)
+    git: GitConfig = field(default_factory=GitConfig)
+
+
+# --- value checks: each returns the normalised value or raises ValueError("must be …") -------------
+
+
+def _int(minimum: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"must be a whole number ≥ {minimum}")
+        return value
+
+    return check
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+def _vault_relative(value: Any, *, md: bool = False) -> str:
+    text = _str(value).strip().replace("\\", "/")
+    path = PurePosixPath(text)
+    if not text or path.is_absolute() or ".." in path.parts or text.startswith("~"):
+        raise ValueError("must be a path inside the vault, like " + ('"Agenda.md"' if md else '"Templates"'))
+    if md and path.suffix != ".md":
+        raise ValueError('must end in ".md"')
+    return str(path)
+
+
+def _agenda_path(value: Any) -> str:
+    return _vault_relative(value, md=True)
+
+
+def _folder(value: Any) -> str:
+    return _vault_relative(value)
+
+
+def _workdays(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise ValueError(f"must be a non-empty list of day names from {list(WEEKDAYS)}")
+    days = []
+    for day in value:
+        name = str(day).strip().lower()[:3]
+        if name not in WEEKDAYS:
+            raise ValueError(f"has {day!r}, which is not one of {list(WEEKDAYS)}")
+        days.append(name)
+    return tuple(sorted(set(days), key=WEEKDAYS.index))
+
+
+def _holidays(value: Any) -> str:
+    text = _str(value).strip()
+    if not text:
+        return ""
+    import holidays  # heavy: only when a calendar is configured
+
+    country, _, subdiv = text.upper().partition("-")
+    try:
+        holidays.country_holidays(country)
+    except NotImplementedError:
+        raise ValueError(f'has unknown country "{country}" (use a code like "US", "GB", "DE")') from None
+    if subdiv:
+        try:
+            holidays.country_holidays(country, subdiv=subdiv)
+        except NotImplementedError:
+            raise ValueError(f'has unknown region "{subdiv}" for {country}') from None
+    return f"{country}-{subdiv}" if subdiv else country
+
+
+def _ignore(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise ValueError('must be a list of gitignore-style patterns, like ["Archive/", "*.draft.md"]')
+    return tuple(value)
+
+
+def _tasks_from(value: Any) -> str:
+    if value not in ("typed", "all"):
+        raise ValueError('must be "typed" or "all"')
+    return str(value)
+
+
+#: The schema: section → key → check. Defaults come from the dataclasses above.
+SCHEMA: Mapping[str, Mapping[str, Callable[[Any], Any]]] = {
+    "agenda": {"path": _agenda_path, "horizon_days": _int(0)},
+    "followup": {
+        "grace_workdays": _int(0),
+        "no_decision_date_workdays": _int(0),
+        "min_gap_workdays": _int(0),
+        "application_workdays": _int(0),
+        "thank_you_days": _int(0),
+    },
+    "calendar": {"workdays": _workdays, "holidays": _holidays},
+    "vault": {"templates": _folder, "ignore": _ignore, "tasks_from": _tasks_from},
+    "vault.folders": {t.value: _folder for t in NoteType},
+    "git": {"commit_delay_seconds": _int(0)},
+}
+
+
+def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
+    """Validate parsed TOML against SCHEMA; every error names the key and says what it must be."""
+    values: dict[str, dict[str, Any]] = {section: {} for section in SCHEMA}
+    for section, table in data.items():
+        if section not in ("agenda", "followup", "calendar", "vault", "git"):
+            raise ConfigError(f"{source}: unknown section [{section}]")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [{section}] must be a table")
+        for key, value in table.items():
+            if section == "vault" and key == "folders":
+                if not isinstance(value, dict):
+                    raise ConfigError(f"{source}: [vault.folders] must be a table")
+                for type_name, folder in value.items():
+                    _store(values, "vault.folders", type_name, folder, source)
+                continue
+            _store(values, section, key, value, source)
+    folders = {**DEFAULT_FOLDERS, **values.pop("vault.folders")}
+    return Config(
+        agenda=AgendaConfig(**values["agenda"]),
+        followup=FollowupConfig(**values["followup"]),
+        calendar=CalendarConfig(**values["calendar"]),
+        vault=VaultConfig(**values["vault"], folders=folders),
+        git=GitConfig(**values["git"]),
+    )
+
+
+def _store(values: dict[str, dict[str, Any]], section: str, key: str, value: Any, source: str) -> None:
+    checks = SCHEMA[section]
+    if key not in checks:
+        known = ", ".join(checks)
+        raise ConfigError(f"{source}: unknown key [{section}] {key} (known keys: {known})")
+    try:
+        values[section][key] = checks[key](value)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: [{section}] {key} {exc}") from None
+
+
+def load_config(vault_root: Path) -> Config:
+    """Read `<vault>/.jobjournal.toml`; a missing file means the defaults."""
+    path = vault_root / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{CONFIG_NAME}: cannot read it ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{CONFIG_NAME}: not valid TOML ({exc})") from None
+    return parse_config(data)

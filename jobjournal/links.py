@@ -1,0 +1,67 @@
+"""Resolving Obsidian links to notes (PRODUCT §2.1)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+from .model import Link
+
+# [[target#heading^block|alias]]
+_WIKILINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
+
+
+def parse_links(text: str) -> tuple[Link, ...]:
+    """Every wikilink in a piece of text, in order."""
+    return tuple(
+        Link(m.group(1).strip(), (m.group(2) or "").strip() or None, is_wikilink=True)
+        for m in _WIKILINK.finditer(text)
+        if m.group(1).strip()
+    )
+
+
+def parse_link(text: str) -> Link:
+    """A field value: a wikilink (quoted in YAML) or plain text naming a person."""
+    stripped = text.strip()
+    match = _WIKILINK.fullmatch(stripped)
+    if match and match.group(1).strip():
+        return Link(match.group(1).strip(), (match.group(2) or "").strip() or None, True)
+    return Link(stripped)
+
+
+class LinkIndex:
+    """Resolves link targets to vault paths: by file name or path suffix, case-insensitively;
+    among several matches the shortest path wins, then the alphabetically first."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._by_name: dict[str, list[str]] = defaultdict(list)
+        for path in paths:
+            stem = path[:-3] if path.lower().endswith(".md") else path
+            self._by_name[PurePosixPath(stem).name.lower()].append(path)
+        for candidates in self._by_name.values():
+            candidates.sort(key=lambda p: (len(p), p))
+
+    def resolve(self, link: Link) -> str | None:
+        """The path of the note a link points to, or None (plain text never resolves)."""
+        if not link.is_wikilink:
+            return None
+        target = link.target.strip().lstrip("/")
+        if target.lower().endswith(".md"):
+            target = target[:-3]
+        suffix = target.lower()
+        for path in self._by_name.get(PurePosixPath(target).name.lower(), ()):
+            stem = path[:-3].lower()
+            if stem == suffix or stem.endswith("/" + suffix):
+                return path
+        return None
+
+    def person_name(self, link: Link | None) -> str | None:
+        """The title of the person a link names: the resolved note's title, else the link's name."""
+        if link is None:
+            return None
+        path = self.resolve(link)
+        if path is not None:
+            return PurePosixPath(path).name[:-3]
+        return link.name or None

@@ -1,0 +1,242 @@
+"""The values that flow through jobjournal: notes, problems and agenda items (frozen, picklable)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from pathlib import PurePosixPath
+
+#: A date as the user wrote it: a day, or a day with a time (naive: no time-zone shifting).
+When = date | datetime
+
+
+def day_of(when: When) -> date:
+    """The calendar day of a date or date-time."""
+    return when.date() if isinstance(when, datetime) else when
+
+
+class NoteType(StrEnum):
+    CONTACT = "contact"
+    INTERVIEW = "interview"
+    APPLICATION = "application"
+    REFERRAL = "referral"
+    MEETING = "meeting"
+
+
+#: PRODUCT §2.1: statuses that keep a note open (an unknown status counts as open, with a warning).
+OPEN_STATUSES = frozenset(
+    {"scheduled", "applied", "interviewing", "completed", "waiting", "offer", "active"}
+)
+#: PRODUCT §2.1: a closed note yields only `call-back`, `follow-up` and `task` items.
+CLOSED_STATUSES = frozenset({"accepted", "rejected", "declined", "withdrawn", "closed", "inactive"})
+
+
+class Kind(StrEnum):
+    """PRODUCT §3: the kinds of agenda items, one rule each."""
+
+    CALL_BACK = "call-back"
+    APPOINTMENT = "appointment"
+    GATHER_INFO = "gather-info"
+    THANK_YOU = "thank-you"
+    ASK_DECISION_DATE = "ask-decision-date"
+    DECISION_FOLLOW_UP = "decision-follow-up"
+    ASK_NEW_DATE = "ask-new-date"
+    OFFER_DEADLINE = "offer-deadline"
+    APPLICATION_FOLLOW_UP = "application-follow-up"
+    THANK_REFERRER = "thank-referrer"
+    STAY_IN_TOUCH = "stay-in-touch"
+    FOLLOW_UP = "follow-up"
+    TASK = "task"
+    KEEP_SEARCHING = "keep-searching"
+
+
+class Section(StrEnum):
+    """PRODUCT §4.1: agenda sections, declared in the order they are shown."""
+
+    CALL_BACK = "call-back"
+    OVERDUE = "overdue"
+    TODAY = "today"
+    UPCOMING = "upcoming"
+    WAITING = "waiting"
+    NEEDS_INFO = "needs-info"
+    LATER = "later"  # beyond the horizon: JSON only
+
+    @property
+    def order(self) -> int:
+        return list(Section).index(self)
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A reference to a person or note: an Obsidian wikilink, or plain text."""
+
+    target: str  # "People/Jane Doe" for [[People/Jane Doe#Notes|Jane]]; the text itself if plain
+    alias: str | None = None
+    is_wikilink: bool = False
+
+    @property
+    def name(self) -> str:
+        """The person or note it names: the last path component of a link's target."""
+        if self.is_wikilink:
+            return PurePosixPath(self.target).name or self.target
+        return self.target
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """A dated list item in a note's Log section: a contact that happened."""
+
+    when: When
+    text: str
+    line: int  # 1-based line in the file
+    links: tuple[Link, ...] = ()
+
+    @property
+    def day(self) -> date:
+        return day_of(self.when)
+
+
+@dataclass(frozen=True)
+class Task:
+    """An open body task carrying a date (Obsidian Tasks 📅/⏳ or Dataview [due:: …])."""
+
+    due: date
+    text: str  # without its date fields
+    line: int  # 1-based line in the file
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something jobjournal could not read, or doubts; reported, never fatal (PRODUCT §4.3)."""
+
+    path: str | None  # vault-relative POSIX path; None for the vault as a whole
+    line: int | None
+    severity: Severity
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True)
+class Note:
+    """One note of the vault, its fields coerced to typed values (absent or bad → None)."""
+
+    path: str  # vault-relative, POSIX: "Interviews/Acme - Backend.md"
+    type: NoteType | None  # None: an ordinary note, read only for its tasks (tasks_from = "all")
+    status: str | None = None  # lower-cased
+    # fields on every type
+    missed_call: When | None = None
+    follow_up: date | None = None
+    last_contact: date | None = None
+    tags: tuple[str, ...] = ()
+    # contact
+    company: str | None = None
+    role: str | None = None
+    relationship: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    stay_in_touch: int | None = None
+    # interview, referral, meeting: when it happens / happened
+    date: When | None = None
+    stage: str | None = None
+    recruiter: Link | None = None
+    hiring_manager: Link | None = None
+    with_: tuple[Link, ...] = ()
+    decision_date: date | None = None
+    candidates: int | None = None
+    thank_you: date | bool | None = None  # a date or True once sent
+    respond_by: date | None = None
+    # application
+    applied: date | None = None
+    source: str | None = None
+    contact: Link | None = None
+    referral: Link | None = None
+    # referral
+    from_: Link | None = None
+    thanked: date | bool | None = None
+    # meeting
+    purpose: str | None = None
+    # body
+    log: tuple[LogEntry, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    #: 1-based line of each front-matter key, for problems about a field
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def title(self) -> str:
+        """The file name without `.md`."""
+        return PurePosixPath(self.path).name[: -len(".md")]
+
+    @property
+    def closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key, or 1 (the top of the file) when it is absent."""
+        return self.lines.get(key, 1)
+
+    @property
+    def person(self) -> Link | None:
+        """PRODUCT §2.1: the person to contact about this note (before link resolution)."""
+        if self.type is NoteType.INTERVIEW:
+            return self.recruiter or self.hiring_manager or (self.with_[0] if self.with_ else None)
+        if self.type is NoteType.APPLICATION:
+            return self.contact or self.referral
+        if self.type is NoteType.REFERRAL:
+            return self.from_
+        if self.type is NoteType.MEETING:
+            return self.with_[0] if self.with_ else None
+        if self.type is NoteType.CONTACT:
+            return Link(self.path[: -len(".md")], is_wikilink=True)
+        return None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do (or wait for), placed in an agenda section (PRODUCT §3, §4.1)."""
+
+    kind: Kind
+    due: date
+    section: Section
+    note: str | None  # path of the note it comes from; None for `keep-searching`
+    title: str | None
+    contact: str | None  # title of the person to contact, when one is known
+    text: str  # what to do, in plain words
+    why: str  # the rule and the date it came from: "decision expected 2026-11-20 + 2 workdays"
+    warnings: tuple[str, ...] = ()
+    at: time | None = None  # the time of an appointment, when the note gives one
+
+    def sort_key(self) -> tuple[int, date, str, str, str]:
+        """PRODUCT §4.1: by section, then due date, then note path, then kind, then text."""
+        return (self.section.order, self.due, self.note or "", self.kind.value, self.text)
+
+
+@dataclass(frozen=True)
+class PipelineRow:
+    """How many notes of one type have one status (the agenda's pipeline summary)."""
+
+    type: NoteType
+    status: str  # "" when the note has none
+    count: int
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """Everything the renderers need: the items in order, the problems, the pipeline counts."""
+
+    today: date
+    items: tuple[Item, ...]
+    problems: tuple[Problem, ...]
+    pipeline: tuple[PipelineRow, ...] = ()
+
+    def in_section(self, section: Section) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.section is section)
