@@ -1,0 +1,230 @@
+"""The `jobjournal` command: wires vault → rules → renderers together; no domain logic here.
+
+Heavy modules (YAML, markdown-it, holidays) are imported inside the commands that need them,
+so `jobjournal --help` starts as fast as click itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import JobJournalError
+
+if TYPE_CHECKING:
+    from .model import Agenda
+    from .vault import Vault
+
+F = TypeVar("F", bound=Callable[..., Any])
+BUG_EXIT = 3
+ISSUES_URL = "https://github.com/jobjournal/jobjournal/issues"
+
+
+class JobJournalGroup(click.Group):
+    """Turns every JobJournalError into one line on stderr and its exit code; a crash says it's a bug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except JobJournalError as exc:
+            click.echo(f"jobjournal: error: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # an unexpected crash is our bug, never the user's fault
+            if os.environ.get("JOBJOURNAL_DEBUG"):
+                traceback.print_exc()
+            click.echo(
+                f"jobjournal: internal error: {type(exc).__name__}: {exc}\n"
+                f"This is a bug in jobjournal {__version__}. Please report it at {ISSUES_URL} "
+                "with the command you ran (set JOBJOURNAL_DEBUG=1 for the full traceback).",
+                err=True,
+            )
+            ctx.exit(BUG_EXIT)
+
+
+def _remember_vault(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(dict)["vault"] = value
+
+
+def vault_option(func: F) -> F:
+    """`--vault PATH`, accepted before or after the command name (PRODUCT §2)."""
+    return click.option(
+        "--vault",
+        metavar="PATH",
+        expose_value=False,
+        is_eager=True,
+        callback=_remember_vault,
+        help="The vault folder (default: $JOBJOURNAL_VAULT, else the nearest folder above "
+        "the current one holding .jobjournal.toml).",
+    )(func)
+
+
+def today_option(func: F) -> F:
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        metavar="YYYY-MM-DD",
+        help="Compute as if today were this date (default: the real date).",
+    )(func)
+
+
+def _today(value: Any) -> date:
+    """The one place that reads the clock."""
+    return value.date() if value is not None else date.today()
+
+
+def _open_vault(ctx: click.Context) -> Vault:
+    from .config import load_config
+    from .vault import find_vault, load_vault
+
+    explicit = (ctx.obj or {}).get("vault")
+    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
+    return load_vault(root, load_config(root))
+
+
+def _compute(vault: Vault, today: date) -> Agenda:
+    from .engine import build_agenda
+
+    return build_agenda(
+        vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems
+    )
+
+
+@click.group(cls=JobJournalGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@vault_option
+@click.version_option(__version__, prog_name="jobjournal")
+def cli() -> None:
+    """Follow-ups for your job hunt, kept in plain Markdown notes.
+
+    One note per contact, interview, application, referral or meeting, with YAML
+    front matter, in a folder ("vault") you edit in Obsidian or any editor.
+    jobjournal reads the vault, works out which follow-ups are due, and writes
+    them into an agenda note (Agenda.md) in the same vault.
+
+    \b
+    Start here:
+      jobjournal init ~/JobHunt     make a vault with templates and examples
+      cd ~/JobHunt
+      jobjournal agenda             write Agenda.md and print a summary
+      jobjournal agenda --print     show the agenda in the terminal
+      jobjournal agenda --json      the same as JSON, for scripts
+      jobjournal check              list notes jobjournal cannot read
+    """
+
+
+@cli.command()
+@click.argument("path", type=click.Path(file_okay=True, dir_okay=True, path_type=Path))
+@click.option("--git", "make_git", is_flag=True, help="Also make it a git repository with a first commit.")
+@click.option("--no-examples", is_flag=True, help="Leave out the example notes.")
+def init(path: Path, make_git: bool, no_examples: bool) -> None:
+    """Create a new vault at PATH: config, templates, Obsidian settings, example notes.
+
+    PATH must not exist yet or be an empty folder. The example notes are dated
+    around today, so the first agenda shows every section; delete them when you
+    start your own.
+    """
+    from .agenda_note import write_agenda
+    from .render import render_markdown
+    from .scaffold import init_git, init_vault
+
+    today = _today(None)
+    created = init_vault(path, today=today, examples=not no_examples)
+    from .config import load_config
+    from .vault import load_vault
+
+    vault = load_vault(path, load_config(path))
+    agenda = _compute(vault, today)
+    write_agenda(path, vault.config.agenda.path, render_markdown(agenda, vault.config))
+    if make_git:
+        init_git(path)
+    click.echo(f"Created a vault in {path} ({len(created)} files).")
+    click.echo("Open that folder as a vault in Obsidian, then run:")
+    click.echo(f"  jobjournal agenda --vault {path}")
+
+
+@cli.command()
+@vault_option
+@today_option
+@click.option("--json", "as_json", is_flag=True, help="Print the agenda as JSON and write nothing.")
+@click.option(
+    "--print", "as_text", is_flag=True, help="Show the agenda in the terminal and write nothing."
+)
+@click.pass_context
+def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool) -> None:
+    """Work out the follow-ups due and write them into the agenda note.
+
+    The agenda note ([agenda] path in .jobjournal.toml, default Agenda.md) is
+    rewritten only between its <!-- jobjournal:begin --> and
+    <!-- jobjournal:end --> markers, and only when something changed. Notes
+    jobjournal cannot read are listed under Problems; they never stop the run.
+
+    With --json, print one JSON object (today, items, problems) for scripts;
+    with --print, show the agenda in the terminal. Neither writes anything.
+    """
+    from .render import render_json, render_markdown, render_terminal, summary_line
+
+    if as_json and as_text:
+        raise click.UsageError("choose one of --json and --print")
+    vault = _open_vault(ctx)
+    result = _compute(vault, _today(today))
+    if as_json:
+        click.echo(render_json(result), nl=False)
+        return
+    if as_text:
+        click.echo(render_terminal(result, width=80, color=True), nl=False)
+        return
+    from .agenda_note import write_agenda
+
+    path = vault.config.agenda.path
+    written = write_agenda(vault.root, path, render_markdown(result, vault.config))
+    click.echo(f"{path} {'updated' if written else 'unchanged'}: {summary_line(result)}")
+
+
+@cli.command()
+@vault_option
+@today_option
+@click.pass_context
+def check(ctx: click.Context, today: Any) -> None:
+    """Validate every note and list its problems, one per line.
+
+    Each line reads `path:line: error: message` (or `warning:`), so editors and
+    CI can jump to it. Exits 1 when there are errors, 0 when there are only
+    warnings or nothing at all. Writes nothing.
+    """
+    vault = _open_vault(ctx)
+    result = _compute(vault, _today(today))
+    errors = warnings = 0
+    for problem in result.problems:
+        where = problem.path if problem.path is not None else str(vault.root)
+        click.echo(f"{where}:{problem.line or 1}: {problem.severity.value}: {problem.message}")
+        if problem.is_error:
+            errors += 1
+        else:
+            warnings += 1
+    notes = len([n for n in vault.notes if n.type is not None])
+    click.echo(
+        f"{notes} notes checked: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}",
+        err=True,
+    )
+    if errors:
+        ctx.exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="jobjournal")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""The CLI end to end on real vaults: every command, every error path (CliRunner)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jobjournal.cli import cli
+
+from .conftest import VaultDir
+
+INTERVIEW_PAST = """\
+---
+type: interview
+company: Acme
+role: Backend Engineer
+date: 2026-11-10
+status: interviewing
+recruiter: "[[Dana Recruiter]]"
+hiring_manager: Sam Lee
+decision_date: 2026-11-18
+candidates: 4
+---
+## Log
+- 2026-11-10 Onsite with [[Dana Recruiter]] and Sam
+"""
+
+
+def run(runner: CliRunner, vault: VaultDir, *args: str) -> object:
+    return runner.invoke(cli, ["--vault", str(vault.root), *args], catch_exceptions=False)
+
+
+def agenda_json(runner: CliRunner, vault: VaultDir, today: str = "2026-11-26") -> dict:
+    result = runner.invoke(cli, ["agenda", "--vault", str(vault.root), "--json", "--today", today])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["agenda"], ["check"]])
+def test_help_everywhere(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage: " in result.output and "--help" in result.output
+
+
+def test_agenda_writes_the_note_then_leaves_it_alone(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", INTERVIEW_PAST)
+    first = runner.invoke(cli, ["agenda", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("Agenda.md updated: ")
+    agenda = vault.read("Agenda.md")
+    assert agenda.startswith("---\ntype: agenda\ngenerated_by: jobjournal\n---\n")
+    assert "<!-- jobjournal:begin -->" in agenda and "<!-- jobjournal:end -->" in agenda
+    assert "Interviews/Acme" in agenda
+    stat = (vault.root / "Agenda.md").stat()
+    second = runner.invoke(cli, ["agenda", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert second.output.startswith("Agenda.md unchanged: ")
+    assert (vault.root / "Agenda.md").stat().st_mtime_ns == stat.st_mtime_ns
+
+
+def test_agenda_keeps_user_text_outside_the_markers(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", INTERVIEW_PAST)
+    vault.write(
+        "Agenda.md",
+        "---\ncssclass: wide\n---\nMy intro\n<!-- jobjournal:begin -->\nold\n"
+        "<!-- jobjournal:end -->\nMy footer\n",
+    )
+    result = runner.invoke(cli, ["agenda", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    text = vault.read("Agenda.md")
+    assert text.startswith("---\ncssclass: wide\n---\nMy intro\n<!-- jobjournal:begin -->\n")
+    assert text.endswith("<!-- jobjournal:end -->\nMy footer\n")
+    assert "\nold\n" not in text
+
+
+def test_agenda_refuses_a_note_the_user_owns(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Agenda.md", "# My own agenda\n")
+    before = vault.snapshot()
+    result = runner.invoke(cli, ["agenda", "--vault", str(vault.root)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("jobjournal: error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert vault.snapshot() == before
+
+
+@pytest.mark.parametrize("flag", ["--json", "--print"])
+def test_json_and_print_write_nothing(runner: CliRunner, vault: VaultDir, flag: str) -> None:
+    vault.write("Interviews/Acme.md", INTERVIEW_PAST)
+    before = vault.snapshot()
+    result = runner.invoke(cli, ["agenda", flag, "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert vault.snapshot() == before
+    if flag == "--print":
+        assert all(len(click_unstyle(line)) <= 80 for line in result.output.splitlines())
+        assert "Acme" in result.output
+
+
+def click_unstyle(text: str) -> str:
+    import click
+
+    return click.unstyle(text)
+
+
+def test_json_and_print_together_is_a_usage_error(runner: CliRunner, vault: VaultDir) -> None:
+    result = runner.invoke(cli, ["agenda", "--json", "--print", "--vault", str(vault.root)])
+    assert result.exit_code == 2
+    assert "--json" in result.output
+
+
+def test_json_shape_is_the_public_interface(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", INTERVIEW_PAST)
+    data = agenda_json(runner, vault)
+    assert set(data) >= {"today", "items", "problems"}
+    assert data["today"] == "2026-11-26"
+    item = next(i for i in data["items"] if i["kind"] == "decision-follow-up")
+    assert set(item) >= {"section", "kind", "due", "note", "title", "contact", "text", "warnings"}
+    # decision 2026-11-18 (Wed) + 2 workdays = Fri 2026-11-20; no contact since the interview
+    assert (item["section"], item["due"], item["note"], item["title"], item["contact"]) == (
+        "overdue", "2026-11-20", "Interviews/Acme.md", "Acme", "Dana Recruiter",
+    )
+    assert item["warnings"] == []
+
+
+@pytest.mark.parametrize("where", ["before", "after", "env", "walk-up"])
+def test_vault_is_found(
+    runner: CliRunner, vault: VaultDir, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault.write("Interviews/Acme.md", INTERVIEW_PAST)
+    args = ["agenda", "--json", "--today", "2026-11-26"]
+    if where == "before":
+        args = ["--vault", str(vault.root), *args]
+    elif where == "after":
+        args = [*args, "--vault", str(vault.root)]
+    elif where == "env":
+        monkeypatch.setenv("JOBJOURNAL_VAULT", str(vault.root))
+    else:
+        (vault.root / "Interviews" / "deep").mkdir()
+        monkeypatch.chdir(vault.root / "Interviews" / "deep")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert any(i["note"] == "Interviews/Acme.md" for i in json.loads(result.stdout)["items"])
+
+
+def test_no_vault_is_one_clear_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["agenda"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("jobjournal: error: ")
+    assert "jobjournal init" in result.stderr
+    missing = runner.invoke(cli, ["agenda", "--vault", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "nope" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "named"),
+    [
+        ("[followup]\ngrace_days = 2\n", "grace_days"),
+        ("[followup]\ngrace_workdays = 'two'\n", "grace_workdays"),
+        ("[calendar]\nholidays = 'XX'\n", "holidays"),
+        ("[agenda]\npath = '../outside.md'\n", "path"),
+        ("[agenda\n", ".jobjournal.toml"),
+    ],
+)
+def test_config_errors_name_the_key(
+    runner: CliRunner, vault: VaultDir, toml: str, named: str
+) -> None:
+    vault.config(toml)
+    result = runner.invoke(cli, ["agenda", "--vault", str(vault.root)])
+    assert result.exit_code == 2
+    assert named in result.stderr and "Traceback" not in result.output
+    assert not (vault.root / "Agenda.md").exists()
+
+
+def test_bad_today_is_a_usage_error(runner: CliRunner, vault: VaultDir) -> None:
+    result = runner.invoke(cli, ["agenda", "--vault", str(vault.root), "--today", "2026-13-40"])
+    assert result.exit_code == 2
+    assert "--today" in result.output
+
+
+def test_a_crash_says_it_is_a_bug(
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jobjournal.engine
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(jobjournal.engine, "build_agenda", explode)
+    result = runner.invoke(cli, ["agenda", "--vault", str(vault.root)])
+    assert result.exit_code == 3
+    assert "bug" in result.stderr and "boom" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_clean_vault(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", INTERVIEW_PAST)
+    result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "1 notes checked: 0 errors, 0 warnings" in result.stderr
+
+
+def test_check_lists_errors_with_lines_and_exits_1(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", INTERVIEW_PAST)
+    vault.write(
+        "Interviews/Bad date.md",
+        "---\ntype: interview\ncompany: Globex\ndate: 2026-11-10\ndecision_date: 2026-02-30\n---\n",
+    )
+    vault.write("Contacts/Broken.md", "---\ntype: contact\nname: [unclosed\n---\n")
+    before = vault.snapshot()
+    result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("Interviews/Bad date.md:5: error: ") for line in lines), lines
+    assert any(line.startswith("Contacts/Broken.md:") and ": error: " in line for line in lines)
+    assert vault.snapshot() == before
+
+
+def test_check_warnings_only_exits_0(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write(
+        "Interviews/Stale.md",
+        "---\ntype: interview\ncompany: Globex\nrole: QA\ndate: 2026-11-10\nstatus: scheduled\n---\n",
+    )
+    result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert "Interviews/Stale.md:6: warning: " in result.stdout
+
+
+def test_problems_never_stop_the_agenda(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", INTERVIEW_PAST)
+    vault.write("Contacts/Broken.md", "---\ntype: contact\nname: [unclosed\n---\n")
+    data = agenda_json(runner, vault)
+    assert any(p["note"] == "Contacts/Broken.md" and p["severity"] == "error" for p in data["problems"])
+    assert any(i["note"] == "Interviews/Acme.md" for i in data["items"])
+    result = runner.invoke(cli, ["agenda", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.exit_code == 0
+    assert "Contacts/Broken" in vault.read("Agenda.md")
+
+
+def test_init_makes_a_vault_with_a_full_agenda(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "hunt"
+    result = runner.invoke(cli, ["init", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / ".jobjournal.toml").is_file() and (target / "Agenda.md").is_file()
+    data = json.loads(runner.invoke(cli, ["agenda", "--json", "--vault", str(target)]).stdout)
+    sections = {item["section"] for item in data["items"]}
+    assert sections >= {"call-back", "overdue", "today", "upcoming", "waiting", "needs-info"}
+    assert data["problems"] and all(p["severity"] == "warning" for p in data["problems"])
+    check = runner.invoke(cli, ["check", "--vault", str(target)])
+    assert check.exit_code == 0, check.output
+
+
+def test_init_refuses_a_non_empty_folder(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "mine.md").write_text("keep me", encoding="utf-8")
+    result = runner.invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("jobjournal: error: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.md"]
+
+
+def test_init_without_examples(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "hunt"
+    assert runner.invoke(cli, ["init", str(target), "--no-examples"]).exit_code == 0
+    data = json.loads(runner.invoke(cli, ["agenda", "--json", "--vault", str(target)]).stdout)
+    assert [i["kind"] for i in data["items"]] == ["keep-searching"]
+    assert data["problems"] == []
+
+
+def test_init_git_makes_a_clean_first_commit(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    target = tmp_path / "hunt"
+    result = runner.invoke(cli, ["init", str(target), "--git"])
+    assert result.exit_code == 0, result.output
+    log = subprocess.run(
+        ["git", "log", "--oneline"], cwd=target, capture_output=True, text=True, check=True
+    )
+    assert len(log.stdout.splitlines()) == 1
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=target, capture_output=True, text=True, check=True
+    )
+    assert status.stdout == ""
