@@ -9,27 +9,21 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import click
 
 from . import __version__
 from .errors import JobJournalError
+from .options import compute_agenda, open_vault, today_from, today_option, vault_option
 
-if TYPE_CHECKING:
-    from .model import Agenda
-    from .vault import Vault
-
-F = TypeVar("F", bound=Callable[..., Any])
 BUG_EXIT = 3
 ISSUES_URL = "https://github.com/jobjournal/jobjournal/issues"
 
 
 class JobJournalGroup(click.Group):
-    """Turns every JobJournalError into one line on stderr and its exit code; a crash says it's a bug."""
+    """A JobJournalError becomes one line on stderr and its exit code; a crash says it's a bug."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -49,55 +43,6 @@ class JobJournalGroup(click.Group):
                 err=True,
             )
             ctx.exit(BUG_EXIT)
-
-
-def _remember_vault(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value is not None:
-        ctx.ensure_object(dict)["vault"] = value
-
-
-def vault_option(func: F) -> F:
-    """`--vault PATH`, accepted before or after the command name (PRODUCT §2)."""
-    return click.option(
-        "--vault",
-        metavar="PATH",
-        expose_value=False,
-        is_eager=True,
-        callback=_remember_vault,
-        help="The vault folder (default: $JOBJOURNAL_VAULT, else the nearest folder above "
-        "the current one holding .jobjournal.toml).",
-    )(func)
-
-
-def today_option(func: F) -> F:
-    return click.option(
-        "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        metavar="YYYY-MM-DD",
-        help="Compute as if today were this date (default: the real date).",
-    )(func)
-
-
-def _today(value: Any) -> date:
-    """The one place that reads the clock."""
-    return value.date() if value is not None else date.today()
-
-
-def _open_vault(ctx: click.Context) -> Vault:
-    from .config import load_config
-    from .vault import find_vault, load_vault
-
-    explicit = (ctx.obj or {}).get("vault")
-    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
-    return load_vault(root, load_config(root))
-
-
-def _compute(vault: Vault, today: date) -> Agenda:
-    from .engine import build_agenda
-
-    return build_agenda(
-        vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems
-    )
 
 
 @click.group(cls=JobJournalGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,7 +69,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(file_okay=True, dir_okay=True, path_type=Path))
-@click.option("--git", "make_git", is_flag=True, help="Also make it a git repository with a first commit.")
+@click.option(
+    "--git", "make_git", is_flag=True, help="Also make it a git repository with a first commit."
+)
 @click.option("--no-examples", is_flag=True, help="Leave out the example notes.")
 def init(path: Path, make_git: bool, no_examples: bool) -> None:
     """Create a new vault at PATH: config, templates, Obsidian settings, example notes.
@@ -137,13 +84,13 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
     from .render import render_markdown
     from .scaffold import init_git, init_vault
 
-    today = _today(None)
+    today = today_from(None)
     created = init_vault(path, today=today, examples=not no_examples)
     from .config import load_config
     from .vault import load_vault
 
     vault = load_vault(path, load_config(path))
-    agenda = _compute(vault, today)
+    agenda = compute_agenda(vault, today)
     write_agenda(path, vault.config.agenda.path, render_markdown(agenda, vault.config))
     if make_git:
         init_git(path)
@@ -175,8 +122,8 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool) -> None
 
     if as_json and as_text:
         raise click.UsageError("choose one of --json and --print")
-    vault = _open_vault(ctx)
-    result = _compute(vault, _today(today))
+    vault = open_vault(ctx)
+    result = compute_agenda(vault, today_from(today))
     if as_json:
         click.echo(render_json(result), nl=False)
         return
@@ -201,8 +148,8 @@ def check(ctx: click.Context, today: Any) -> None:
     CI can jump to it. Exits 1 when there are errors, 0 when there are only
     warnings or nothing at all. Writes nothing.
     """
-    vault = _open_vault(ctx)
-    result = _compute(vault, _today(today))
+    vault = open_vault(ctx)
+    result = compute_agenda(vault, today_from(today))
     errors = warnings = 0
     for problem in result.problems:
         where = problem.path if problem.path is not None else str(vault.root)

@@ -1,0 +1,68 @@
+"""Options and helpers shared by every command: --vault, --today, opening a vault, computing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from .model import Agenda
+    from .vault import Vault
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember_vault(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(dict)["vault"] = value
+
+
+def vault_option(func: F) -> F:
+    """`--vault PATH`, accepted before or after the command name (PRODUCT §2)."""
+    return click.option(
+        "--vault",
+        metavar="PATH",
+        expose_value=False,
+        is_eager=True,
+        callback=_remember_vault,
+        help="The vault folder (default: $JOBJOURNAL_VAULT, else the nearest folder above "
+        "the current one holding .jobjournal.toml).",
+    )(func)
+
+
+def today_option(func: F) -> F:
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        metavar="YYYY-MM-DD",
+        help="Compute as if today were this date (default: the real date).",
+    )(func)
+
+
+def today_from(value: Any) -> date:
+    """The one place that reads the clock."""
+    return value.date() if value is not None else date.today()
+
+
+def open_vault(ctx: click.Context) -> Vault:
+    """Find the vault (PRODUCT §2) and load it with its config."""
+    from .config import load_config
+    from .vault import find_vault, load_vault
+
+    explicit = (ctx.obj or {}).get("vault")
+    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
+    return load_vault(root, load_config(root))
+
+
+def compute_agenda(vault: Vault, today: date) -> Agenda:
+    """Run the rules over a loaded vault."""
+    from .engine import build_agenda
+
+    return build_agenda(
+        vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems
+    )
