@@ -1,0 +1,369 @@
+"""The renderers: golden files for the agenda note, JSON and terminal; JSON's literal shape;
+escaping of hostile text; widths and colours in the terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from datetime import date, time
+from pathlib import Path
+
+import click
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from jobjournal.agenda_note import BEGIN, END, merge_agenda
+from jobjournal.config import AgendaConfig, Config
+from jobjournal.model import (
+    Agenda,
+    Item,
+    Kind,
+    NoteType,
+    PipelineRow,
+    Problem,
+    Section,
+    Severity,
+)
+from jobjournal.render import (
+    escape_md,
+    note_link,
+    render_json,
+    render_markdown,
+    render_terminal,
+    summary_line,
+)
+
+TODAY = date(2026, 11, 26)  # a Thursday
+DATA = Path(__file__).parent / "data" / "render"
+HOSTILE = (
+    "<b>bold</b> & <script>x</script> | a ]] b [[c]] # not a heading *emphasis* _under_ "
+    "`code` $x$ ==mark== ~~strike~~ %%hidden%% ^block\n"
+    "<!-- jobjournal:end -->\n# Heading\r\n- list"
+)
+
+
+def item(
+    section: Section,
+    kind: Kind,
+    due: date,
+    note: str | None,
+    text: str,
+    why: str,
+    contact: str | None = None,
+    warnings: tuple[str, ...] = (),
+    at: time | None = None,
+) -> Item:
+    title = Path(note).name.removesuffix(".md") if note else None
+    return Item(kind, due, section, note, title, contact, text, why, warnings, at)
+
+
+def full_agenda() -> Agenda:
+    """Every section and every kind, warnings, problems, times, a Markdown-link title."""
+    d = date
+    items = [
+        item(Section.CALL_BACK, Kind.CALL_BACK, d(2026, 11, 24), "Interviews/Globex - Data.md",
+             "Call Sam Lee back", "missed call 2026-11-24 16:40", "Sam Lee"),
+        item(Section.CALL_BACK, Kind.CALL_BACK, d(2026, 11, 26), "Contacts/Dana Recruiter.md",
+             "Return Dana's call", "missed call 2026-11-26 09:15", "Dana Recruiter"),
+        item(Section.OVERDUE, Kind.DECISION_FOLLOW_UP, d(2026, 11, 23),
+             "Interviews/Acme - Backend.md", "Ask Jane Doe about the decision",
+             "decision expected 2026-11-19 + 2 workdays", "Jane Doe",
+             ("calling too often: 3 contacts within 5 workdays",)),
+        item(Section.OVERDUE, Kind.THANK_YOU, d(2026, 11, 25), "Meetings/Coffee with Lee.md",
+             "Send a thank-you note", "met 2026-11-24 + 1 day", "Lee Chen"),
+        item(Section.TODAY, Kind.APPOINTMENT, TODAY, "Interviews/Initech - Platform.md",
+             "Phone screen", "interview 2026-11-26T14:00", "Pat Kim", at=time(14, 0)),
+        item(Section.TODAY, Kind.TASK, TODAY, "Applications/Hooli - SRE.md",
+             "Send the portfolio link", "task due 2026-11-26"),
+        item(Section.UPCOMING, Kind.APPLICATION_FOLLOW_UP, d(2026, 11, 27),
+             "Applications/Hooli - SRE.md", "Follow up on the application",
+             "applied 2026-11-18 + 7 workdays", "Ravi Patel"),
+        item(Section.UPCOMING, Kind.APPOINTMENT, d(2026, 11, 30), "Meetings/Lunch with Ana.md",
+             "Networking lunch", "meeting 2026-11-30T12:30", "Ana Ruiz", at=time(12, 30)),
+        item(Section.UPCOMING, Kind.OFFER_DEADLINE, d(2026, 11, 30),
+             "Interviews/Acme | Backend [2].md", "Answer the offer", "respond by 2026-11-30",
+             "Jane Doe"),
+        item(Section.UPCOMING, Kind.THANK_REFERRER, d(2026, 12, 1), "Referrals/Omar at Stark.md",
+             "Thank Omar for the referral", "referred 2026-11-30 + 1 workday", "Omar Haddad"),
+        item(Section.UPCOMING, Kind.FOLLOW_UP, d(2026, 12, 2), "Interviews/Wayne - Infra.md",
+             "Call Bruce about next steps", "follow_up 2026-12-02", "Bruce Wayne",
+             ("too soon: last contact 2026-11-25, wait 5 workdays (until 2026-12-02)",
+              "interview 2026-11-20 is past but its status is still scheduled")),
+        item(Section.UPCOMING, Kind.STAY_IN_TOUCH, d(2026, 12, 3), "Contacts/Kim Nguyen.md",
+             "Check in with Kim", "last contact 2026-11-03 + 30 days", "Kim Nguyen"),
+        item(Section.WAITING, Kind.DECISION_FOLLOW_UP, d(2026, 12, 3),
+             "Interviews/Umbrella - QA.md", "Ask Lena about the decision",
+             "decision expected 2026-12-01 + 2 workdays; 4 candidates", "Lena Park"),
+        item(Section.NEEDS_INFO, Kind.ASK_DECISION_DATE, TODAY, "Interviews/Acme - Backend.md",
+             "Record when the decision will be made and how many candidates",
+             "interview 2026-11-17 has no decision_date", "Jane Doe"),
+        item(Section.NEEDS_INFO, Kind.ASK_NEW_DATE, TODAY, "Interviews/Globex - Data.md",
+             "No definitive answer: ask Sam Lee for a new date, record it as decision_date",
+             "followed up 2026-11-24 after decision date 2026-11-20", "Sam Lee"),
+        item(Section.NEEDS_INFO, Kind.GATHER_INFO, TODAY, "Interviews/Initech - Platform.md",
+             "Ask Pat Kim about the hiring manager", "hiring_manager is empty", "Pat Kim"),
+        item(Section.NEEDS_INFO, Kind.KEEP_SEARCHING, TODAY, None,
+             "While you wait, keep networking and schedule more interviews",
+             "nothing sent, held or received since 2026-11-19"),
+        item(Section.LATER, Kind.STAY_IN_TOUCH, d(2027, 1, 15), "Contacts/Old Boss.md",
+             "Check in with your old boss", "last contact 2026-10-16 + 91 days", "Old Boss"),
+    ]  # fmt: skip
+    problems = (
+        Problem("Contacts/Broken.md", 3, Severity.ERROR, "broken YAML: mapping values not allowed"),
+        Problem("Interviews/Foo.md", None, Severity.WARNING, 'unknown status "pending"'),
+        Problem(None, None, Severity.WARNING, "no notes found under Templates"),
+    )
+    pipeline = (
+        PipelineRow(NoteType.CONTACT, "active", 4),
+        PipelineRow(NoteType.INTERVIEW, "scheduled", 2),
+        PipelineRow(NoteType.INTERVIEW, "waiting", 1),
+        PipelineRow(NoteType.INTERVIEW, "rejected", 1),
+        PipelineRow(NoteType.INTERVIEW, "on hold", 1),
+        PipelineRow(NoteType.APPLICATION, "applied", 3),
+        PipelineRow(NoteType.APPLICATION, "", 1),
+        PipelineRow(NoteType.REFERRAL, "", 1),
+        PipelineRow(NoteType.MEETING, "completed", 1),
+    )
+    return Agenda(TODAY, tuple(items), problems, pipeline)
+
+
+def hostile_agenda() -> Agenda:
+    """User text that tries to break the Markdown, forge the end marker, or hide things."""
+    items = (
+        Item(Kind.TASK, TODAY, Section.TODAY, "Interviews/Evil # ^x.md", "Evil # ^x",
+             "Eve [[Mallory]] | *boss*", HOSTILE, "task due 2026-11-26", (HOSTILE,)),
+        Item(Kind.FOLLOW_UP, date(2026, 11, 20), Section.OVERDUE, "Interviews/<b>Bold</b>.md",
+             "<b>Bold</b>", None, "<!-- jobjournal:begin -->", "follow_up 2026-11-20"),
+    )  # fmt: skip
+    problems = (Problem("Notes/x|y.md", 7, Severity.ERROR, HOSTILE),)
+    pipeline = (PipelineRow(NoteType.INTERVIEW, 'odd|"status"\n# x', 2),)
+    return Agenda(TODAY, items, problems, pipeline)
+
+
+def empty_agenda() -> Agenda:
+    return Agenda(TODAY, (), ())
+
+
+CASES: dict[str, Callable[[], Agenda]] = {
+    "full": full_agenda,
+    "hostile": hostile_agenda,
+    "empty": empty_agenda,
+}
+RENDERERS: dict[str, Callable[[Agenda], str]] = {
+    "md": lambda agenda: render_markdown(agenda, Config()),
+    "json": render_json,
+    "txt": lambda agenda: render_terminal(agenda, width=80, color=False),
+}
+
+
+@pytest.mark.parametrize("ext", RENDERERS)
+@pytest.mark.parametrize("case", CASES)
+def test_golden(case: str, ext: str) -> None:
+    """Compare with tests/data/render/<case>.<ext>; JJ_REGEN=1 rewrites them (then review them)."""
+    rendered = RENDERERS[ext](CASES[case]())
+    expected_file = DATA / f"{case}.{ext}"
+    if os.environ.get("JJ_REGEN") == "1":
+        DATA.mkdir(parents=True, exist_ok=True)
+        expected_file.write_bytes(rendered.encode("utf-8"))
+    if not expected_file.exists():
+        pytest.fail(f"missing golden file {expected_file}: run with JJ_REGEN=1, then review it")
+    assert rendered == expected_file.read_bytes().decode("utf-8")
+
+
+def test_no_stale_golden_files() -> None:
+    expected = {f"{case}.{ext}" for case in CASES for ext in RENDERERS}
+    assert {p.name for p in DATA.iterdir()} == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_deterministic(case: str) -> None:
+    for render in RENDERERS.values():
+        assert render(CASES[case]()) == render(CASES[case]())
+    assert render_terminal(CASES[case]()) == render_terminal(CASES[case]())
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def test_json_shape_is_the_public_interface() -> None:
+    agenda = Agenda(
+        TODAY,
+        (
+            Item(Kind.DECISION_FOLLOW_UP, date(2026, 11, 24), Section.OVERDUE,
+                 "Interviews/Acme - Backend.md", "Acme - Backend", "Jane Doe",
+                 "Ask Jane Doe about the decision", "decision expected 2026-11-20 + 2 workdays",
+                 ("calling too often",)),
+            Item(Kind.APPOINTMENT, date(2026, 12, 1), Section.UPCOMING, "Meetings/Ana.md", "Ana",
+                 None, "Coffee", "meeting 2026-12-01T09:05", at=time(9, 5)),
+            Item(Kind.KEEP_SEARCHING, TODAY, Section.NEEDS_INFO, None, None, None,
+                 "Keep networking", "nothing new for 7 days"),
+        ),
+        (Problem("Contacts/Broken.md", 3, Severity.ERROR, "broken YAML"),
+         Problem(None, None, Severity.WARNING, "über")),
+    )  # fmt: skip
+    text = render_json(agenda)
+    assert text.endswith("}\n") and text.count("\n{") == 0
+    assert "über" in text  # ensure_ascii=False
+    assert json.loads(text) == {
+        "today": "2026-11-26",
+        "items": [
+            {"section": "overdue", "kind": "decision-follow-up", "due": "2026-11-24",
+             "note": "Interviews/Acme - Backend.md", "title": "Acme - Backend",
+             "contact": "Jane Doe", "text": "Ask Jane Doe about the decision",
+             "warnings": ["calling too often"],
+             "why": "decision expected 2026-11-20 + 2 workdays", "days_overdue": 2, "at": None},
+            {"section": "upcoming", "kind": "appointment", "due": "2026-12-01",
+             "note": "Meetings/Ana.md", "title": "Ana", "contact": None, "text": "Coffee",
+             "warnings": [], "why": "meeting 2026-12-01T09:05", "days_overdue": None,
+             "at": "09:05"},
+            {"section": "needs-info", "kind": "keep-searching", "due": "2026-11-26",
+             "note": None, "title": None, "contact": None, "text": "Keep networking",
+             "warnings": [], "why": "nothing new for 7 days", "days_overdue": None, "at": None},
+        ],
+        "problems": [
+            {"note": "Contacts/Broken.md", "line": 3, "severity": "error",
+             "message": "broken YAML"},
+            {"note": None, "line": None, "severity": "warning", "message": "über"},
+        ],
+    }  # fmt: skip
+    assert list(json.loads(text)) == ["today", "items", "problems"]
+
+
+def test_json_round_trips_every_item_in_order_later_included() -> None:
+    agenda = full_agenda()
+    data = json.loads(render_json(agenda))
+    assert [(i["section"], i["kind"], i["due"], i["note"]) for i in data["items"]] == [
+        (i.section.value, i.kind.value, i.due.isoformat(), i.note) for i in agenda.items
+    ]
+    assert data["items"][-1]["section"] == "later"
+    assert len(data["problems"]) == len(agenda.problems)
+    hostile = json.loads(render_json(hostile_agenda()))
+    assert hostile["items"][0]["text"] == HOSTILE  # JSON carries user text unchanged
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+def test_markdown_sections_in_order_later_left_out() -> None:
+    text = render_markdown(full_agenda(), Config())
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## Call back now", "## Overdue", "## Today", "## Upcoming", "## Waiting",
+        "## Needs info", "## Problems", "## Pipeline",
+    ]  # fmt: skip
+    assert text.startswith("# Agenda — 2026-11-26 (Thursday)\n")
+    assert "### Fri 27 Nov (tomorrow)" in text and "### Mon 30 Nov" in text
+    assert "Old Boss" not in text  # `later`: JSON only
+    assert "**3 days overdue**" in text and "**1 day overdue**" in text
+    assert "[Acme \\| Backend \\[2\\]](Interviews/Acme%20%7C%20Backend%20%5B2%5D.md)" in text
+    assert "[[Interviews/Acme - Backend|Acme - Backend]] (Jane Doe):" in text
+    assert "- While you wait, keep networking" in text  # keep-searching: no link
+    assert "**14:00** [[Interviews/Initech - Platform|Initech - Platform]] (Pat Kim)" in text
+
+
+def test_markdown_horizon_comes_from_config() -> None:
+    text = render_markdown(empty_agenda(), Config(agenda=AgendaConfig(horizon_days=21)))
+    assert "Nothing in the next 21 days." in text
+
+
+def _inline_text(tokens: Sequence[Token]) -> str:
+    out = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                out.append(child.content)
+    return "".join(out)
+
+
+def test_hostile_text_renders_as_text() -> None:
+    """What Obsidian shows is the user's text itself: no HTML, no extra structure, no marker."""
+    text = render_markdown(hostile_agenda(), Config())
+    assert all(line.strip() not in (BEGIN, END) for line in text.splitlines())
+    merge_agenda(None, text)  # accepted as a block: it holds no marker line
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(text)
+    types = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or ()}
+    assert not types & {"html_block", "html_inline", "code_inline", "code_block"}
+    assert [t.info for t in tokens if t.type == "fence"] == ["mermaid"]  # only ours
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert all(h.startswith(("Agenda", "Call", "Overdue", "Today", "Upcoming", "Waiting",
+                             "Needs", "Problems", "Pipeline")) for h in headings)  # fmt: skip
+    shown = _inline_text(tokens)
+    assert " ".join(HOSTILE.split()) in shown  # entities and escapes render back to the text
+    assert "Eve [[Mallory]] | *boss*" in shown
+    assert "<!-- jobjournal:begin -->" in shown
+    assert "Evil # ^x" in shown and "<b>Bold</b>" in shown
+
+
+def test_escape_md() -> None:
+    assert escape_md("Jane Doe") == "Jane Doe"
+    assert escape_md("a\nb\r\n\tc") == "a b c"
+    assert escape_md("<!-- x -->") == "&lt;!-- x --&gt;"
+    assert escape_md("A & B") == "A &amp; B"
+    assert escape_md("*x* _y_ [[z]] a|b #tag `c` \\") == (
+        "\\*x\\* \\_y\\_ \\[\\[z\\]\\] a\\|b \\#tag \\`c\\` \\\\"
+    )
+    assert escape_md("%%hide%%") == "%&#37;hide%&#37;"
+    assert escape_md("\x1b[31mred\x07") == "[31mred".replace("[", "\\[")
+    assert escape_md("safe\u202eevil") == "safeevil"
+
+
+def test_note_link() -> None:
+    assert note_link("Interviews/Acme - Backend.md", "Acme - Backend") == (
+        "[[Interviews/Acme - Backend|Acme - Backend]]"
+    )
+    assert note_link("Agenda notes.md") == "[[Agenda notes]]"
+    assert note_link("Interviews/Acme | Backend.md") == (
+        "[Acme \\| Backend](Interviews/Acme%20%7C%20Backend.md)"
+    )
+    assert note_link("Q&A/50% #1.md") == "[50% \\#1](Q%26A/50%25%20%231.md)"
+    assert note_link("Odd\nname.md").startswith("[Odd name](Odd%0Aname.md")
+
+
+# --- summary -------------------------------------------------------------------------------------
+
+
+def test_summary_line() -> None:
+    assert summary_line(full_agenda()) == (
+        "2 call back · 2 overdue · 2 today · 6 upcoming · 1 waiting · 4 needs info"
+        " · 3 problems (1 error)"
+    )
+    assert summary_line(empty_agenda()) == "nothing due"
+    only_later = Agenda(TODAY, (full_agenda().items[-1],), ())
+    assert summary_line(only_later) == "nothing due"
+    warning = Problem("a.md", 1, Severity.WARNING, "w")
+    assert summary_line(Agenda(TODAY, (), (warning,))) == "nothing due · 1 problem"
+    error = Problem("a.md", 1, Severity.ERROR, "e")
+    assert summary_line(Agenda(TODAY, (), (error, error))) == "nothing due · 2 problems (2 errors)"
+
+
+# --- terminal ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [80, 60, 40, 24])
+@pytest.mark.parametrize("case", CASES)
+def test_terminal_lines_fit_the_width(case: str, width: int) -> None:
+    for color in (True, False):
+        text = render_terminal(CASES[case](), width=width, color=color)
+        assert text.endswith("\n")
+        too_long = [line for line in text.splitlines() if len(click.unstyle(line)) > width]
+        assert not too_long
+
+
+def test_terminal_colour_only_when_asked() -> None:
+    agenda = full_agenda()
+    plain = render_terminal(agenda, color=False)
+    coloured = render_terminal(agenda, color=True)
+    assert "\x1b[" not in plain
+    assert "\x1b[" in coloured
+    assert click.unstyle(coloured) == plain
+
+
+def test_terminal_strips_control_characters_from_user_text() -> None:
+    evil = Item(Kind.TASK, TODAY, Section.TODAY, "a.md", "a\x1b]0;pwned\x07", None,
+                "\x1b[2Jcleared", "task", ())  # fmt: skip
+    text = render_terminal(Agenda(TODAY, (evil,), ()), color=False)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "[2Jcleared" in text
