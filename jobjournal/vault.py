@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,27 +88,122 @@ def load_note(
     return parse_note(path, data, tasks_from_all=tasks_from_all)
 
 
+@dataclass(frozen=True)
+class FileState:
+    """One scanned file as last read: its stat stamp, and what parsing it gave."""
+
+    stamp: tuple[int, int, int]  # (st_mtime_ns, st_size, st_ino): a save or a rename changes it
+    note: Note | None
+    problems: tuple[Problem, ...]
+
+
+class VaultState:
+    """The vault held in memory: every scanned file's parse, keyed by path with its stat stamp.
+
+    A file is read again only when its stamp changed. `refresh()` rescans the whole folder (one
+    stat per file); `update(paths)` looks only at the given paths, for a watcher that knows what
+    changed. Both return the assembled Vault.
+    """
+
+    def __init__(
+        self, root: Path, config: Config, files: dict[str, FileState] | None = None
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.files: dict[str, FileState] = dict(files or {})
+        self._tasks_from_all = config.vault.tasks_from == "all"
+        self._scan_problems: list[Problem] = []
+
+    def refresh(self) -> Vault:
+        """Rescan the vault; re-read new and changed files, forget vanished ones."""
+        paths, self._scan_problems = _scan(self.root, self.config)
+        files = {}
+        for path in paths:
+            state = self._read(path)
+            if state is not None:
+                files[path] = state
+        self.files = files
+        return self.vault()
+
+    def update(self, paths: Iterable[str]) -> Vault:
+        """Re-read just these vault-relative paths (changed, created or deleted)."""
+        wanted = _Wanted(self.root, self.config)
+        for path in paths:
+            state = self._read(path) if wanted(path) else None
+            if state is None:
+                self.files.pop(path, None)
+            else:
+                self.files[path] = state
+        return self.vault()
+
+    def _read(self, path: str) -> FileState | None:
+        try:
+            st = os.stat(os.path.join(self.root, path))
+        except OSError:
+            return None  # vanished since the scan (or a dangling link)
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        known = self.files.get(path)
+        if known is not None and known.stamp == stamp:
+            return known
+        note, problems = load_note(self.root, path, tasks_from_all=self._tasks_from_all)
+        return FileState(stamp, note, tuple(problems))
+
+    def vault(self) -> Vault:
+        """Assemble the Vault from what is held: conflict copies dropped, case collisions found."""
+        paths = sorted(self.files)
+        problems = list(self._scan_problems)
+        notes: list[Note] = []
+        for path in paths:
+            state = self.files[path]
+            name = path.rpartition("/")[2]
+            if _CONFLICT_COPY.search(name):
+                # dropped whatever it holds: its follow-ups (or tasks) are the original's, twice
+                typed = (state.note is not None and state.note.type is not None) or any(
+                    p.is_error for p in state.problems
+                )
+                problems.append(_conflict_copy(path, typed))
+                continue
+            problems.extend(state.problems)
+            if state.note is not None:
+                notes.append(state.note)
+        problems.extend(_case_collisions(paths))
+        problems.sort(key=lambda p: (p.path or "", p.line or 0))
+        return Vault(self.root, self.config, tuple(notes), tuple(problems), tuple(paths))
+
+
 def load_vault(root: Path, config: Config | None = None) -> Vault:
     """Scan and parse every note of the vault; problems are collected, never raised."""
-    if config is None:
-        config = load_config(root)
-    paths, problems = _scan(root, config)
-    tasks_from_all = config.vault.tasks_from == "all"
-    notes: list[Note] = []
-    for path in paths:
-        note, found = load_note(root, path, tasks_from_all=tasks_from_all)
-        name = path.rpartition("/")[2]
-        if _CONFLICT_COPY.search(name):
-            # dropped whatever it holds: its follow-ups (or tasks) are the original's, twice
-            typed = (note is not None and note.type is not None) or any(p.is_error for p in found)
-            problems.append(_conflict_copy(path, typed))
-            continue
-        problems.extend(found)
-        if note is not None:
-            notes.append(note)
-    problems.extend(_case_collisions(paths))
-    problems.sort(key=lambda p: (p.path or "", p.line or 0))
-    return Vault(root, config, tuple(notes), tuple(problems), tuple(paths))
+    return VaultState(root, config if config is not None else load_config(root)).refresh()
+
+
+class _Wanted:
+    """Whether one vault-relative path is a note the scan would read (PRODUCT §2's skip list),
+    for paths a watcher reports, without walking the whole vault."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self._root_real = os.path.realpath(root)
+        self._config = config
+        ignore = config.vault.ignore
+        self._ignore = pathspec.GitIgnoreSpec.from_lines(ignore) if ignore else None
+
+    def __call__(self, path: str) -> bool:
+        parts = path.split("/")
+        name = parts[-1]
+        if any(part.startswith(".") for part in parts) or not name.endswith(".md"):
+            return False
+        if name.startswith("~$") or path == self._config.agenda.path:
+            return False
+        templates = self._config.vault.templates
+        if path.startswith(templates + "/"):
+            return False
+        if self._ignore is not None:
+            folders = ("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
+            if self._ignore.match_file(path) or any(self._ignore.match_file(f) for f in folders):
+                return False
+        full = os.path.join(self._root_real, path)
+        real = os.path.realpath(full)
+        inside = real.startswith(self._root_real.rstrip(os.sep) + os.sep)
+        return inside and os.path.isfile(real)
 
 
 def _conflict_copy(path: str, typed: bool) -> Problem:

@@ -1,0 +1,68 @@
+"""VaultState: parsed notes held by path and stat stamp; only changed files are read again."""
+
+from __future__ import annotations
+
+import os
+
+from jobjournal.config import Config, parse_config
+from jobjournal.vault import VaultState, load_vault
+
+from .conftest import VaultDir
+
+ACME = "---\ntype: interview\ncompany: Acme\ndate: 2026-11-10\n---\n"
+
+
+def test_refresh_reuses_unchanged_notes_and_rereads_changed_ones(vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", ACME)
+    vault.write("Interviews/Globex.md", ACME.replace("Acme", "Globex"))
+    state = VaultState(vault.root, Config())
+    first = {n.path: n for n in state.refresh().notes}
+    path = vault.write("Interviews/Globex.md", ACME.replace("Acme", "Globex Corp"))
+    os.utime(path, ns=(1, 1))  # a different stamp, whatever the clock's resolution
+    second = {n.path: n for n in state.refresh().notes}
+    assert second["Interviews/Acme.md"] is first["Interviews/Acme.md"]
+    assert second["Interviews/Globex.md"].company == "Globex Corp"
+
+
+def test_refresh_forgets_deleted_notes(vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", ACME)
+    state = VaultState(vault.root, Config())
+    assert len(state.refresh().notes) == 1
+    (vault.root / "Interviews/Acme.md").unlink()
+    assert state.refresh().notes == ()
+
+
+def test_update_reads_only_the_given_paths(vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", ACME)
+    state = VaultState(vault.root, Config())
+    state.refresh()
+    vault.write("Interviews/Globex.md", ACME.replace("Acme", "Globex"))
+    vault.write("Interviews/Initech.md", ACME.replace("Acme", "Initech"))
+    got = state.update(["Interviews/Globex.md"])
+    assert [n.path for n in got.notes] == ["Interviews/Acme.md", "Interviews/Globex.md"]
+    (vault.root / "Interviews/Acme.md").unlink()
+    assert [n.path for n in state.update(["Interviews/Acme.md"]).notes] == ["Interviews/Globex.md"]
+
+
+def test_update_applies_the_scan_skip_list(vault: VaultDir) -> None:
+    config = parse_config({"vault": {"ignore": ["Archive/"]}})
+    state = VaultState(vault.root, config)
+    state.refresh()
+    for path in ["Templates/interview.md", ".trash/Old.md", "Archive/Old.md", "Agenda.md",
+                 "Interviews/notes.txt"]:
+        vault.write(path, ACME)
+    got = state.update(["Templates/interview.md", ".trash/Old.md", "Archive/Old.md",
+                        "Agenda.md", "Interviews/notes.txt"])
+    assert got.notes == ()
+
+
+def test_update_matches_a_full_load(vault: VaultDir) -> None:
+    state = VaultState(vault.root, Config())
+    state.refresh()
+    vault.write("Interviews/Acme.md", ACME)
+    vault.write("Interviews/Acme (conflicted copy 2026-11-20).md", ACME)
+    vault.write("Contacts/jane.md", "---\ntype: contact\n---\n")
+    vault.write("Contacts/Jane.md", "---\ntype: contact\n---\n")
+    changed = ["Interviews/Acme.md", "Interviews/Acme (conflicted copy 2026-11-20).md",
+               "Contacts/jane.md", "Contacts/Jane.md"]
+    assert state.update(changed) == load_vault(vault.root, Config())
