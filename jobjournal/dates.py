@@ -1,4 +1,4 @@
-"""Date coercion, in one place: YAML and Markdown hand us `date`, `datetime` or `str` (PRODUCT §2.1)."""
+"""Date coercion, in one place: YAML and Markdown give `date`, `datetime` or `str` (§2.1)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date, datetime
 from .model import When
 
 # YYYY-MM-DD, optionally T or space + HH:MM[:SS[.fff]], optionally Z or ±HH[:]MM; or a daily-note
-# link [[YYYY-MM-DD]]. The date is the one written: an offset is accepted and dropped, never applied.
+# link [[YYYY-MM-DD]]. The date is the one written: an offset is accepted and dropped, not applied.
 _WHEN = re.compile(
     r"""^\s*(?P<link>\[\[)?
     (?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})

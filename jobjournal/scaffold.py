@@ -23,8 +23,9 @@ FIRST_COMMIT_MESSAGE = "jobjournal: new vault"
 #: Placed in a type folder that would otherwise be empty, so git (and so every device) keeps it.
 KEEP_FILE = ".gitkeep"
 
-# {{today}}, {{today+3}}, {{today-14}}: calendar days from the day the vault is created.
-_TODAY_TOKEN = re.compile(r"\{\{today(?:([+-])(\d+))?\}\}")
+# {{today}}, {{today+3}}, {{today-14}}: calendar days from the day the vault is created;
+# {{workday+3}}, {{workday-12}}: Monday-to-Friday days, for interviews (never on a Sunday).
+_TODAY_TOKEN = re.compile(r"\{\{(today|workday)(?:([+-])(\d+))?\}\}")
 # Used only when the user's git has no identity, so that `init --git` still makes its first commit.
 _FALLBACK_IDENTITY = {"user.name": "jobjournal", "user.email": "jobjournal@localhost"}
 
@@ -42,12 +43,20 @@ def template_dir() -> Path:
 
 
 def expand_today_tokens(text: str, today: date) -> str:
-    """Replace `{{today}}`, `{{today+N}}` and `{{today-N}}` with YYYY-MM-DD dates."""
+    """Replace `{{today±N}}` (calendar days) and `{{workday±N}}` (Monday to Friday) tokens
+    with YYYY-MM-DD dates."""
 
     def replace(match: re.Match[str]) -> str:
-        sign, days = match.groups()
+        unit, sign, days = match.groups()
         offset = int(days) if days else 0
-        return (today + timedelta(days=-offset if sign == "-" else offset)).isoformat()
+        step = timedelta(days=-1 if sign == "-" else 1)
+        if unit == "today":
+            return (today + offset * step).isoformat()
+        day = today
+        while offset:
+            day += step
+            offset -= day.weekday() < 5
+        return day.isoformat()
 
     return _TODAY_TOKEN.sub(replace, text)
 

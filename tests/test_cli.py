@@ -92,7 +92,9 @@ def test_agenda_refuses_a_note_the_user_owns(runner: CliRunner, vault: VaultDir)
 def test_json_and_print_write_nothing(runner: CliRunner, vault: VaultDir, flag: str) -> None:
     vault.write("Interviews/Acme.md", INTERVIEW_PAST)
     before = vault.snapshot()
-    result = runner.invoke(cli, ["agenda", flag, "--vault", str(vault.root), "--today", "2026-11-26"])
+    result = runner.invoke(
+        cli, ["agenda", flag, "--vault", str(vault.root), "--today", "2026-11-26"]
+    )
     assert result.exit_code == 0, result.output
     assert vault.snapshot() == before
     if flag == "--print":
@@ -121,7 +123,11 @@ def test_json_shape_is_the_public_interface(runner: CliRunner, vault: VaultDir) 
     assert set(item) >= {"section", "kind", "due", "note", "title", "contact", "text", "warnings"}
     # decision 2026-11-18 (Wed) + 2 workdays = Fri 2026-11-20; no contact since the interview
     assert (item["section"], item["due"], item["note"], item["title"], item["contact"]) == (
-        "overdue", "2026-11-20", "Interviews/Acme.md", "Acme", "Dana Recruiter",
+        "overdue",
+        "2026-11-20",
+        "Interviews/Acme.md",
+        "Acme",
+        "Dana Recruiter",
     )
     assert item["warnings"] == []
 
@@ -237,7 +243,9 @@ def test_problems_never_stop_the_agenda(runner: CliRunner, vault: VaultDir) -> N
     vault.write("Interviews/Acme.md", INTERVIEW_PAST)
     vault.write("Contacts/Broken.md", "---\ntype: contact\nname: [unclosed\n---\n")
     data = agenda_json(runner, vault)
-    assert any(p["note"] == "Contacts/Broken.md" and p["severity"] == "error" for p in data["problems"])
+    assert any(
+        p["note"] == "Contacts/Broken.md" and p["severity"] == "error" for p in data["problems"]
+    )
     assert any(i["note"] == "Interviews/Acme.md" for i in data["items"])
     result = runner.invoke(cli, ["agenda", "--vault", str(vault.root), "--today", "2026-11-26"])
     assert result.exit_code == 0
@@ -289,3 +297,26 @@ def test_init_git_makes_a_clean_first_commit(
         ["git", "status", "--porcelain"], cwd=target, capture_output=True, text=True, check=True
     )
     assert status.stdout == ""
+
+
+@pytest.mark.parametrize("offset", range(7))
+def test_examples_fill_every_section_on_every_weekday(
+    runner: CliRunner, tmp_path: Path, offset: int
+) -> None:
+    from datetime import date, timedelta
+
+    from jobjournal.scaffold import init_vault
+
+    day = date(2026, 11, 23) + timedelta(days=offset)  # Monday … Sunday
+    init_vault(tmp_path / "v", today=day)
+    result = runner.invoke(
+        cli, ["agenda", "--json", "--today", day.isoformat(), "--vault", str(tmp_path / "v")]
+    )
+    data = json.loads(result.stdout)
+    sections = {item["section"] for item in data["items"]}
+    assert sections >= {"call-back", "overdue", "upcoming", "waiting", "needs-info"}
+    if day.weekday() < 5:
+        assert "today" in sections
+    assert data["problems"] and all(p["severity"] == "warning" for p in data["problems"])
+    appointments = [i for i in data["items"] if i["kind"] == "appointment"]
+    assert appointments and all(date.fromisoformat(i["due"]).weekday() < 5 for i in appointments)

@@ -17,9 +17,15 @@ from .conftest import VaultDir
 
 T = "2026-11-26"  # a Thursday
 
+
 def interview(**fields: str) -> str:
-    base = {"type": "interview", "company": "Acme", "role": "Backend", "hiring_manager": "Sam Lee",
-            "recruiter": '"[[Dana Recruiter]]"'}
+    base = {
+        "type": "interview",
+        "company": "Acme",
+        "role": "Backend",
+        "hiring_manager": "Sam Lee",
+        "recruiter": '"[[Dana Recruiter]]"',
+    }
     base.update(fields)
     body = base.pop("body", "")
     front = "".join(f"{k}: {v}\n" for k, v in base.items() if v is not None)
@@ -27,88 +33,195 @@ def interview(**fields: str) -> str:
 
 
 CASES = [
-    ("call-back", {"Contacts/Dana Recruiter.md": "---\ntype: contact\nrelationship: recruiter\nmissed_call: 2026-11-26T09:40\n---\n"},
-     [("call-back", "call-back", "2026-11-26", "Contacts/Dana Recruiter.md", "Dana Recruiter")]),
-    ("call-back-returned-later-that-day",
-     {"Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-26T09:40\n---\n"
-      "## Log\n- 2026-11-26T10:15 Called Dana back\n"},
-     []),
-    ("call-back-date-only-entry-counts",
-     {"Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-25T09:40\n---\n"
-      "## Log\n- 2026-11-25 Called back\n"},
-     []),
-    ("call-back-entry-before-the-call-does-not-count",
-     {"Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-26T09:40\n---\n"
-      "## Log\n- 2026-11-26T08:00 Sent CV\n"},
-     [("call-back", "call-back", "2026-11-26", "Contacts/Dana Recruiter.md", "Dana Recruiter")]),
-    ("call-back-returned-from-another-note",
-     {"Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-24\n---\n",
-      "Meetings/Coffee.md": "---\ntype: meeting\ndate: 2026-11-10\nthank_you: true\n---\n"
-      "## Log\n- 2026-11-25 Called [[Dana Recruiter]] back\n"},
-     []),
-    ("appointment-upcoming",
-     {"Interviews/Acme.md": interview(date="2026-11-30T14:00", status="scheduled")},
-     [("upcoming", "appointment", "2026-11-30", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("appointment-beyond-horizon-is-later",
-     {"Interviews/Acme.md": interview(date="2026-12-20")},
-     [("later", "appointment", "2026-12-20", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("gather-info",
-     {"Interviews/Acme.md": interview(date="2026-11-30", role=None, hiring_manager=None)},
-     [("upcoming", "appointment", "2026-11-30", "Interviews/Acme.md", "Dana Recruiter"),
-      ("needs-info", "gather-info", "2026-11-26", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("thank-you-due-today",
-     {"Meetings/Coffee with Pat.md": "---\ntype: meeting\ndate: 2026-11-25\nwith: [\"[[Pat]]\"]\n---\n"},
-     [("today", "thank-you", "2026-11-26", "Meetings/Coffee with Pat.md", "Pat")]),
-    ("thank-you-sent",
-     {"Meetings/Coffee.md": "---\ntype: meeting\ndate: 2026-11-25\nthank_you: true\n---\n"},
-     []),
-    ("thank-you-gone-after-a-week",
-     {"Meetings/Coffee.md": "---\ntype: meeting\ndate: 2026-11-18\n---\n"},
-     []),
-    ("ask-decision-date",
-     {"Interviews/Acme.md": interview(date="2026-11-24", thank_you="2026-11-24")},
-     [("waiting", "decision-follow-up", "2026-12-01", "Interviews/Acme.md", "Dana Recruiter"),
-      ("needs-info", "ask-decision-date", "2026-11-26", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("decision-follow-up-overdue",
-     {"Interviews/Acme.md": interview(date="2026-11-10", decision_date="2026-11-18")},
-     [("overdue", "decision-follow-up", "2026-11-20", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("decision-follow-up-weekend-roll",
-     {"Interviews/Acme.md": interview(date="2026-11-10", decision_date="2026-11-20")},
-     [("overdue", "decision-follow-up", "2026-11-24", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("decision-follow-up-min-gap-then-ask-new-date",
-     {"Interviews/Acme.md": interview(date="2026-11-10", decision_date="2026-11-18",
-                                     body="## Log\n- 2026-11-24 Called Dana, no news yet\n")},
-     [("waiting", "decision-follow-up", "2026-12-01", "Interviews/Acme.md", "Dana Recruiter"),
-      ("needs-info", "ask-new-date", "2026-11-26", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("follow-up-replaces-and-warns",
-     {"Interviews/Acme.md": interview(date="2026-11-10", decision_date="2026-11-18",
-                                     follow_up="2026-11-27",
-                                     body="## Log\n- 2026-11-24 Called Dana, no news yet\n")},
-     [("upcoming", "follow-up", "2026-11-27", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("offer-deadline",
-     {"Interviews/Acme.md": interview(date="2026-11-10", status="offer", respond_by="2026-11-30")},
-     [("upcoming", "offer-deadline", "2026-11-30", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("closed-keeps-only-what-you-wrote",
-     {"Interviews/Acme.md": interview(date="2026-11-10", status="rejected", follow_up="2026-12-01",
-                                     body="- [ ] Ask for feedback 📅 2026-11-27\n")},
-     [("upcoming", "task", "2026-11-27", "Interviews/Acme.md", "Dana Recruiter"),
-      ("upcoming", "follow-up", "2026-12-01", "Interviews/Acme.md", "Dana Recruiter")]),
-    ("application-follow-up",
-     {"Applications/Globex.md": "---\ntype: application\ncompany: Globex\napplied: 2026-11-20\n"
-      "contact: \"[[Lee Hiring]]\"\n---\n"},
-     [("upcoming", "application-follow-up", "2026-12-01", "Applications/Globex.md", "Lee Hiring")]),
-    ("thank-referrer",
-     {"Referrals/Pat.md": "---\ntype: referral\ndate: 2026-11-25\nfrom: \"[[Pat Referrer]]\"\n---\n"},
-     [("today", "thank-referrer", "2026-11-26", "Referrals/Pat.md", "Pat Referrer")]),
-    ("stay-in-touch",
-     {"Contacts/Old Boss.md": "---\ntype: contact\nstay_in_touch: 30\n---\n## Log\n- 2026-10-20 Lunch\n"},
-     [("overdue", "stay-in-touch", "2026-11-19", "Contacts/Old Boss.md", "Old Boss")]),
-    ("stay-in-touch-never-contacted",
-     {"Contacts/Old Boss.md": "---\ntype: contact\nstay_in_touch: 30\n---\n"},
-     [("today", "stay-in-touch", "2026-11-26", "Contacts/Old Boss.md", "Old Boss")]),
-    ("task-in-an-ordinary-note-is-ignored-by-default",
-     {"Daily/2026-11-26.md": "- [ ] Print CV 📅 2026-11-27\n"},
-     []),
+    (
+        "call-back",
+        {
+            "Contacts/Dana Recruiter.md": "---\ntype: contact\nrelationship: recruiter\nmissed_call: 2026-11-26T09:40\n---\n"
+        },
+        [("call-back", "call-back", "2026-11-26", "Contacts/Dana Recruiter.md", "Dana Recruiter")],
+    ),
+    (
+        "call-back-returned-later-that-day",
+        {
+            "Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-26T09:40\n---\n"
+            "## Log\n- 2026-11-26T10:15 Called Dana back\n"
+        },
+        [],
+    ),
+    (
+        "call-back-date-only-entry-counts",
+        {
+            "Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-25T09:40\n---\n"
+            "## Log\n- 2026-11-25 Called back\n"
+        },
+        [],
+    ),
+    (
+        "call-back-entry-before-the-call-does-not-count",
+        {
+            "Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-26T09:40\n---\n"
+            "## Log\n- 2026-11-26T08:00 Sent CV\n"
+        },
+        [("call-back", "call-back", "2026-11-26", "Contacts/Dana Recruiter.md", "Dana Recruiter")],
+    ),
+    (
+        "call-back-returned-from-another-note",
+        {
+            "Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-24\n---\n",
+            "Meetings/Coffee.md": "---\ntype: meeting\ndate: 2026-11-10\nthank_you: true\n---\n"
+            "## Log\n- 2026-11-25 Called [[Dana Recruiter]] back\n",
+        },
+        [],
+    ),
+    (
+        "appointment-upcoming",
+        {"Interviews/Acme.md": interview(date="2026-11-30T14:00", status="scheduled")},
+        [("upcoming", "appointment", "2026-11-30", "Interviews/Acme.md", "Dana Recruiter")],
+    ),
+    (
+        "appointment-beyond-horizon-is-later",
+        {"Interviews/Acme.md": interview(date="2026-12-20")},
+        [("later", "appointment", "2026-12-20", "Interviews/Acme.md", "Dana Recruiter")],
+    ),
+    (
+        "gather-info",
+        {"Interviews/Acme.md": interview(date="2026-11-30", role=None, hiring_manager=None)},
+        [
+            ("upcoming", "appointment", "2026-11-30", "Interviews/Acme.md", "Dana Recruiter"),
+            ("needs-info", "gather-info", "2026-11-26", "Interviews/Acme.md", "Dana Recruiter"),
+        ],
+    ),
+    (
+        "thank-you-due-today",
+        {
+            "Meetings/Coffee with Pat.md": '---\ntype: meeting\ndate: 2026-11-25\nwith: ["[[Pat]]"]\n---\n'
+        },
+        [("today", "thank-you", "2026-11-26", "Meetings/Coffee with Pat.md", "Pat")],
+    ),
+    (
+        "thank-you-sent",
+        {"Meetings/Coffee.md": "---\ntype: meeting\ndate: 2026-11-25\nthank_you: true\n---\n"},
+        [],
+    ),
+    (
+        "thank-you-gone-after-a-week",
+        {"Meetings/Coffee.md": "---\ntype: meeting\ndate: 2026-11-18\n---\n"},
+        [],
+    ),
+    (
+        "ask-decision-date",
+        {"Interviews/Acme.md": interview(date="2026-11-24", thank_you="2026-11-24")},
+        [
+            ("waiting", "decision-follow-up", "2026-12-01", "Interviews/Acme.md", "Dana Recruiter"),
+            (
+                "needs-info",
+                "ask-decision-date",
+                "2026-11-26",
+                "Interviews/Acme.md",
+                "Dana Recruiter",
+            ),
+        ],
+    ),
+    (
+        "decision-follow-up-overdue",
+        {"Interviews/Acme.md": interview(date="2026-11-10", decision_date="2026-11-18")},
+        [("overdue", "decision-follow-up", "2026-11-20", "Interviews/Acme.md", "Dana Recruiter")],
+    ),
+    (
+        "decision-follow-up-weekend-roll",
+        {"Interviews/Acme.md": interview(date="2026-11-10", decision_date="2026-11-20")},
+        [("overdue", "decision-follow-up", "2026-11-24", "Interviews/Acme.md", "Dana Recruiter")],
+    ),
+    (
+        "decision-follow-up-min-gap-then-ask-new-date",
+        {
+            "Interviews/Acme.md": interview(
+                date="2026-11-10",
+                decision_date="2026-11-18",
+                body="## Log\n- 2026-11-24 Called Dana, no news yet\n",
+            )
+        },
+        [
+            ("waiting", "decision-follow-up", "2026-12-01", "Interviews/Acme.md", "Dana Recruiter"),
+            ("needs-info", "ask-new-date", "2026-11-26", "Interviews/Acme.md", "Dana Recruiter"),
+        ],
+    ),
+    (
+        "follow-up-replaces-and-warns",
+        {
+            "Interviews/Acme.md": interview(
+                date="2026-11-10",
+                decision_date="2026-11-18",
+                follow_up="2026-11-27",
+                body="## Log\n- 2026-11-24 Called Dana, no news yet\n",
+            )
+        },
+        [("upcoming", "follow-up", "2026-11-27", "Interviews/Acme.md", "Dana Recruiter")],
+    ),
+    (
+        "offer-deadline",
+        {
+            "Interviews/Acme.md": interview(
+                date="2026-11-10", status="offer", respond_by="2026-11-30"
+            )
+        },
+        [("upcoming", "offer-deadline", "2026-11-30", "Interviews/Acme.md", "Dana Recruiter")],
+    ),
+    (
+        "closed-keeps-only-what-you-wrote",
+        {
+            "Interviews/Acme.md": interview(
+                date="2026-11-10",
+                status="rejected",
+                follow_up="2026-12-01",
+                body="- [ ] Ask for feedback 📅 2026-11-27\n",
+            )
+        },
+        [
+            ("upcoming", "task", "2026-11-27", "Interviews/Acme.md", "Dana Recruiter"),
+            ("upcoming", "follow-up", "2026-12-01", "Interviews/Acme.md", "Dana Recruiter"),
+        ],
+    ),
+    (
+        "application-follow-up",
+        {
+            "Applications/Globex.md": "---\ntype: application\ncompany: Globex\napplied: 2026-11-20\n"
+            'contact: "[[Lee Hiring]]"\n---\n'
+        },
+        [
+            (
+                "upcoming",
+                "application-follow-up",
+                "2026-12-01",
+                "Applications/Globex.md",
+                "Lee Hiring",
+            )
+        ],
+    ),
+    (
+        "thank-referrer",
+        {
+            "Referrals/Pat.md": '---\ntype: referral\ndate: 2026-11-25\nfrom: "[[Pat Referrer]]"\n---\n'
+        },
+        [("today", "thank-referrer", "2026-11-26", "Referrals/Pat.md", "Pat Referrer")],
+    ),
+    (
+        "stay-in-touch",
+        {
+            "Contacts/Old Boss.md": "---\ntype: contact\nstay_in_touch: 30\n---\n## Log\n- 2026-10-20 Lunch\n"
+        },
+        [("overdue", "stay-in-touch", "2026-11-19", "Contacts/Old Boss.md", "Old Boss")],
+    ),
+    (
+        "stay-in-touch-never-contacted",
+        {"Contacts/Old Boss.md": "---\ntype: contact\nstay_in_touch: 30\n---\n"},
+        [("today", "stay-in-touch", "2026-11-26", "Contacts/Old Boss.md", "Old Boss")],
+    ),
+    (
+        "task-in-an-ordinary-note-is-ignored-by-default",
+        {"Daily/2026-11-26.md": "- [ ] Print CV 📅 2026-11-27\n"},
+        [],
+    ),
 ]
 
 
@@ -131,35 +244,49 @@ def test_rule_vault(
 
 
 def test_follow_up_too_soon_carries_a_warning(runner: CliRunner, vault: VaultDir) -> None:
-    vault.write("Interviews/Acme.md", interview(
-        date="2026-11-10", decision_date="2026-11-18", follow_up="2026-11-27",
-        body="## Log\n- 2026-11-24 Called Dana, no news yet\n"), dedent=False)
-    data = json.loads(runner.invoke(
-        cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout)
+    vault.write(
+        "Interviews/Acme.md",
+        interview(
+            date="2026-11-10",
+            decision_date="2026-11-18",
+            follow_up="2026-11-27",
+            body="## Log\n- 2026-11-24 Called Dana, no news yet\n",
+        ),
+        dedent=False,
+    )
+    data = json.loads(
+        runner.invoke(cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout
+    )
     (item,) = [i for i in data["items"] if i["kind"] == "follow-up"]
     assert len(item["warnings"]) == 1 and "2026-11-24" in item["warnings"][0]
 
 
 def test_keep_searching(runner: CliRunner, vault: VaultDir) -> None:
     vault.write("Contacts/Pat.md", "---\ntype: contact\n---\n", dedent=False)
-    data = json.loads(runner.invoke(
-        cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout)
+    data = json.loads(
+        runner.invoke(cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout
+    )
     assert [(i["section"], i["kind"], i["due"], i["note"], i["title"]) for i in data["items"]] == [
         ("needs-info", "keep-searching", T, None, None)
     ]
-    vault.write("Applications/Globex.md", "---\ntype: application\napplied: 2026-11-24\n---\n",
-                dedent=False)
-    data = json.loads(runner.invoke(
-        cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout)
+    vault.write(
+        "Applications/Globex.md", "---\ntype: application\napplied: 2026-11-24\n---\n", dedent=False
+    )
+    data = json.loads(
+        runner.invoke(cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout
+    )
     assert "keep-searching" not in [i["kind"] for i in data["items"]]
 
 
 def test_tasks_from_all_reads_ordinary_notes(runner: CliRunner, vault: VaultDir) -> None:
     vault.config('[vault]\ntasks_from = "all"\n')
     vault.write("Daily/2026-11-26.md", "- [ ] Print CV 📅 2026-11-27\n", dedent=False)
-    data = json.loads(runner.invoke(
-        cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout)
-    tasks = [(i["kind"], i["due"], i["note"], i["text"]) for i in data["items"] if i["kind"] == "task"]
+    data = json.loads(
+        runner.invoke(cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout
+    )
+    tasks = [
+        (i["kind"], i["due"], i["note"], i["text"]) for i in data["items"] if i["kind"] == "task"
+    ]
     assert len(tasks) == 1 and tasks[0][:3] == ("task", "2026-11-27", "Daily/2026-11-26.md")
     assert "Print CV" in tasks[0][3]
 
@@ -168,7 +295,8 @@ def test_holidays_move_due_dates(runner: CliRunner, vault: VaultDir) -> None:
     # 2026-11-26 is Thanksgiving in the US: the referral's +1 workday skips it (and is due Fri).
     vault.config('[calendar]\nholidays = "US"\n')
     vault.write("Referrals/Pat.md", "---\ntype: referral\ndate: 2026-11-25\n---\n", dedent=False)
-    data = json.loads(runner.invoke(
-        cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout)
+    data = json.loads(
+        runner.invoke(cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout
+    )
     (item,) = [i for i in data["items"] if i["kind"] == "thank-referrer"]
     assert (item["section"], item["due"]) == ("upcoming", "2026-11-27")

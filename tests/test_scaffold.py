@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -196,13 +196,15 @@ def test_templates_are_copied_untouched(new_vault: Path) -> None:
 def test_examples_go_to_their_type_folders_with_dates_from_today(new_vault: Path) -> None:
     for path in files_under(new_vault):
         if path.relative_to(new_vault).parts[0] != "Templates":
-            assert "{{today" not in path.read_text(encoding="utf-8"), path
+            text = path.read_text(encoding="utf-8")
+            assert "{{today" not in text and "{{workday" not in text, path
     dana = front_matter(new_vault / "Contacts/Dana Recruiter.md")
     assert dana["missed_call"] == f"{TODAY}T09:40"
     globex = front_matter(new_vault / "Interviews/Globex - Platform Engineer.md")
-    assert globex["date"] == f"{TODAY + timedelta(days=3)}T14:00"
+    assert globex["date"] == f"{expand_today_tokens('{{workday+3}}', TODAY)}T14:00"
     initech = front_matter(new_vault / "Interviews/Initech - Data Engineer.md")
-    assert initech["decision_date"] == TODAY - timedelta(days=9)
+    decided = expand_today_tokens("{{workday-7}}", TODAY)
+    assert initech["decision_date"] == date.fromisoformat(decided)
     assert f"- [ ] Send portfolio to Dana before the onsite 📅 {TODAY}" in (
         new_vault / "Interviews/Globex - Platform Engineer.md"
     ).read_text(encoding="utf-8")
@@ -281,6 +283,8 @@ def test_empty_folder_and_missing_parents_are_fine(tmp_path: Path) -> None:
         ("date: {{today+3}}T14:00", "date: 2026-11-29T14:00"),
         ("- {{today-14}} Called", "- 2026-11-12 Called"),
         ("{{today+40}} {{today-30}}", "2027-01-05 2026-10-27"),
+        ("{{workday+1}} {{workday+3}}", "2026-11-27 2026-12-01"),  # Thu → Fri; over the weekend
+        ("{{workday-4}} {{workday-5}}", "2026-11-20 2026-11-19"),
         ("{{title}} {{date}} {{date:YYYY-MM-DD}}", "{{title}} {{date}} {{date:YYYY-MM-DD}}"),
     ],
 )

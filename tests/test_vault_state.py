@@ -48,11 +48,23 @@ def test_update_applies_the_scan_skip_list(vault: VaultDir) -> None:
     config = parse_config({"vault": {"ignore": ["Archive/"]}})
     state = VaultState(vault.root, config)
     state.refresh()
-    for path in ["Templates/interview.md", ".trash/Old.md", "Archive/Old.md", "Agenda.md",
-                 "Interviews/notes.txt"]:
+    for path in [
+        "Templates/interview.md",
+        ".trash/Old.md",
+        "Archive/Old.md",
+        "Agenda.md",
+        "Interviews/notes.txt",
+    ]:
         vault.write(path, ACME)
-    got = state.update(["Templates/interview.md", ".trash/Old.md", "Archive/Old.md",
-                        "Agenda.md", "Interviews/notes.txt"])
+    got = state.update(
+        [
+            "Templates/interview.md",
+            ".trash/Old.md",
+            "Archive/Old.md",
+            "Agenda.md",
+            "Interviews/notes.txt",
+        ]
+    )
     assert got.notes == ()
 
 
@@ -63,6 +75,10 @@ def test_update_matches_a_full_load(vault: VaultDir) -> None:
     vault.write("Interviews/Acme (conflicted copy 2026-11-20).md", ACME)
     vault.write("Contacts/jane.md", "---\ntype: contact\n---\n")
     vault.write("Contacts/Jane.md", "---\ntype: contact\n---\n")
-    changed = ["Interviews/Acme.md", "Interviews/Acme (conflicted copy 2026-11-20).md",
-               "Contacts/jane.md", "Contacts/Jane.md"]
+    changed = [
+        "Interviews/Acme.md",
+        "Interviews/Acme (conflicted copy 2026-11-20).md",
+        "Contacts/jane.md",
+        "Contacts/Jane.md",
+    ]
     assert state.update(changed) == load_vault(vault.root, Config())
