@@ -168,6 +168,12 @@ def check(ctx: click.Context, today: Any) -> None:
         ctx.exit(1)
 
 
+from .cli_edit import log, new  # noqa: E402
+
+cli.add_command(new)
+cli.add_command(log)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="jobjournal")

@@ -1,0 +1,651 @@
+"""`jobjournal new` and `jobjournal log` end to end on real vaults: every option, every error."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from jobjournal import edit
+from jobjournal.cli import cli
+
+from .conftest import VaultDir
+
+TEMPLATES = Path(__file__).parent.parent / "vault-template" / "Templates"
+FOLDERS = {"contact": "Contacts", "interview": "Interviews", "application": "Applications",
+           "referral": "Referrals", "meeting": "Meetings"}
+
+ACME = """\
+---
+type: interview
+company: Acme   # via Dana
+role: 'Backend Engineer'
+date: 2026-11-10
+status: interviewing
+recruiter: "[[Dana Recruiter]]"
+decision_date: 2026-11-20
+with:
+  - "[[Sam Lee]]"
+---
+Met Sam and the team.
+
+## Log
+- 2026-11-10 Onsite with [[Dana Recruiter]] and Sam
+
+## Questions
+- salary?
+"""
+
+
+def run(runner: CliRunner, vault: VaultDir, *args: str) -> Result:
+    return runner.invoke(cli, ["--vault", str(vault.root), *args])
+
+
+def one_line_error(result: Result, *fragments: str) -> None:
+    """Exit 2 and one line on stderr naming what is wrong, no traceback."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    message = result.stderr.strip().splitlines()[-1]
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def with_templates(vault: VaultDir) -> None:
+    shutil.copytree(TEMPLATES, vault.root / "Templates")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def diff_lines(before: bytes, after: bytes, newline: bytes = b"\n") -> tuple[list[bytes], list[bytes]]:
+    """(removed, added) lines, comparing line lists (a file edited in place, lines in order)."""
+    import difflib
+
+    a, b = before.split(newline), after.split(newline)
+    removed, added = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            removed += a[i1:i2]
+            added += b[j1:j2]
+    return removed, added
+
+
+# --- new ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("note_type", list(FOLDERS))
+def test_new_renders_the_template_of_each_type(
+    runner: CliRunner, vault: VaultDir, note_type: str
+) -> None:
+    with_templates(vault)
+    result = run(runner, vault, "new", note_type, "Acme - Backend", "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    rel = f"{FOLDERS[note_type]}/Acme - Backend.md"
+    assert result.stdout == rel + "\n"
+    text = vault.read(rel)
+    template = (TEMPLATES / f"{note_type}.md").read_text(encoding="utf-8")
+    assert text == template.replace("{{title}}", "Acme - Backend").replace(
+        "{{date:YYYY-MM-DD}}", "2026-11-26").replace("{{date}}", "2026-11-26")
+    assert edit.front_matter(text)["type"] == note_type
+
+
+def test_new_sets_fields_in_place_and_appends_unknown_ones(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    with_templates(vault)
+    result = run(
+        runner, vault, "new", "interview", "Acme - Backend", "--today", "2026-11-26",
+        "--set", "date=2026-12-03T10:00", "--set", "recruiter=[[Dana Recruiter]]",
+        "--set", "company=Acme: Inc", "--set", "role=Backend Engineer", "--set", "candidates=4",
+        "--set", "with=[[Sam Lee]]", "--set", "with=Kim", "--set", "status=WAITING",
+        "--set", "thank_you=false", "--set", "salary=90000", "--set", "remote=true",
+        "--set", "source note=a friend's tip", "--set", "stage=",
+    )
+    assert result.exit_code == 0, result.output
+    text = vault.read("Interviews/Acme - Backend.md")
+    template = (TEMPLATES / "interview.md").read_text(encoding="utf-8")
+    removed, added = diff_lines(template.encode(), text.encode())
+    assert added == [  # in the template's order; new keys last, before the closing ---
+        b"status: waiting", b'company: "Acme: Inc"', b"role: Backend Engineer",
+        b"date: 2026-12-03T10:00", b'recruiter: "[[Dana Recruiter]]"',
+        b'with: ["[[Sam Lee]]", Kim]', b"candidates: 4", b"thank_you: false",
+        b"salary: 90000", b"remote: true", b"source note: a friend's tip",
+        b"%% Acme - Backend, added 2026-11-26. " + removed[-1].split(b". ", 1)[1],
+    ]
+    assert b"stage:" not in removed  # set to empty: unchanged
+    fields = edit.front_matter(text)
+    assert list(fields)[-3:] == ["salary", "remote", "source note"]  # new keys at the end
+    assert text.index("source note:") < text.index("\n---\n%%")
+
+
+@pytest.mark.parametrize(
+    ("setting", "fragment"),
+    [
+        ("company", "write KEY=VALUE"),
+        ("=x", "write KEY=VALUE"),
+        ("bad:key=x", "write KEY=VALUE"),
+        ("type=meeting", "the type comes from TYPE"),
+        ("date=2026-02-30", "not a valid date"),
+        ("decision_date=soon", "not a date"),
+        ("candidates=many", "not a whole number"),
+        ("status=pending", "unknown status 'pending'"),
+        ("custom=2026-13-01", "not a valid date"),
+    ],
+)
+def test_new_refuses_bad_settings(
+    runner: CliRunner, vault: VaultDir, setting: str, fragment: str
+) -> None:
+    result = run(runner, vault, "new", "interview", "Acme", "--set", setting)
+    assert result.exit_code == 2
+    assert fragment in result.output and "--set" in result.output
+    assert not (vault.root / "Interviews").exists()
+
+
+def test_new_refuses_a_key_given_twice(runner: CliRunner, vault: VaultDir) -> None:
+    result = run(runner, vault, "new", "contact", "Dana", "--set", "role=a", "--set", "role=b")
+    assert result.exit_code == 2 and "role is given twice" in result.output
+
+
+def test_new_never_overwrites(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Contacts/Dana Recruiter.md", "my own words\n")
+    result = run(runner, vault, "new", "contact", "Dana Recruiter")
+    one_line_error(result, "Contacts/Dana Recruiter.md already exists", "never overwrites")
+    assert vault.read("Contacts/Dana Recruiter.md") == "my own words\n"
+
+
+def test_new_refuses_a_name_that_differs_only_by_case(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Contacts/dana recruiter.md", "mine\n")
+    result = run(runner, vault, "new", "contact", "Dana Recruiter")
+    one_line_error(result, "Contacts/dana recruiter.md already exists")
+    assert sorted(p.name for p in (vault.root / "Contacts").iterdir()) == ["dana recruiter.md"]
+
+
+def test_new_loses_the_race_to_an_existing_file_without_harm(
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the file appears between the check and the write (another program made it): os.link fails
+    real_link = os.link
+
+    def link(src: Any, dst: Any) -> None:
+        Path(dst).write_text("theirs\n", encoding="utf-8")
+        real_link(src, dst)
+
+    monkeypatch.setattr(os, "link", link)
+    result = run(runner, vault, "new", "contact", "Dana")
+    one_line_error(result, "Contacts/Dana.md already exists")
+    assert [p.name for p in (vault.root / "Contacts").iterdir()] == ["Dana.md"]
+    assert vault.read("Contacts/Dana.md") == "theirs\n"
+
+
+def test_new_without_hard_links_creates_exclusively(
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_link(src: Any, dst: Any) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_link)
+    result = run(runner, vault, "new", "contact", "Dana")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (vault.root / "Contacts").iterdir()] == ["Dana.md"]
+    assert "type: contact" in vault.read("Contacts/Dana.md")
+
+
+def test_new_file_gets_the_usual_mode_and_leaves_no_temp_file(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    old = os.umask(0o027)
+    try:
+        result = run(runner, vault, "new", "meeting", "Coffee with Lee")
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert mode(vault.root / "Meetings" / "Coffee with Lee.md") == 0o640
+    assert [p.name for p in (vault.root / "Meetings").iterdir()] == ["Coffee with Lee.md"]
+
+
+@pytest.mark.parametrize(
+    ("title", "fragment"),
+    [
+        ("Acme/Backend", 'has /, which can\'t be in a file name or a wikilink; try "Acme - Backend"'),
+        ("../../outside", "has /"),
+        ("..", "starts with a dot"),
+        ("Lee [mentor]", "has [ ]"),
+        ("CON", "reserved file name on Windows"),
+        ("   ", "empty"),
+    ],
+)
+def test_new_refuses_unsafe_titles(
+    runner: CliRunner, vault: VaultDir, title: str, fragment: str
+) -> None:
+    before = vault.snapshot()
+    result = run(runner, vault, "new", "contact", title)
+    assert result.exit_code == 2
+    assert "Invalid value for 'TITLE'" in result.output and fragment in result.output
+    assert vault.snapshot() == before
+
+
+def test_new_refuses_an_unknown_type_listing_the_types(runner: CliRunner, vault: VaultDir) -> None:
+    result = run(runner, vault, "new", "intervew", "Acme")
+    assert result.exit_code == 2
+    assert "unknown type 'intervew' (did you mean interview?)" in result.output
+    assert "contact, interview, application, referral, meeting" in result.output
+
+
+def test_new_accepts_a_type_in_any_case(runner: CliRunner, vault: VaultDir) -> None:
+    result = run(runner, vault, "new", "Contact", "Dana")
+    assert result.exit_code == 0 and result.stdout == "Contacts/Dana.md\n"
+
+
+def test_new_without_a_vault(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["new", "contact", "Dana"])
+    one_line_error(result, "no vault here")
+    result = runner.invoke(cli, ["new", "contact", "Dana", "--vault", str(tmp_path / "nope")])
+    one_line_error(result, "no such folder")
+
+
+def test_new_without_a_template_uses_a_minimal_note(runner: CliRunner, vault: VaultDir) -> None:
+    result = run(runner, vault, "new", "application", "Acme", "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Applications/Acme.md\n"
+    assert "Templates/application.md not found" in result.stderr
+    assert vault.read("Applications/Acme.md") == (
+        "---\ntype: application\nstatus: applied\napplied: 2026-11-26\n---\n\n## Notes\n\n## Log\n")
+
+
+def test_new_follows_the_config_and_obsidian_settings(runner: CliRunner, vault: VaultDir) -> None:
+    vault.config('[vault]\ntemplates = "Meta/Templates"\n[vault.folders]\nmeeting = "Net/Meet"\n')
+    vault.write("Meta/Templates/meeting.md", "---\ntags: [x]\n---\n{{title}} {{date}} {{time}}\n")
+    vault.write(".obsidian/templates.json", '{"dateFormat": "DD.MM.YYYY", "timeFormat": "[at] H"}')
+    result = run(runner, vault, "new", "meeting", "Lunch", "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Net/Meet/Lunch.md\n"
+    text = vault.read("Net/Meet/Lunch.md")
+    # a template without `type` gets it, as one line before the closing ---
+    assert re.fullmatch(r"---\ntags: \[x\]\ntype: meeting\n---\nLunch 26\.11\.2026 at \d+\n", text)
+
+
+def test_new_keeps_a_template_s_crlf_and_bom(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write_bytes("Templates/contact.md", b"\xef\xbb\xbf---\r\ntype: contact\r\nrole:\r\n---\r\n")
+    result = run(runner, vault, "new", "contact", "Dana", "--set", "role=Recruiter")
+    assert result.exit_code == 0, result.output
+    assert (vault.root / "Contacts/Dana.md").read_bytes() == \
+        b"\xef\xbb\xbf---\r\ntype: contact\r\nrole: Recruiter\r\n---\r\n"
+
+
+def test_new_refuses_a_broken_template(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Templates/contact.md", "---\ntype: contact\nrole: [\n---\n")
+    result = run(runner, vault, "new", "contact", "Dana")
+    one_line_error(result, "Templates/contact.md, filled in:", "not valid YAML")
+    assert not (vault.root / "Contacts").exists()
+
+
+# --- log ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def acme(vault: VaultDir) -> Path:
+    return vault.write("Interviews/Acme - Backend.md", ACME)
+
+
+def test_log_adds_the_entry_at_the_end_of_the_log(
+    runner: CliRunner, vault: VaultDir, acme: Path
+) -> None:
+    before = acme.read_bytes()
+    result = run(runner, vault, "log", "acme", "Called Dana", "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Interviews/Acme - Backend.md: - 2026-11-26 Called Dana\n"
+    after = acme.read_bytes()
+    assert after == before.replace(b"and Sam\n", b"and Sam\n- 2026-11-26 Called Dana\n")
+
+
+def test_log_with_a_date_and_a_time(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
+    result = run(runner, vault, "log", "acme", "Call", "--date", "2026-11-24 15:30")
+    assert result.exit_code == 0, result.output
+    assert "- 2026-11-24T15:30 Call\n\n## Questions" in acme.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "old", "new"),
+    [
+        (["--decision-date", "2026-12-05"], "decision_date: 2026-11-20", "decision_date: 2026-12-05"),
+        (["--status", "Offer"], "status: interviewing", "status: offer"),
+        (["--follow-up", "2026-12-01"], None, "follow_up: 2026-12-01"),
+        (["--thank-you"], None, "thank_you: 2026-11-26"),
+    ],
+)
+def test_log_sets_each_field(
+    runner: CliRunner, vault: VaultDir, acme: Path, args: list[str], old: str | None, new: str
+) -> None:
+    before = acme.read_bytes()
+    result = run(runner, vault, "log", "acme", "Talked", "--today", "2026-11-26", *args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"Interviews/Acme - Backend.md: {new}"
+    removed, added = diff_lines(before, acme.read_bytes())
+    assert removed == ([old.encode()] if old else [])
+    assert added == [new.encode(), b"- 2026-11-26 Talked"]
+    if old is None:  # a new key: one line, just before the closing ---
+        assert f'  - "[[Sam Lee]]"\n{new}\n---\n' in acme.read_text(encoding="utf-8")
+
+
+def test_log_sets_every_field_at_once(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
+    result = run(runner, vault, "log", "acme", "Offer call", "--today", "2026-11-26",
+                 "--status", "offer", "--decision-date", "2026-12-05", "--follow-up",
+                 "2026-12-01", "--thank-you")
+    assert result.exit_code == 0, result.output
+    assert edit.front_matter(acme.read_text(encoding="utf-8")) == {
+        "type": "interview", "company": "Acme", "role": "Backend Engineer", "date": "2026-11-10",
+        "status": "offer", "recruiter": "[[Dana Recruiter]]", "decision_date": "2026-12-05",
+        "with": ["[[Sam Lee]]"], "follow_up": "2026-12-01", "thank_you": "2026-11-26"}
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--date", "yesterday"], "Invalid value for --date: 'yesterday' is not a date"),
+        (["--date", "2026-02-30"], "not a valid date"),
+        (["--decision-date", "Dec 5"], "Invalid value for --decision-date"),
+        (["--follow-up", "2026-13-01"], "Invalid value for --follow-up"),
+        (["--status", "pending"], "unknown status 'pending': use one of active, applied"),
+        (["--today", "2026-11-31"], "--today"),
+    ],
+)
+def test_log_refuses_bad_values(
+    runner: CliRunner, vault: VaultDir, acme: Path, args: list[str], fragment: str
+) -> None:
+    before = vault.snapshot()
+    result = run(runner, vault, "log", "acme", "Call", *args)
+    assert result.exit_code == 2
+    assert fragment in result.output
+    assert vault.snapshot() == before
+
+
+def test_log_status_lists_every_status(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
+    result = run(runner, vault, "log", "acme", "x", "--status", "nope")
+    for status in ("scheduled", "waiting", "offer", "rejected", "withdrawn", "inactive"):
+        assert status in result.output
+
+
+def test_log_missed_call_now(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
+    before = acme.read_bytes()
+    result = run(runner, vault, "log", "acme", "--missed-call", "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    removed, added = diff_lines(before, acme.read_bytes())
+    assert removed == []
+    assert len(added) == 1 and re.fullmatch(rb"missed_call: 2026-11-26T\d\d:\d\d", added[0])
+    assert result.stdout == f"Interviews/Acme - Backend.md: {added[0].decode()}\n"
+
+
+def test_log_missed_call_when(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
+    acme.write_text(ACME.replace("with:", "missed_call: 2026-11-01\nwith:"), encoding="utf-8")
+    before = acme.read_bytes()
+    result = run(runner, vault, "log", "acme", "--missed-call", "2026-11-26T09:40",
+                 "--status", "waiting")
+    assert result.exit_code == 0, result.output
+    assert diff_lines(before, acme.read_bytes()) == (
+        [b"status: interviewing", b"missed_call: 2026-11-01"],
+        [b"status: waiting", b"missed_call: 2026-11-26T09:40"])
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["acme", "--missed-call", "at nine"], "Invalid value for --missed-call"),
+        (["acme", "Called", "--missed-call"], "leave out TEXT"),
+        (["acme", "--missed-call", "--date", "2026-11-26"], "--date dates a Log entry"),
+        (["acme"], "give TEXT"),
+        (["acme", "  "], "give TEXT"),
+        (["acme", "two\nlines"], "a Log entry is one line"),
+        ([], "Missing argument 'NOTE'"),
+    ],
+)
+def test_log_usage_errors(
+    runner: CliRunner, vault: VaultDir, acme: Path, args: list[str], fragment: str
+) -> None:
+    before = vault.snapshot()
+    result = run(runner, vault, "log", *args)
+    assert result.exit_code == 2
+    assert fragment in result.output
+    assert vault.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Interviews/Acme - Backend.md", "Interviews/Acme - Backend", "interviews/acme - backend",
+     "acme - backend", "ACME", "Acme - B", "./Interviews/Acme - Backend.md",
+     "Interviews\\Acme - Backend.md", "Interviews/Acme"],
+)
+def test_log_finds_the_note_like_the_quick_switcher(
+    runner: CliRunner, vault: VaultDir, acme: Path, query: str
+) -> None:
+    vault.write("Contacts/Dana Recruiter.md", "---\ntype: contact\n---\n")
+    result = run(runner, vault, "log", query, "x")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Interviews/Acme - Backend.md: ")
+
+
+def test_log_finds_a_note_by_its_file_path(
+    runner: CliRunner, vault: VaultDir, acme: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(vault.root / "Interviews")
+    result = run(runner, vault, "log", "Acme - Backend.md", "x")
+    assert result.exit_code == 0, result.output
+    result = run(runner, vault, "log", str(acme), "y")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Interviews/Acme - Backend.md: ")
+
+
+def test_log_prefers_an_exact_title_over_a_prefix(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Contacts/Dana.md", "---\ntype: contact\n---\n")
+    vault.write("Contacts/Dana Recruiter.md", "---\ntype: contact\n---\n")
+    result = run(runner, vault, "log", "dana", "x")
+    assert result.exit_code == 0 and result.stdout.startswith("Contacts/Dana.md: ")
+
+
+def test_log_ambiguous_note_lists_the_candidates(
+    runner: CliRunner, vault: VaultDir, acme: Path
+) -> None:
+    vault.write("Applications/Acme - Frontend.md", "---\ntype: application\n---\n")
+    before = vault.snapshot()
+    result = run(runner, vault, "log", "acme", "x")
+    assert result.exit_code == 2
+    assert "'acme' matches 2 notes: Applications/Acme - Frontend.md, " \
+        "Interviews/Acme - Backend.md" in result.output
+    assert vault.snapshot() == before
+
+
+def test_log_same_title_in_two_folders_is_ambiguous(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Contacts/Dana.md", "x\n")
+    vault.write("Archive/Dana.md", "x\n")
+    result = run(runner, vault, "log", "Dana", "x")
+    assert result.exit_code == 2 and "Archive/Dana.md, Contacts/Dana.md" in result.output
+    assert run(runner, vault, "log", "Archive/Dana", "x").exit_code == 0
+
+
+def test_log_unknown_note_suggests_the_closest(
+    runner: CliRunner, vault: VaultDir, acme: Path
+) -> None:
+    result = run(runner, vault, "log", "Acne - Backend", "x")
+    assert result.exit_code == 2
+    assert "no note matches 'Acne - Backend'; did you mean \"Interviews/Acme - Backend\"?" \
+        in result.output
+    result = run(runner, vault, "log", "zzzz", "x")
+    assert "no note matches 'zzzz'; `jobjournal new TYPE TITLE` creates one" in result.output
+
+
+def test_log_does_not_touch_templates_or_the_agenda(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Templates/interview.md", "---\ntype: interview\n---\n")
+    vault.write("Agenda.md", "---\ntype: agenda\n---\n")
+    vault.write(".trash/Old.md", "x\n")
+    for query in ("Templates/interview", "Agenda", "Old", ".trash/Old.md"):
+        assert run(runner, vault, "log", query, "x").exit_code == 2, query
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("---\ntype: interview\nrole: [unclosed\n---\n## Log\n", "front matter is not valid YAML"),
+        ("---\ntype: interview\n", "no closing `---`"),
+        ("---\ntype: interview\n<<<<<<< HEAD\nstatus: a\n=======\nstatus: b\n>>>>>>> x\n---\n",
+         "conflict markers"),
+        ("---\ntype: interview\nstatus: [a\n---\n", "fix it first"),
+    ],
+)
+def test_log_refuses_a_broken_note_and_leaves_it_unchanged(
+    runner: CliRunner, vault: VaultDir, text: str, fragment: str
+) -> None:
+    path = vault.write("Interviews/Broken.md", text)
+    stamp = path.stat().st_mtime_ns
+    result = run(runner, vault, "log", "broken", "Called", "--status", "waiting")
+    one_line_error(result, "Interviews/Broken.md left unchanged: ", fragment)
+    assert path.read_text(encoding="utf-8") == text
+    assert path.stat().st_mtime_ns == stamp
+    assert sorted(p.name for p in path.parent.iterdir()) == ["Broken.md"]
+
+
+def test_log_refuses_a_note_that_is_not_utf8(runner: CliRunner, vault: VaultDir) -> None:
+    path = vault.write_bytes("Contacts/Old.md", b"---\ntype: contact\nrole: caf\xe9\n---\n")
+    result = run(runner, vault, "log", "old", "x")
+    one_line_error(result, "Contacts/Old.md left unchanged", "not valid UTF-8")
+    assert path.read_bytes() == b"---\ntype: contact\nrole: caf\xe9\n---\n"
+
+
+def test_log_keeps_crlf_bom_and_every_other_byte(runner: CliRunner, vault: VaultDir) -> None:
+    data = ("\ufeff" + ACME.replace("\n", "\r\n")).encode("utf-8")
+    path = vault.write_bytes("Interviews/Acme - Backend.md", data)
+    result = run(runner, vault, "log", "acme", "Called Dana", "--date", "2026-11-26",
+                 "--decision-date", "2026-12-05", "--follow-up", "2026-12-08")
+    assert result.exit_code == 0, result.output
+    after = path.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf---\r\n")
+    assert after.count(b"\n") == after.count(b"\r\n")
+    assert diff_lines(data, after, b"\r\n") == (
+        [b"decision_date: 2026-11-20"],
+        [b"decision_date: 2026-12-05", b"follow_up: 2026-12-08", b"- 2026-11-26 Called Dana"])
+
+
+def test_log_keeps_a_missing_final_newline(runner: CliRunner, vault: VaultDir) -> None:
+    path = vault.write("Contacts/Dana.md", "---\ntype: contact\n---\n## Log\n- 2026-11-01 Met")
+    assert run(runner, vault, "log", "dana", "Called", "--date", "2026-11-26").exit_code == 0
+    assert path.read_text(encoding="utf-8") == \
+        "---\ntype: contact\n---\n## Log\n- 2026-11-01 Met\n- 2026-11-26 Called"
+
+
+def test_log_adds_a_log_section_when_there_is_none(runner: CliRunner, vault: VaultDir) -> None:
+    path = vault.write("Contacts/Dana.md", "No front matter, no log.\n")
+    result = run(runner, vault, "log", "dana", "Called", "--date", "2026-11-26", "--thank-you",
+                 "--today", "2026-11-27")
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == (
+        "---\nthank_you: 2026-11-27\n---\nNo front matter, no log.\n\n## Log\n- 2026-11-26 Called\n")
+
+
+def test_log_keeps_the_file_mode(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
+    acme.chmod(0o640)
+    assert run(runner, vault, "log", "acme", "x").exit_code == 0
+    assert mode(acme) == 0o640
+    assert sorted(p.name for p in acme.parent.iterdir()) == ["Acme - Backend.md"]
+
+
+def test_log_redoes_its_edit_over_an_editor_s_save(
+    runner: CliRunner, vault: VaultDir, acme: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = edit.edit_note
+    calls = []
+
+    def edit_while_the_user_saves(data: bytes, *args: Any) -> bytes:
+        calls.append(data)
+        if len(calls) == 1:  # the user saves in Obsidian while jobjournal computes its edit
+            acme.write_text(ACME.replace("Met Sam", "Met Sam (great)"), encoding="utf-8")
+        return real(data, *args)
+
+    monkeypatch.setattr(edit, "edit_note", edit_while_the_user_saves)
+    result = run(runner, vault, "log", "acme", "Called", "--date", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 2
+    text = acme.read_text(encoding="utf-8")
+    assert "Met Sam (great)" in text and "- 2026-11-26 Called\n" in text
+
+
+def test_log_refuses_a_note_that_keeps_changing(
+    runner: CliRunner, vault: VaultDir, acme: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = edit.edit_note
+    saves = iter(range(100))
+
+    def edit_while_the_user_types(data: bytes, *args: Any) -> bytes:
+        acme.write_text(ACME + f"typing {next(saves)}\n", encoding="utf-8")
+        return real(data, *args)
+
+    monkeypatch.setattr(edit, "edit_note", edit_while_the_user_types)
+    result = run(runner, vault, "log", "acme", "Called")
+    one_line_error(result, "left unchanged: it kept changing")
+    assert acme.read_text(encoding="utf-8") == ACME + "typing 1\n"
+
+
+def test_a_missed_call_shows_until_the_call_back_is_logged(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    import json
+
+    def kinds() -> list[str]:
+        result = run(runner, vault, "agenda", "--json", "--today", "2026-11-26")
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["problems"] == []
+        return [item["kind"] for item in data["items"] if item["note"]]
+
+    assert run(runner, vault, "new", "contact", "Dana Recruiter").exit_code == 0
+    assert run(runner, vault, "log", "dana", "--missed-call", "2026-11-26T09:40").exit_code == 0
+    assert kinds() == ["call-back"]
+    assert run(runner, vault, "log", "dana", "Called back", "--date", "2026-11-26T10:05",
+               "--today", "2026-11-26").exit_code == 0
+    assert kinds() == []
+
+
+@pytest.mark.parametrize("command", ["new", "log"])
+def test_help(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage: " in result.output and "Examples:" in result.output and "--vault" in result.output
+
+
+# --- the issue's "done when": a hand-written note, a real git repository ----------------------
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.autocrlf=false",
+         *args], cwd=root, check=True, capture_output=True, text=True,
+    ).stdout
+
+
+def test_done_when_git_diff_shows_two_lines(runner: CliRunner, vault: VaultDir) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    vault.write("Interviews/Acme - Backend.md", ACME)
+    git(vault.root, "init", "-q")
+    git(vault.root, "add", "-A")
+    git(vault.root, "commit", "-q", "-m", "hand-written")
+    result = run(runner, vault, "log", "acme", "Called Dana, decision moved to Dec 5",
+                 "--decision-date", "2026-12-05", "--date", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    # one field line replaced (1 deleted, 1 added) and one Log line added
+    assert git(vault.root, "diff", "--numstat") == "2\t1\tInterviews/Acme - Backend.md\n"
+    changes = [line for line in git(vault.root, "diff", "-U0").splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changes == [
+        "-decision_date: 2026-11-20",
+        "+decision_date: 2026-12-05",
+        "+- 2026-11-26 Called Dana, decision moved to Dec 5",
+    ]
