@@ -8,6 +8,9 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import PurePosixPath
 
+#: A calendar day (an alias: inside Note, `date` is a field's name).
+Day = date
+
 #: A date as the user wrote it: a day, or a day with a time (naive: no time-zone shifting).
 When = date | datetime
 
@@ -151,18 +154,18 @@ class Note:
     recruiter: Link | None = None
     hiring_manager: Link | None = None
     with_: tuple[Link, ...] = ()
-    decision_date: date | None = None
+    decision_date: Day | None = None
     candidates: int | None = None
-    thank_you: date | bool | None = None  # a date or True once sent
-    respond_by: date | None = None
+    thank_you: Day | bool | None = None  # a date or True once sent
+    respond_by: Day | None = None
     # application
-    applied: date | None = None
+    applied: Day | None = None
     source: str | None = None
     contact: Link | None = None
     referral: Link | None = None
     # referral
     from_: Link | None = None
-    thanked: date | bool | None = None
+    thanked: Day | bool | None = None
     # meeting
     purpose: str | None = None
     # body
