@@ -173,6 +173,11 @@ from .cli_edit import log, new  # noqa: E402
 cli.add_command(new)
 cli.add_command(log)
 
+from .cli_export import export_command, import_command  # noqa: E402
+
+cli.add_command(export_command)
+cli.add_command(import_command)
+
 
 def main() -> None:
     """Console-script entry point."""
@@ -180,4 +185,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

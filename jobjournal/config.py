@@ -59,12 +59,19 @@ class GitConfig:
 
 
 @dataclass(frozen=True)
+class ImportConfig:
+    #: how `import csv` reads a date like 03/04/2026: "DMY", "MDY", or None (reported, not guessed)
+    date_order: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     agenda: AgendaConfig = field(default_factory=AgendaConfig)
     followup: FollowupConfig = field(default_factory=FollowupConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     vault: VaultConfig = field(default_factory=VaultConfig)
     git: GitConfig = field(default_factory=GitConfig)
+    import_: ImportConfig = field(default_factory=ImportConfig)
 
 
 # --- value checks: each returns the normalised value or raises ValueError("must be …") -------------
@@ -146,6 +153,13 @@ def _tasks_from(value: Any) -> str:
     return str(value)
 
 
+def _date_order(value: Any) -> str:
+    order = _str(value).strip().upper()
+    if order not in ("DMY", "MDY"):
+        raise ValueError('must be "DMY" (day first, 03/04 is 3 April) or "MDY" (month first)')
+    return order
+
+
 #: The schema: section → key → check. Defaults come from the dataclasses above.
 SCHEMA: Mapping[str, Mapping[str, Callable[[Any], Any]]] = {
     "agenda": {"path": _agenda_path, "horizon_days": _int(0)},
@@ -160,6 +174,7 @@ SCHEMA: Mapping[str, Mapping[str, Callable[[Any], Any]]] = {
     "vault": {"templates": _folder, "ignore": _ignore, "tasks_from": _tasks_from},
     "vault.folders": {t.value: _folder for t in NoteType},
     "git": {"commit_delay_seconds": _int(0)},
+    "import": {"date_order": _date_order},
 }
 
 
@@ -167,7 +182,7 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
     """Validate parsed TOML against SCHEMA; every error names the key and says what it must be."""
     values: dict[str, dict[str, Any]] = {section: {} for section in SCHEMA}
     for section, table in data.items():
-        if section not in ("agenda", "followup", "calendar", "vault", "git"):
+        if section not in ("agenda", "followup", "calendar", "vault", "git", "import"):
             raise ConfigError(f"{source}: unknown section [{section}]")
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: [{section}] must be a table")
@@ -186,6 +201,7 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
         calendar=CalendarConfig(**values["calendar"]),
         vault=VaultConfig(**values["vault"], folders=folders),
         git=GitConfig(**values["git"]),
+        import_=ImportConfig(**values["import"]),
     )
 
 
