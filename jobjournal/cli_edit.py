@@ -7,11 +7,9 @@ the note's text (only the lines it must, §9), fsio.py writes it. This layer alo
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
 import re
-import secrets
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -20,11 +18,9 @@ from typing import Any
 import click
 
 from . import edit
-from .config import Config
 from .dates import DateError, parse_when
-from .errors import JobJournalError, RefusalError
 from .model import CLOSED_STATUSES, OPEN_STATUSES, NoteType, When
-from .options import today_from, today_option, vault_option
+from .options import find_root, today_from, today_option, vault_option
 
 TYPES = tuple(t.value for t in NoteType)
 STATUSES = tuple(sorted(OPEN_STATUSES)) + tuple(sorted(CLOSED_STATUSES))
@@ -120,15 +116,6 @@ def _settings(items: Sequence[str]) -> list[tuple[str, object]]:
 # --- the vault ----------------------------------------------------------------------------------
 
 
-def _vault(ctx: click.Context) -> tuple[Path, Config]:
-    from .config import load_config
-    from .vault import find_vault
-
-    explicit = (ctx.obj or {}).get("vault")
-    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
-    return root, load_config(root)
-
-
 def resolve_note(query: str, paths: Sequence[str], root: Path) -> str:
     """NOTE as Obsidian's quick switcher reads it: a path (with or without `.md`), else a title
     matched case-insensitively, else the unique note whose title starts with it."""
@@ -178,81 +165,6 @@ def _closest(folded: str, paths: Sequence[str]) -> str:
     if not close:
         return "; `jobjournal new TYPE TITLE` creates one"
     return "; did you mean " + " or ".join(f'"{path[:-3]}"' for path in close) + "?"
-
-
-# --- writing ------------------------------------------------------------------------------------
-
-
-def edit_file(path: Path, rel: str, change: Callable[[bytes], bytes]) -> bool:
-    """Apply `change` to the file's bytes and write the result atomically; True when it changed.
-
-    The bytes are read again just before writing: when an editor saved the note in the meantime,
-    the edit is made again from what it saved (once; a note that keeps changing is refused), so
-    no edit made a moment earlier is lost.
-    """
-    data = _read(path, rel)
-    for _ in range(2):
-        try:
-            new = change(data)
-        except RefusalError as exc:
-            raise RefusalError(f"{rel} left unchanged: {exc.message}") from None
-        current = _read(path, rel)
-        if current == data:
-            if new == data:
-                return False
-            from .fsio import atomic_write
-
-            atomic_write(path, new)
-            return True
-        data = current
-    raise RefusalError(f"{rel} left unchanged: it kept changing while jobjournal was editing it; "
-                       "try again once it is saved")
-
-
-def _read(path: Path, rel: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise JobJournalError(f"cannot read {rel} ({exc.strerror or exc})") from None
-
-
-def create_file(path: Path, rel: str, data: bytes) -> None:
-    """Write a new file, complete from its first moment, and never over an existing one.
-
-    The content goes to a temp file first and is hard-linked to its name, which fails when the
-    name is taken (on a filesystem without hard links, an exclusive create is used instead).
-    """
-    clash = next((p.name for p in path.parent.iterdir() if p.name.casefold() ==
-                  path.name.casefold()), None)
-    if clash is not None:
-        folder = rel.rpartition("/")[0]
-        other = f"{folder}/{clash}" if folder else clash
-        raise RefusalError(f"{other} already exists: jobjournal never overwrites a note "
-                           "(choose another title, or use `jobjournal log` to add to it)")
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.new")
-    try:
-        _write_new(temp, data)
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links here (FAT, some network shares)
-            _write_new(path, data)
-    except FileExistsError:
-        raise RefusalError(f"{rel} already exists: jobjournal never overwrites a note") from None
-    except OSError as exc:
-        raise JobJournalError(f"cannot write {rel} ({exc.strerror or exc})") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """Create `path` (never over an existing file) with the usual mode, and make it durable."""
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
 
 
 # --- the commands -------------------------------------------------------------------------------
@@ -305,39 +217,18 @@ def new(ctx: click.Context, today: Any, note_type: NoteType, title: str,
     needs it. A title can't hold / \\ : * ? " < > | # ^ [ ] (they break file
     names or wikilinks).
     """
-    from .templates import builtin_template, obsidian_formats, render_template
+    from .notes import NoteMaker
 
     fields = _settings(settings)
-    root, config = _vault(ctx)
+    root, config = find_root(ctx)
     now = datetime.combine(today_from(today), datetime.now().time().replace(microsecond=0))
-    source = f"{config.vault.templates}/{note_type.value}.md"
-    try:
-        template = edit.decode_note((root / source).read_bytes())
-    except FileNotFoundError:
-        template = builtin_template(note_type)
-        click.echo(f"jobjournal: {source} not found: using a minimal {note_type.value} note",
-                   err=True)
-    except (OSError, RefusalError) as exc:
-        raise JobJournalError(f"cannot read {source} ({getattr(exc, 'message', exc)})") from None
-    settings_file = root / ".obsidian" / "templates.json"
-    date_format, time_format = obsidian_formats(
-        settings_file.read_text("utf-8", "replace") if settings_file.is_file() else None)
-    text = render_template(template, title, now, date_format=date_format, time_format=time_format)
-    try:
-        if "type" not in edit.front_matter(text):
-            text = edit.set_field(text, "type", note_type.value)
-        for key, value in fields:
-            text = edit.set_field(text, key, edit.yaml_value(value))
-    except RefusalError as exc:
-        raise JobJournalError(f"{source}, filled in: {exc.message}") from None
-    folder = root / config.vault.folders[note_type.value]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise JobJournalError(f"cannot create {folder.name}/ ({exc.strerror or exc})") from None
-    path = folder / f"{title}.md"
-    rel = path.relative_to(root).as_posix()
-    create_file(path, rel, text.encode("utf-8"))
+    maker = NoteMaker(root, config, now)
+    if maker.template(note_type).builtin:
+        click.echo(f"jobjournal: {maker.template_path(note_type)} not found: using a minimal "
+                   f"{note_type.value} note", err=True)
+    text = maker.render(note_type, title, [(key, edit.yaml_value(v)) for key, v in fields])
+    rel = f"{config.vault.folders[note_type.value]}/{title}.md"
+    maker.create(rel, text)
     click.echo(rel)
 
 
@@ -411,8 +302,10 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
 
     from .vault import scan
 
-    root, config = _vault(ctx)
+    root, config = find_root(ctx)
     rel = resolve_note(note, scan(root, config), root)
+    from .fsio import edit_file
+
     edit_file(root / rel, rel, lambda data: edit.edit_note(data, fields, entry))
     if entry is not None:
         click.echo(f"{rel}: - {entry}")

@@ -9,7 +9,6 @@ them, so `jobjournal --help` stays fast.
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import replace
 from datetime import date, datetime
@@ -19,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .errors import JobJournalError, RefusalError
-from .options import open_vault, today_from, today_option, vault_option
+from .options import find_root, open_vault, today_from, today_option, vault_option
 
 if TYPE_CHECKING:
-    from .config import Config
     from .engine import RuleContext
     from .export.csv_import import RowPlan
-    from .model import Agenda, NoteType
+    from .model import Agenda
+    from .notes import NoteMaker
     from .vault import Vault
 
 FORMATS = ("csv", "xlsx", "ics")
@@ -177,14 +176,11 @@ def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run
     fixing a problem it creates just what was left out. Exit status 0, or 2
     when the file can't be read at all.
     """
-    from .config import load_config
     from .export.csv_import import DELIMITERS, Planner, map_columns, read_sheet
     from .export.note_text import import_title
-    from .vault import find_vault, scan
+    from .vault import scan
 
-    explicit = (ctx.obj or {}).get("vault")
-    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
-    config = load_config(root)
+    root, config = find_root(ctx)
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -204,65 +200,29 @@ def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run
     click.echo(f"columns: {columns.describe(sheet.header)}")
     if not dry_run:
         now = datetime.combine(today_from(today), datetime.now().time().replace(microsecond=0))
-        writer = _NoteWriter(root, config, now)
-        plans = [writer.create(plan) if plan.creates else plan for plan in plans]
+        from .notes import NoteMaker
+
+        maker = NoteMaker(root, config, now)
+        plans = [_create_notes(maker, plan) if plan.creates else plan for plan in plans]
     for plan in plans:
         for line in plan.report(dry_run=dry_run):
             click.echo(line)
     click.echo(_summary(plans, dry_run=dry_run))
 
 
-class _NoteWriter:
-    """Writes planned notes from the vault's templates, as `jobjournal new` makes them."""
+def _create_notes(maker: NoteMaker, plan: RowPlan) -> RowPlan:
+    """Write a row's notes; what can't be written makes the rest of the row a problem."""
+    from .export.note_text import render_note
 
-    def __init__(self, root: Path, config: Config, now: datetime) -> None:
-        from .templates import obsidian_formats
-
-        self.root, self.config, self.now = root, config, now
-        settings = root / ".obsidian" / "templates.json"
-        self.formats = obsidian_formats(
-            settings.read_text("utf-8", "replace") if settings.is_file() else None)
-        self.templates: dict[NoteType, str] = {}
-
-    def create(self, plan: RowPlan) -> RowPlan:
-        """Write a row's notes; what can't be written makes the rest of the row a problem."""
-        from .cli_edit import create_file
-        from .export.note_text import render_note
-
-        done = []
-        try:
-            texts = [render_note(self.template(note.type), note, self.now,
-                                 date_format=self.formats[0], time_format=self.formats[1])
-                     for note in plan.creates]
-            for note, text in zip(plan.creates, texts, strict=True):
-                path = self.root / note.path
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise JobJournalError(f"cannot create {note.path.rpartition('/')[0]}/ "
-                                          f"({exc.strerror or exc})") from None
-                create_file(path, note.path, text.encode("utf-8"))
-                done.append(note)
-        except JobJournalError as exc:
-            return replace(plan, creates=tuple(done), problem=exc.message)
-        return plan
-
-    def template(self, note_type: NoteType) -> str:
-        """The vault's template for a type (else a minimal one), read once per import."""
-        from .edit import decode_note
-        from .templates import builtin_template
-
-        if note_type not in self.templates:
-            source = f"{self.config.vault.templates}/{note_type.value}.md"
-            try:
-                text = decode_note((self.root / source).read_bytes())
-            except FileNotFoundError:
-                text = builtin_template(note_type)
-            except (OSError, RefusalError) as exc:
-                reason = getattr(exc, "message", None) or getattr(exc, "strerror", None) or exc
-                raise JobJournalError(f"cannot read {source} ({reason})") from None
-            self.templates[note_type] = text
-        return self.templates[note_type]
+    done = []
+    try:
+        texts = [render_note(maker, note) for note in plan.creates]
+        for note, text in zip(plan.creates, texts, strict=True):
+            maker.create(note.path, text)
+            done.append(note)
+    except JobJournalError as exc:
+        return replace(plan, creates=tuple(done), problem=exc.message)
+    return plan
 
 
 def _summary(plans: list[RowPlan], *, dry_run: bool) -> str:

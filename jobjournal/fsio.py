@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from .errors import JobJournalError
+from .errors import JobJournalError, RefusalError
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -71,3 +73,74 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+
+def edit_file(path: Path, rel: str, change: Callable[[bytes], bytes]) -> bool:
+    """Apply `change` to the file's bytes and write the result atomically; True when it changed.
+
+    The bytes are read again just before writing: when an editor saved the note in the meantime,
+    the edit is made again from what it saved (once; a note that keeps changing is refused), so
+    no edit made a moment earlier is lost.
+    """
+    data = _read(path, rel)
+    for _ in range(2):
+        try:
+            new = change(data)
+        except RefusalError as exc:
+            raise RefusalError(f"{rel} left unchanged: {exc.message}") from None
+        current = _read(path, rel)
+        if current == data:
+            if new == data:
+                return False
+            atomic_write(path, new)
+            return True
+        data = current
+    raise RefusalError(f"{rel} left unchanged: it kept changing while jobjournal was editing it; "
+                       "try again once it is saved")
+
+
+def _read(path: Path, rel: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise JobJournalError(f"cannot read {rel} ({exc.strerror or exc})") from None
+
+
+def create_file(path: Path, rel: str, data: bytes) -> None:
+    """Write a new file, complete from its first moment, and never over an existing one.
+
+    The content goes to a temp file first and is hard-linked to its name, which fails when the
+    name is taken (on a filesystem without hard links, an exclusive create is used instead).
+    """
+    clash = next((p.name for p in path.parent.iterdir() if p.name.casefold() ==
+                  path.name.casefold()), None)
+    if clash is not None:
+        folder = rel.rpartition("/")[0]
+        other = f"{folder}/{clash}" if folder else clash
+        raise RefusalError(f"{other} already exists: jobjournal never overwrites a note "
+                           "(choose another title, or use `jobjournal log` to add to it)")
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.new")
+    try:
+        _write_new(temp, data)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (FAT, some network shares)
+            _write_new(path, data)
+    except FileExistsError:
+        raise RefusalError(f"{rel} already exists: jobjournal never overwrites a note") from None
+    except OSError as exc:
+        raise JobJournalError(f"cannot write {rel} ({exc.strerror or exc})") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create `path` (never over an existing file) with the usual mode, and make it durable."""
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())

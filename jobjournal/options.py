@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from .config import Config
     from .model import Agenda
     from .vault import Vault
 
@@ -49,14 +50,22 @@ def today_from(value: Any) -> date:
     return value.date() if value is not None else date.today()
 
 
-def open_vault(ctx: click.Context) -> Vault:
-    """Find the vault (PRODUCT §2) and load it with its config."""
+def find_root(ctx: click.Context) -> tuple[Path, Config]:
+    """Find the vault (PRODUCT §2: --vault, $JOBJOURNAL_VAULT, walking up) and read its config."""
     from .config import load_config
-    from .vault import find_vault, load_vault
+    from .vault import find_vault
 
     explicit = (ctx.obj or {}).get("vault")
     root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
-    return load_vault(root, load_config(root))
+    return root, load_config(root)
+
+
+def open_vault(ctx: click.Context) -> Vault:
+    """Find the vault and load its notes."""
+    from .vault import load_vault
+
+    root, config = find_root(ctx)
+    return load_vault(root, config)
 
 
 def compute_agenda(vault: Vault, today: date) -> Agenda:

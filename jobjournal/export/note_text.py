@@ -9,10 +9,10 @@ import functools
 import json
 import re
 from collections.abc import Sequence
-from datetime import datetime
 
 from .. import edit
-from ..templates import DATE_FORMAT, TIME_FORMAT, render_template, safe_title
+from ..notes import NoteMaker
+from ..templates import safe_title
 from .csv_import import NewNote, Quoted
 
 #: What a character that can't be in a title becomes (others: " - ", as a separator would).
@@ -44,20 +44,16 @@ def _allowed(char: str) -> bool:
     return True
 
 
-def render_note(
-    template: str, note: NewNote, now: datetime, *, date_format: str = DATE_FORMAT,
-    time_format: str = TIME_FORMAT,
-) -> str:
-    """The new note's text: the template rendered for its title, its fields set, its body added.
-    RefusalError (from edit.py) when the template's front matter can't be edited safely."""
-    text = render_template(template, note.title, now, date_format=date_format,
-                           time_format=time_format)
-    if "type" not in edit.front_matter(text):
-        text = edit.set_field(text, "type", note.type.value)
-    for key, value in note.fields:
-        yaml = json.dumps(value, ensure_ascii=False) if isinstance(value, Quoted) else \
-            edit.yaml_value(value)  # a JSON string is a YAML double-quoted one
-        text = edit.set_field(text, key, yaml)
+def render_note(maker: NoteMaker, note: NewNote) -> str:
+    """The new note's text: its type's template filled in for its title, its fields set, the
+    spreadsheet's other columns added under its Notes heading."""
+    fields = [
+        # a JSON string is a YAML double-quoted one: phone numbers stay text
+        (key, json.dumps(value, ensure_ascii=False) if isinstance(value, Quoted)
+         else edit.yaml_value(value))
+        for key, value in note.fields
+    ]
+    text = maker.render(note.type, note.title, fields)
     return insert_notes(text, note.body) if note.body else text
 
 
