@@ -7,7 +7,6 @@ so `jobjournal --help` starts as fast as click itself.
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 from pathlib import Path
 from typing import Any
@@ -70,7 +69,11 @@ def cli() -> None:
 @cli.command()
 @click.argument("path", type=click.Path(file_okay=True, dir_okay=True, path_type=Path))
 @click.option(
-    "--git", "make_git", is_flag=True, help="Also make it a git repository with a first commit."
+    "--git",
+    "make_git",
+    is_flag=True,
+    help="Also make it a git repository, with jobjournal's hooks and merge driver "
+    "(see `jobjournal git install`), and a first commit.",
 )
 @click.option("--no-examples", is_flag=True, help="Leave out the example notes.")
 def init(path: Path, make_git: bool, no_examples: bool) -> None:
@@ -84,6 +87,11 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
     from .render import render_markdown
     from .scaffold import init_git, init_vault
 
+    if make_git:
+        from .gitops import require_git
+
+        # before copying anything: no half-made vault when git is missing
+        require_git(", or create the vault without --git")
     today = today_from(None)
     created = init_vault(path, today=today, examples=not no_examples)
     from .config import load_config
@@ -93,7 +101,8 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
     agenda = compute_agenda(vault, today)
     write_agenda(path, vault.config.agenda.path, render_markdown(agenda, vault.config))
     if make_git:
-        init_git(path)
+        for warning in init_git(path):
+            click.echo(f"jobjournal: warning: {warning}", err=True)
     click.echo(f"Created a vault in {path} ({len(created)} files).")
     click.echo("Open that folder as a vault in Obsidian, then run:")
     click.echo(f"  jobjournal agenda --vault {path}")
@@ -177,6 +186,10 @@ from .cli_export import export_command, import_command  # noqa: E402
 
 cli.add_command(export_command)
 cli.add_command(import_command)
+
+from .cli_git import git_group  # noqa: E402
+
+cli.add_command(git_group)
 
 
 def main() -> None:

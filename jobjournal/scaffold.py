@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -119,23 +120,34 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def init_git(target: Path) -> None:
-    """Make `target` a git repository holding everything in it, in one first commit.
+def init_git(target: Path) -> list[str]:
+    """Make `target` a git repository with jobjournal's hooks and merge driver, holding everything
+    in it in one first commit; return warnings (hooks that could not be installed).
 
     The user's own git identity is used; only when git has none is the commit made as "jobjournal".
     """
+    from .githooks import install
+    from .gitops import GIT_MISSING, open_repo
+
     if shutil.which("git") is None:
-        raise JobJournalError(
-            "git is not installed (or not on PATH): install it from https://git-scm.com, "
-            "or create the vault without --git"
-        )
+        raise JobJournalError(f"{GIT_MISSING}, or create the vault without --git")
     _git(target, "init", "--quiet")
+    warnings: list[str] = []
+    try:
+        install(open_repo(target), load_config(target).agenda.path, sys.executable)
+    except RefusalError as exc:  # e.g. a core.hooksPath shared by all the user's repositories
+        warnings.append(f"no hooks installed: {exc.message}")
     _git(target, "add", "--all")
     identity: list[str] = []
     for key, fallback in _FALLBACK_IDENTITY.items():
         if not _git(target, "config", "--get", key, check=False).strip():
             identity += ["-c", f"{key}={fallback}"]
-    _git(target, "commit", "--quiet", "--message", FIRST_COMMIT_MESSAGE, options=identity)
+    # Only the template's own files: the pre-commit hook's check (another Python start) can wait.
+    _git(
+        target, "commit", "--quiet", "--no-verify", "--message", FIRST_COMMIT_MESSAGE,
+        options=identity,
+    )  # fmt: skip
+    return warnings
 
 
 def _git(cwd: Path, *args: str, options: Sequence[str] = (), check: bool = True) -> str:
