@@ -187,6 +187,10 @@ from .cli_export import export_command, import_command  # noqa: E402
 cli.add_command(export_command)
 cli.add_command(import_command)
 
+from .cli_watch import watch  # noqa: E402
+
+cli.add_command(watch)
+
 from .cli_git import git_group  # noqa: E402
 
 cli.add_command(git_group)
