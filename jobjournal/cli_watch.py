@@ -18,6 +18,7 @@ import click
 from .options import vault_option
 
 if TYPE_CHECKING:
+    from .gitops import AutoCommitter
     from .watch import Regeneration, Watcher
 
 #: Signals that stop the watcher cleanly: Ctrl-C, `kill`, the terminal closing.
@@ -32,10 +33,14 @@ STOP_SIGNALS = tuple(
     "-q", "--quiet", is_flag=True,
     help="Print nothing for each regeneration; errors still go to stderr.",
 )
-# ---- `--commit` (PRODUCT §7, the git feature) plugs in here: an option whose hook, added to
-# `hooks` below, commits the notes in `Regeneration.changed` after a quiet period. ----
+@click.option(
+    "--commit", "commit", is_flag=True,
+    help="Also commit changed notes to git after a quiet period ([git] commit_delay_seconds, "
+    "default 60), in a commit naming them; never during a merge or rebase, never a file "
+    "holding conflict markers.",
+)
 @click.pass_context
-def watch(ctx: click.Context, quiet: bool) -> None:
+def watch(ctx: click.Context, quiet: bool, commit: bool) -> None:
     """Keep the agenda note current while you edit your notes.
 
     Runs until you press Ctrl-C. Save a note (in Obsidian or any other editor;
@@ -43,6 +48,10 @@ def watch(ctx: click.Context, quiet: bool) -> None:
     within about a second the agenda note is worked out again; it is rewritten
     only when its content changes, so Obsidian, sync tools and git see no churn.
     At midnight it is rewritten for the new day, even if nothing changed.
+
+    With --commit (in a git repository), the notes that changed are committed
+    once they have been quiet for [git] commit_delay_seconds, with the agenda,
+    in a commit naming them: "jobjournal: update Interviews/Acme.md (+2 more)".
 
     One line per regeneration: the time, what changed, and what is due:
 
@@ -81,7 +90,13 @@ def watch(ctx: click.Context, quiet: bool) -> None:
             gc.freeze()
 
     hooks: list[Callable[[Regeneration], None]] = [settle, show]
-    # `watch --commit` appends its committing hook here.
+    committer = None
+    if commit:
+        from .gitops import AutoCommitter
+
+        # before the lock and the first load: a vault outside git is an error at once (exit 2)
+        committer = AutoCommitter(root, config, report=lambda line: report(line))
+        hooks.append(lambda regeneration: committer.notice(regeneration.changed))
 
     def on_regenerate(regeneration: Regeneration) -> None:
         for hook in hooks:
@@ -99,7 +114,8 @@ def watch(ctx: click.Context, quiet: bool) -> None:
         ):
             # watchdog warns (in several lines) when it adds a new folder's watch twice: harmless
             warnings.filterwarnings("ignore", category=RuntimeWarning, module="watchdog")
-            watcher.run()  # a Ctrl-C before the handlers were in place ends here too
+            with committing(committer, report):
+                watcher.run()  # a Ctrl-C before the handlers were in place ends here too
     if not quiet:
         click.echo("Stopped.", err=True)
 
@@ -111,6 +127,36 @@ def regeneration_line(regeneration: Regeneration, agenda_path: str) -> str:
         f"{regeneration.at:%H:%M:%S}  {regeneration.reason} → {agenda_path} {state}: "
         f"{regeneration.summary}"
     )
+
+
+@contextlib.contextmanager
+def committing(committer: AutoCommitter | None, report: Callable[[str], None]) -> Iterator[None]:
+    """While the block runs, ask `committer` every second whether the changes it noticed have
+    been quiet long enough to commit (its own thread: the watcher waits on filesystem events)."""
+    if committer is None:
+        yield
+        return
+    from .errors import JobJournalError
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(1.0):
+            try:
+                message = committer.poll()
+            except JobJournalError as exc:
+                report(f"error: {exc.message}")
+                continue
+            if message:
+                report(f"committed: {message}")
+
+    thread = threading.Thread(target=loop, name="jobjournal-commit", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextlib.contextmanager

@@ -605,3 +605,53 @@ def test_sync_stops_on_a_conflict_in_a_note_and_names_it(tmp_path: Path, remote:
     assert not (b / ".git" / "MERGE_HEAD").exists()
     assert out(b, "status", "--porcelain") == ""  # committed, and nothing half-merged
     assert "2026-11-24" in (b / "Contacts/Jane.md").read_text(encoding="utf-8")
+
+
+def test_watch_commit_commits_changed_notes_after_the_quiet_period(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`jobjournal watch --commit`, a real process on a real repo: a saved note is committed
+    once it has been quiet for [git] commit_delay_seconds, with a message naming it."""
+    import sys
+    import time
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    (tmp_path / "run").mkdir(mode=0o700)
+    vault = tmp_path / "vault"
+    write(vault / ".jobjournal.toml", "[git]\ncommit_delay_seconds = 1\n")
+    git(vault, "init", "-q")
+    identify(vault)
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "start")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jobjournal", "watch", "--commit", "--vault", str(vault)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not (vault / "Agenda.md").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        write(vault / "Contacts/Dana.md", contact("Dana"))
+        while time.monotonic() < deadline:
+            subjects = out(vault, "log", "--format=%s")
+            if "Contacts/Dana.md" in subjects:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"no commit naming the note: {subjects!r}")
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    assert out(vault, "log", "-1", "--format=%s") == "jobjournal: update Contacts/Dana.md"
+    committed = out(vault, "show", "--name-only", "--format=", "HEAD").splitlines()
+    assert "Contacts/Dana.md" in committed
+    assert "committed: jobjournal: update Contacts/Dana.md" in stderr
+
+
+def test_watch_commit_outside_git_is_a_clear_error(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    write(vault / ".jobjournal.toml", "")
+    result = jj("watch", "--commit", "--vault", str(vault))
+    assert result.returncode == 2
+    assert result.stderr.startswith("jobjournal: error: ") and "git" in result.stderr
