@@ -17,7 +17,6 @@ from typing import Any
 
 import click
 
-from . import edit
 from .dates import DateError, parse_when
 from .model import CLOSED_STATUSES, OPEN_STATUSES, NoteType, When
 from .options import find_root, today_from, today_option, vault_option
@@ -217,6 +216,7 @@ def new(ctx: click.Context, today: Any, note_type: NoteType, title: str,
     needs it. A title can't hold / \\ : * ? " < > | # ^ [ ] (they break file
     names or wikilinks).
     """
+    from . import edit
     from .notes import NoteMaker
 
     fields = _settings(settings)
@@ -298,6 +298,8 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
     fields += [(key, value) for key, value in (
         ("decision_date", decision_date), ("status", status), ("follow_up", follow_up),
         ("thank_you", day if thank_you else None)) if value is not None]
+    from . import edit
+
     entry = None if text is None else f"{edit.format_when(entry_date or day)} {text.strip()}"
 
     from .vault import scan
