@@ -7,12 +7,15 @@ note, and jobjournal refuses to touch it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import time
 from pathlib import Path
 
 from .errors import JobJournalError, RefusalError
 from .fsio import atomic_write
+from .lock import agenda_lock
 
 BEGIN = "<!-- jobjournal:begin -->"
 END = "<!-- jobjournal:end -->"
@@ -28,6 +31,9 @@ _HOW_TO_FIX = (
 )
 # Writing races with an editor saving the same note: re-read when it changed under us.
 _ATTEMPTS = 5
+# A temp file of atomic_write's for the agenda note (`.Agenda.md.k2j4_x9z.tmp`) still there
+# this long after it was last written was left by a writer that was killed: removed.
+_LEFTOVER_SECONDS = 60
 
 
 def agenda_file(root: Path, relpath: str) -> Path:
@@ -99,8 +105,15 @@ def merge_agenda(existing: str | None, block: str) -> str:
 
 def write_agenda(root: Path, relpath: str, block: str) -> bool:
     """Write `block` into the agenda note at `relpath` (creating it and its folders when missing),
-    atomically and only when its content changes. Returns whether the file was written."""
+    atomically and only when its content changes. Returns whether the file was written.
+
+    Holds the vault's agenda lock meanwhile (lock.py): two writers take turns."""
     path = agenda_file(root, relpath)
+    with agenda_lock(root):
+        return _write_locked(path, relpath, block)
+
+
+def _write_locked(path: Path, relpath: str, block: str) -> bool:
     for _ in range(_ATTEMPTS):
         existing, seen = _read(path, relpath)
         try:
@@ -117,8 +130,23 @@ def write_agenda(root: Path, relpath: str, block: str) -> bool:
         if _signature(path) != seen:
             continue  # saved by someone else since we read it: merge again with what is there now
         atomic_write(path, merged.encode("utf-8"))
+        _remove_leftovers(path)
         return True
     raise JobJournalError(f"{relpath} keeps changing while jobjournal writes it; try again")
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the temp files a killed write of the agenda note left beside it. They are hidden
+    (a dot-file: never scanned, nor shown by Obsidian) but would travel with the vault."""
+    leftover = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
+    prefix = f".{path.name}."
+    too_old = time.time() - _LEFTOVER_SECONDS
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefix) and leftover.fullmatch(entry.name):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < too_old:
+                        os.unlink(entry.path)
 
 
 def _read(path: Path, relpath: str) -> tuple[str | None, tuple[int, int, int] | None]:

@@ -1,17 +1,27 @@
-"""Note bodies: the Log section and open dated tasks, read with markdown-it-py (PRODUCT §2.2)."""
+"""Note bodies: the Log section and open dated tasks, read with markdown-it-py (PRODUCT §2.2).
+
+markdown-it-py costs far more than the rest of reading a note, so it is handed only what needs it
+(`_fast_body`): a body is cut into sections at its top-level headings, sections that can hold
+neither a Log entry nor a task are skipped, and sections made only of paragraphs and one-line list
+items are read line by line; markdown-it-py reads every other section, or the whole body when it
+holds something that can run past a heading (a fence, an HTML block).
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from .dates import LEADING_WHEN, DateError, parse_day, parse_when
 from .links import parse_links
 from .model import LogEntry, Task
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # Cheap pre-filters: markdown-it costs far more than a regex, and most bodies hold neither a Log
 # heading nor a dated task. `\s` may span blank lines before a heading, which is harmless.
@@ -20,14 +30,8 @@ _LOG_HEADING = re.compile(
     r"|^ {0,3}log[ \t]*\n {0,3}(?:=+|-+)[ \t]*$",  # setext: Log, underlined
     re.IGNORECASE | re.MULTILINE,
 )
-_TASK_EMOJI_MARKERS = ("📅", "⏳")
-_TASK_FIELD_MARKERS = ("due::", "scheduled::")
-
-# Only the block structure matters (which lines are list items, headings or code): inline parsing
-# (emphasis, links, entities) is most of markdown-it's time, so it is switched off; inline tokens
-# then carry the raw text of their paragraph, which is what the user wrote.
-_MD = MarkdownIt("commonmark")
-_MD.core.ruler.disable(["inline", "text_join"])
+# ASCII case folding only: no other character lower-cases to a letter of these words.
+_TASK_FIELD = re.compile(r"(?:due|scheduled)::", re.IGNORECASE | re.ASCII)
 
 _CHECKBOX = re.compile(r"^\s*\[(.)\](?=\s|$)")
 _OPEN_CHECKBOXES = frozenset(" /")  # to do, in progress; every other status is done or dropped
@@ -44,6 +48,25 @@ _DATAVIEW_DATE = re.compile(
 _LOG_SEPARATORS = " \t:,.;–—-"
 
 
+def _markdown() -> Any:
+    """The markdown-it-py parser, made on first use (importing it costs start-up time).
+
+    Only the block structure matters (which lines are list items, headings or code): inline
+    parsing (emphasis, links, entities) is most of markdown-it's time, so it is switched off;
+    inline tokens then carry the raw text of their paragraph, which is what the user wrote.
+    """
+    global _MD
+    if _MD is None:
+        from markdown_it import MarkdownIt
+
+        _MD = MarkdownIt("commonmark")
+        _MD.core.ruler.disable(["inline", "text_join"])
+    return _MD
+
+
+_MD: Any = None
+
+
 @dataclass
 class Body:
     """What a note body holds for jobjournal, with problems as (file line, message) pairs."""
@@ -55,10 +78,10 @@ class Body:
 
 def could_hold_tasks(text: str) -> bool:
     """True when the text might carry a dated task (a cheap test before parsing it)."""
-    if any(marker in text for marker in _TASK_EMOJI_MARKERS):
+    if "📅" in text or "⏳" in text:
         return True
-    lowered = text.lower()
-    return any(marker in lowered for marker in _TASK_FIELD_MARKERS)
+    # `due::` or `scheduled::` in any case, as `marker in text.lower()` would find them
+    return "::" in text and _TASK_FIELD.search(text) is not None
 
 
 def parse_body(text: str, first_line: int, *, with_log: bool = True) -> Body:
@@ -67,36 +90,222 @@ def parse_body(text: str, first_line: int, *, with_log: bool = True) -> Body:
     `first_line` is the 1-based file line of the body's first line, so that every line number
     reported is a line of the whole file. The text must use `\\n` line endings.
     """
-    want_log = with_log and _LOG_HEADING.search(text) is not None
+    want_log = with_log and "log" in text.lower() and _LOG_HEADING.search(text) is not None
     want_tasks = could_hold_tasks(text)
     body = Body()
     if not (want_log or want_tasks):
         return body
-    tokens = _MD.parse(text)
-    log: list[LogEntry] = []
-    tasks: list[Task] = []
-    log_level = 0  # level of the Log heading whose section we are in; 0 when in none
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open":
-            level = int(token.tag[1:])
-            if log_level and level <= log_level:
-                log_level = 0
-            if tokens[i + 1].content.strip().lower() == "log":
-                log_level = level
-        elif token.type == "list_item_open" and tokens[i + 1].type == "paragraph_open":
-            inline = tokens[i + 2]
-            line = first_line + _start(inline)
-            if want_tasks:
-                task = _task(inline.content, line, body.problems)
-                if task is not None:
-                    tasks.append(task)
-            if want_log and log_level:
-                entry = _log_entry(inline.content, line, body.problems)
-                if entry is not None:
-                    log.append(entry)
-    body.log = tuple(log)
-    body.tasks = tuple(tasks)
+    reader = _Reader(first_line, want_log, want_tasks, body.problems)
+    if not _fast_body(text, reader):
+        reader = _Reader(first_line, want_log, want_tasks, body.problems)
+        del body.problems[:]
+        reader.tokens(_markdown().parse(text), 0)
+    body.log = tuple(reader.log)
+    body.tasks = tuple(reader.tasks)
     return body
+
+
+class _Reader:
+    """Collects Log entries and tasks from list items, following which Log section we are in."""
+
+    def __init__(
+        self, first_line: int, want_log: bool, want_tasks: bool, problems: list[tuple[int, str]]
+    ) -> None:
+        self.first_line = first_line
+        self.want_log = want_log
+        self.want_tasks = want_tasks
+        self.problems = problems
+        self.log: list[LogEntry] = []
+        self.tasks: list[Task] = []
+        self.log_level = 0  # level of the Log heading whose section we are in; 0 when in none
+
+    def heading(self, level: int, is_log: bool) -> None:
+        if self.log_level and level <= self.log_level:
+            self.log_level = 0
+        if is_log:
+            self.log_level = level
+
+    def item(self, content: str, line: int) -> None:
+        """A list item whose first block is a paragraph: `content` is that paragraph's text, at
+        body line `line` (0-based)."""
+        line += self.first_line
+        if self.want_tasks:
+            task = _task(content, line, self.problems)
+            if task is not None:
+                self.tasks.append(task)
+        if self.want_log and self.log_level:
+            entry = _log_entry(content, line, self.problems)
+            if entry is not None:
+                self.log.append(entry)
+
+    def tokens(self, tokens: list[Token], offset: int) -> None:
+        """Walk markdown-it tokens of body lines starting at `offset`."""
+        for i, token in enumerate(tokens):
+            if token.type == "heading_open":
+                self.heading(int(token.tag[1:]), tokens[i + 1].content.strip().lower() == "log")
+            elif token.type == "list_item_open" and tokens[i + 1].type == "paragraph_open":
+                inline = tokens[i + 2]
+                self.item(inline.content, offset + _start(inline))
+
+
+# --- reading without markdown-it where the structure is plain -------------------------------
+# Sound because, in CommonMark, a heading at the left edge ends every open block (paragraphs,
+# lists, quotes, indented code) except a fenced code block or an HTML block at the top level:
+# so when no fence or HTML block can reach past a heading, each section between such headings
+# parses the same alone as in the whole body. Fences at the left edge are followed; anything
+# less clear-cut sends the whole body to markdown-it. tests/test_speed_paths.py compares both.
+
+# What matters between sections: headings at the left edge, fences, and HTML block starts.
+_STRUCTURE = re.compile(
+    r"^(?:(?P<heading>#{1,6})(?=[ \t]|$)"
+    r"|(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+    r"|(?P<html> {0,3}<[A-Za-z/!?]))",
+    re.MULTILINE,
+)
+_STRICT_LOG = re.compile(r"#{1,6} +log(?: +#+)? *", re.IGNORECASE | re.ASCII)
+# A heading inside a quote or a list item, or an underlined one, that may say "Log".
+_NESTED_LOG = re.compile(
+    r"#[^\n]*log|log[^\n]*\n[ \t>]*(?:=+|-+)[ \t]*$", re.IGNORECASE | re.MULTILINE
+)
+_UNDERLINE = re.compile(r"[ \t>]*(?:=+|-+)[ \t]*(?:\n|$)")
+_BULLET = re.compile(r"[-*+] {1,4}(?=[^ \t])")
+# The start of an item's text that makes its first block something other than a paragraph.
+_NOT_PARAGRAPH = re.compile(
+    r"#{1,6}(?:[ \t]|$)|>|<[A-Za-z/!?]|`{3}|~{3}|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)"
+    r"|\[(?!\[|.\](?:[ \t]|$))"
+)
+_RULE_LIKE = re.compile(r"[-*_ \t]+")
+_FENCE_LINE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
+# A line that can only start or continue a paragraph at the left edge.
+_PLAIN = re.compile(
+    r"[^\s#>*+\-_=`~<\[\d]|#(?=[^\s#])|\[\[|\d{1,9}(?![\d.)])|\d{1,9}[.)](?=[^ \t])"
+)
+
+
+def _fast_body(text: str, reader: _Reader) -> bool:
+    """Read the body section by section (see above); False when markdown-it must read it all."""
+    if "\x00" in text or "\r" in text:
+        return False  # markdown-it rewrites these: leave it to it
+    # (offset, line, level) of each heading at the left edge: where sections start
+    heads: list[tuple[int, int, int]] = []
+    fence: tuple[str, int] | None = None
+    line, position = 0, 0
+    for match in _STRUCTURE.finditer(text):
+        start = match.start()
+        line += text.count("\n", position, start)
+        position = start
+        heading, _, marker, info, _ = match.groups()
+        if fence is not None:
+            if marker and marker[0] == fence[0] and len(marker) >= fence[1] and (
+                not info.strip(" \t")
+            ):
+                fence = None
+        elif heading:
+            heads.append((start, line, len(heading)))
+        elif marker:
+            if match.group(2) or (marker[0] == "`" and "`" in info):
+                return False  # maybe inside a list item, or not a fence at all
+            fence = (marker[0], len(marker))
+        else:
+            return False  # an HTML block
+    if not heads or heads[0][0]:
+        heads.insert(0, (0, 0, 0))  # what comes before the first heading
+    offsets = [offset for offset, _, _ in heads]
+    # sections that may hold a task, or a heading saying "Log" inside a quote or a list item
+    needed = {bisect_right(offsets, at) - 1 for at in _marks(text, reader)}
+    for index, (start, first, level) in enumerate(heads):
+        before = reader.log_level
+        if level:
+            heading_end = text.find("\n", start)
+            heading = text[start:] if heading_end < 0 else text[start:heading_end]
+            is_log = _STRICT_LOG.fullmatch(heading) is not None
+            if not is_log and "log" in heading.lower():
+                return False
+            reader.heading(level, is_log)
+        if index not in needed and not (reader.want_log and reader.log_level):
+            continue  # can hold neither a Log entry nor a task
+        end = offsets[index + 1] if index + 1 < len(offsets) else len(text)
+        section = text[start:end]
+        lines = section.split("\n")
+        items = _plain_items(lines, 1 if level else 0)
+        if items is None:
+            reader.log_level = before  # markdown-it sees the heading again
+            reader.tokens(_markdown().parse(section), first)
+        else:
+            for number, content in items:
+                reader.item(content, first + number)
+    return True
+
+
+def _marks(text: str, reader: _Reader) -> Iterator[int]:
+    """Where a section may need reading: each task marker (what `could_hold_tasks` looks for),
+    and each "log" that a heading inside a quote or a list item, or an underlined one, may hold
+    (what _NESTED_LOG finds). Found with `str.find`, many times quicker than a regex here."""
+    if reader.want_tasks:
+        for marker in ("📅", "⏳", "::"):
+            at = text.find(marker)
+            while at >= 0:
+                if marker != "::" or text[max(0, at - 9) : at].lower().endswith(
+                    ("due", "scheduled")
+                ):
+                    yield at
+                at = text.find(marker, at + 1)
+    if reader.want_log:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # lower-casing moved the offsets: let the regex look
+            yield from (match.start() for match in _NESTED_LOG.finditer(text))
+            return
+        at = lowered.find("log")
+        while at >= 0:
+            line_start = text.rfind("\n", 0, at) + 1
+            line_end = text.find("\n", at)
+            if "#" in text[line_start:at] or (
+                line_end >= 0 and _UNDERLINE.match(text, line_end + 1)
+            ):
+                yield at
+            at = lowered.find("log", at + 1)
+
+
+def _plain_items(lines: list[str], start: int) -> list[tuple[int, str]] | None:
+    """(line, text) of each list item in lines[start:] when they hold only blank lines,
+    paragraphs, one-line list items and fenced code at the left edge; None otherwise."""
+    items = []
+    after_item = False
+    fence: tuple[str, int] | None = None
+    for number in range(start, len(lines)):
+        line = lines[number]
+        if fence is not None:
+            closing = _FENCE_LINE.match(line)
+            if closing and closing[2][0] == fence[0] and len(closing[2]) >= fence[1] and (
+                not closing[3].strip(" \t")
+            ):
+                fence = None
+            continue
+        if not line.strip(" \t"):
+            after_item = False
+            continue
+        if line[0] in "`~":
+            opening = _FENCE_LINE.match(line)
+            if opening is None or opening[1] or (opening[2][0] == "`" and "`" in opening[3]):
+                return None
+            fence, after_item = (opening[2][0], len(opening[2])), False
+            continue
+        bullet = _BULLET.match(line)
+        if bullet is not None:
+            content = line[bullet.end() :].rstrip(" \t")
+            if (
+                _RULE_LIKE.fullmatch(line)
+                or _NOT_PARAGRAPH.match(content)
+                or _RULE_LIKE.fullmatch(content)
+                or content[0].isspace()
+                or content[-1].isspace()
+            ):
+                return None
+            items.append((number, content))
+            after_item = True
+        elif after_item or not _PLAIN.match(line):
+            return None  # a lazy continuation line, or some other block
+    return items
 
 
 def _start(token: Token) -> int:
@@ -107,11 +316,18 @@ def _log_entry(content: str, line: int, problems: list[tuple[int, str]]) -> LogE
     match = LEADING_WHEN.match(content)
     if match is None:
         return None  # an undated item is a remark, not a contact
+    written = match["when"]
     try:
-        when = parse_when(match["when"])
-    except DateError as exc:
-        problems.append((line, f"Log entry: {exc}"))
-        return None
+        if len(written) == 10:  # the usual YYYY-MM-DD, without parse_when's second regex
+            when: date | datetime = date(int(written[:4]), int(written[5:7]), int(written[8:]))
+        else:
+            when = parse_when(written)
+    except ValueError:
+        try:  # an impossible date: parse_when says why, in its words
+            when = parse_when(written)
+        except DateError as exc:
+            problems.append((line, f"Log entry: {exc}"))
+            return None
     text = " ".join(content[match.end() :].lstrip(_LOG_SEPARATORS).split())
     return LogEntry(when, text, line, parse_links(text))
 

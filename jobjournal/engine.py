@@ -6,18 +6,21 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from pathlib import PurePosixPath
 
 from . import rules
-from .config import Config, FollowupConfig
+from .config import CalendarConfig, Config, FollowupConfig
 from .links import LinkIndex
 from .model import (
     Agenda,
     Item,
     Kind,
+    Link,
     LogEntry,
     Note,
     NoteType,
@@ -93,13 +96,21 @@ class RuleContext:
             due=due,
             section=section_for(kind, due, self.today, self.horizon_days),
             note=note.path if note else None,
-            title=note.title if note else None,
+            title=_title(note.path) if note else None,
             contact=self.contact_of(note) if note else None,
             text=text,
             why=why,
             warnings=warnings,
             at=at,
         )
+
+
+def _title(path: str) -> str:
+    """Note.title, without a PurePosixPath for the usual path."""
+    name = path.rpartition("/")[2]
+    if name in ("", "."):
+        return PurePosixPath(path).name[: -len(".md")]
+    return name[: -len(".md")]
 
 
 def make_context(
@@ -148,29 +159,285 @@ def build_agenda(
 ) -> Agenda:
     """PRODUCT §3–§4.1: every item due (or waited for) as of `today`, in section order, with the
     vault's reading `problems` and the §3 warnings, and the pipeline counts.
-    Deterministic: the same notes and today give the same Agenda, whatever their order."""
-    ctx = make_context(notes, today, config, paths=paths, workdays=workdays)
-    items: list[Item] = []
-    found = list(problems)
-    for note in notes:
-        note_items = rules.note_items(note, ctx)
-        if note.type is not None:
-            found += note_warnings(note, ctx)
-            too_often = calling_too_often(note, ctx)
-            if too_often is not None:
-                warning, problem = too_often
-                note_items = [replace(i, warnings=(*i.warnings, warning)) for i in note_items]
-                found.append(problem)
-        items += note_items
+    Deterministic: the same notes and today give the same Agenda, whatever their order.
+
+    What the previous build computed is reused where its inputs did not change (`_Reuse`), so a
+    watcher's rebuild after one saved note costs little; the result is the same as from scratch.
+    """
+    with _REUSE_LOCK:
+        return _REUSE.build(notes, today, config, paths, problems, workdays)
+
+
+def _note_results(note: Note, ctx: RuleContext) -> tuple[list[Item], list[Problem]]:
+    """One note's items and warnings (§3), the part of a build that depends on that note alone,
+    given its contacts and the context."""
+    note_items = rules.note_items(note, ctx)
+    found: list[Problem] = []
+    if note.type is not None:
+        found += note_warnings(note, ctx)
+        too_often = calling_too_often(note, ctx)
+        if too_often is not None:
+            warning, problem = too_often
+            note_items = [replace(i, warnings=(*i.warnings, warning)) for i in note_items]
+            found.append(problem)
+    return note_items, found
+
+
+def _assemble(
+    notes: Sequence[Note], ctx: RuleContext, items: list[Item], found: list[Problem]
+) -> Agenda:
     vault_item = rules.keep_searching(notes, ctx)
     if vault_item is not None:
         items.append(vault_item)
     return Agenda(
-        today=today,
-        items=tuple(sorted(items, key=Item.sort_key)),
+        today=ctx.today,
+        items=tuple(sorted(items, key=_item_key)),
         problems=tuple(sorted(found, key=_problem_key)),
         pipeline=pipeline(notes),
     )
+
+
+_SECTION_ORDER = {section: section.order for section in Section}
+
+
+def _item_key(item: Item) -> tuple[int, date, str, str, str]:
+    """Item.sort_key, without looking the section's place up each time."""
+    return (_SECTION_ORDER[item.section], item.due, item.note or "", item.kind.value, item.text)
+
+
+class _MemoLinks(LinkIndex):
+    """A LinkIndex that remembers each answer: a vault links the same few people many times.
+
+    Built without a PurePosixPath per note: a file name is what follows the last `/`, except for
+    the odd path ending in `/` or `/.`, which goes through PurePosixPath as in LinkIndex.
+    """
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for path in paths:
+            stem = path[:-3] if path.lower().endswith(".md") else path
+            name = stem.rpartition("/")[2]
+            if name in ("", "."):
+                name = PurePosixPath(stem).name
+            by_name[name.lower()].append(path)
+        for candidates in by_name.values():
+            candidates.sort(key=lambda p: (len(p), p))
+        self._by_name = by_name
+        self._resolved: dict[Link, str | None] = {}
+        self._names: dict[Link, str | None] = {}
+
+    def resolve(self, link: Link) -> str | None:
+        try:
+            return self._resolved[link]
+        except KeyError:
+            path = self._resolved[link] = super().resolve(link)
+            return path
+
+    def person_name(self, link: Link | None) -> str | None:
+        if link is None:
+            return None
+        try:
+            return self._names[link]
+        except KeyError:
+            name = self._names[link] = super().person_name(link)
+            return name
+
+
+class _MemoWorkdays(Workdays):
+    """Workdays that remember each `add`: rules add the same few gaps to the same dates."""
+
+    def __init__(self, weekdays: tuple[str, ...], holidays: Container[date] = frozenset()) -> None:
+        super().__init__(weekdays, holidays)
+        self._added: dict[tuple[date, int], date] = {}
+
+    def add(self, day: date, n: int) -> date:
+        try:
+            return self._added[day, n]
+        except KeyError:
+            result = self._added[day, n] = super().add(day, n)
+            return result
+
+
+class _ContactLog(Mapping[str, tuple[LogEntry, ...]]):
+    """RuleContext.contact_log, each note's sorted contacts made when first asked for: only a
+    missed call needs them (the last contact, which most rules need, is kept apart)."""
+
+    def __init__(self, incoming: dict[str, dict[str, list[LogEntry]]]) -> None:
+        self._incoming = incoming
+        self._sorted: dict[str, tuple[LogEntry, ...]] = {}
+
+    def __getitem__(self, path: str) -> tuple[LogEntry, ...]:
+        try:
+            return self._sorted[path]
+        except KeyError:
+            sources = self._incoming[path]  # KeyError: no contact with that note
+            entries = [e for source in sorted(sources) for e in sources[source]]
+            found = self._sorted[path] = tuple(sorted(entries, key=_entry_key))
+            return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._incoming)
+
+    def __len__(self) -> int:
+        return len(self._incoming)
+
+    def forget(self, path: str) -> None:
+        self._sorted.pop(path, None)
+
+
+class _Reuse:
+    """The previous build's intermediate results, for the next build to reuse.
+
+    Kept per note path and trusted only for the very same Note object (notes are frozen, and
+    VaultState hands back the same Note for a file that did not change): which notes each
+    note's Log entries count as contact with, each note's last contact, and each note's items
+    and warnings with the version of its contacts they were computed from. A different today,
+    follow-up settings, working days or set of paths starts afresh.
+    """
+
+    def __init__(self) -> None:
+        self.calendar: CalendarConfig | None = None
+        self.workdays: Workdays | None = None
+        self.paths: tuple[str, ...] | None = None
+        self.links: LinkIndex | None = None
+        self.generation: tuple[object, ...] | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        # path → (the note, {target path: (its Log entries that count as contact with the
+        # target, the latest of their days)})
+        self.sources: dict[str, tuple[Note, dict[str, tuple[list[LogEntry], date]]]] = {}
+        self.incoming: dict[str, dict[str, list[LogEntry]]] = {}  # target → source → entries
+        self.latest: dict[str, dict[str, date]] = {}  # target → source → latest day
+        self.contact_log = _ContactLog(self.incoming)
+        self.last_contacts: dict[str, date] = {}
+        self.versions: dict[str, int] = {}  # of each note's contacts: bumped when they change
+        # path → (note, version of its contacts, its items, its warnings)
+        self.results: dict[str, tuple[Note, int, list[Item], list[Problem]]] = {}
+
+    def build(
+        self, notes: Sequence[Note], today: date, config: Config, paths: Sequence[str],
+        problems: Sequence[Problem], workdays: Workdays | None,
+    ) -> Agenda:
+        if workdays is None:
+            if self.workdays is None or self.calendar != config.calendar:
+                self.calendar = config.calendar
+                self.workdays = _MemoWorkdays.from_config(config.calendar)
+            workdays = self.workdays
+        link_paths = tuple(paths) if paths else tuple(note.path for note in notes)
+        if self.links is None or self.paths != link_paths:
+            self.paths, self.links = link_paths, _MemoLinks(link_paths)
+        by_path = {note.path: note for note in notes}
+        generation = (today, config.followup, config.agenda.horizon_days, workdays, self.links)
+        reusable = len(by_path) == len(notes)  # the same path twice: nothing to reuse safely
+        if not reusable or generation != self.generation:
+            self._reset()
+            self.generation = generation if reusable else None
+        self._update_contacts(by_path, today, self.links)
+        ctx = RuleContext(
+            today=today,
+            followup=config.followup,
+            horizon_days=config.agenda.horizon_days,
+            workdays=workdays,
+            links=self.links,
+            contact_log=self.contact_log,
+            last_contacts=self.last_contacts,
+        )
+        items: list[Item] = []
+        found = list(problems)
+        known = self.results
+        results: dict[str, tuple[Note, int, list[Item], list[Problem]]] = {}
+        versions = self.versions
+        for note in notes:
+            path = note.path
+            result = known.get(path)
+            version = versions.get(path, 0)
+            if result is None or result[0] is not note or result[1] != version:
+                result = (note, version, *_note_results(note, ctx))
+            results[path] = result
+            items += result[2]
+            found += result[3]
+        self.results = results
+        agenda = _assemble(notes, ctx, items, found)
+        if not reusable:
+            self._reset()
+        return agenda
+
+    def _update_contacts(self, by_path: dict[str, Note], today: date, links: LinkIndex) -> None:
+        """Bring the contacts and last contacts up to date with the notes that changed."""
+        changed: set[str] = set()
+        sources = self.sources
+        for path in [path for path in sources if path not in by_path]:
+            self._forget(path, changed)
+        for path, note in by_path.items():
+            known = sources.get(path)
+            if known is not None and known[0] is note:
+                continue
+            if known is not None:
+                self._forget(path, changed)
+            contributions = _contributions(note, today, links)
+            sources[path] = (note, contributions)
+            for target, (entries, latest) in contributions.items():
+                self.incoming.setdefault(target, {})[path] = entries
+                self.latest.setdefault(target, {})[path] = latest
+                changed.add(target)
+            changed.add(path)  # its own last_contact may have changed
+        versions = self.versions
+        for target in changed:
+            versions[target] = versions.get(target, 0) + 1
+            self.contact_log.forget(target)
+            latest_by_source = self.latest.get(target)
+            if not latest_by_source:
+                self.incoming.pop(target, None)
+                self.latest.pop(target, None)
+            target_note = by_path.get(target)
+            days = list(latest_by_source.values()) if latest_by_source else []
+            own = target_note.last_contact if target_note is not None else None
+            if own is not None and own <= today:
+                days.append(own)
+            if target_note is not None and days:
+                self.last_contacts[target] = max(days)
+            else:
+                self.last_contacts.pop(target, None)
+
+    def _forget(self, path: str, changed: set[str]) -> None:
+        _, contributions = self.sources.pop(path)
+        for target in contributions:
+            self.incoming.get(target, {}).pop(path, None)
+            self.latest.get(target, {}).pop(path, None)
+            changed.add(target)
+        changed.add(path)
+
+
+def _contributions(
+    note: Note, today: date, links: LinkIndex
+) -> dict[str, tuple[list[LogEntry], date]]:
+    """The notes a note's Log entries count as contact with (itself, and every note a dated
+    entry links: PRODUCT §2.2), with those entries and the latest of their days."""
+    found: dict[str, tuple[list[LogEntry], date]] = {}
+    path = note.path
+    for entry in note.log:
+        day = entry.day
+        if day > today:
+            continue  # not happened yet, as of today
+        targets = [path]
+        for link in entry.links:
+            target = links.resolve(link)
+            if target is not None and target not in targets:
+                targets.append(target)
+        for target in targets:
+            known = found.get(target)
+            if known is None:
+                found[target] = ([entry], day)
+            else:
+                known[0].append(entry)
+                if day > known[1]:
+                    found[target] = (known[0], day)
+    return found
+
+
+_REUSE = _Reuse()
+_REUSE_LOCK = threading.Lock()
 
 
 def _problem_key(problem: Problem) -> tuple[str, int, str, str]:
@@ -181,6 +448,8 @@ def calling_too_often(note: Note, ctx: RuleContext) -> tuple[str, Problem] | Non
     """§3 warning: three or more of the note's own Log entries within min_gap_workdays workdays
     (the last before the first + min_gap), the latest of them in the last 30 days. Returns the
     warning for the note's items and the problem at the line of the latest entry."""
+    if len(note.log) < TOO_OFTEN_COUNT:
+        return None
     gap = ctx.followup.min_gap_workdays
     entries = sorted((e for e in note.log if e.day <= ctx.today), key=_entry_key)
     recent = ctx.today - timedelta(days=TOO_OFTEN_RECENT_DAYS - 1)

@@ -190,3 +190,6 @@ COERCERS: dict[str, Callable[[Any], Any]] = {
     "thanked": _sent,
     "purpose": _text,
 }
+
+#: Keys whose value is a date (or, for `thank_you` / `thanked`, a date or true).
+DATE_KEYS = frozenset(key for key, coerce in COERCERS.items() if coerce in (_when, _day, _sent))

@@ -1,19 +1,27 @@
-"""One watcher per vault: an exclusive lock on a file named after the vault folder.
+"""Locks on a vault, each an exclusive lock on a file named after the vault folder.
+
+- The watch lock: one watcher per vault, held for the watcher's whole life.
+- The agenda lock: held only while the agenda note is read, merged and written (PRODUCT §4.2),
+  by `agenda`, the watcher (for each write), the git hooks and `init`: two writers take turns,
+  so neither writes a merge of what the note held before the other's write. (The rename makes
+  every write whole anyway; the lock keeps a write from undoing another's.) A writer waits for
+  the other to finish, up to AGENDA_LOCK_TIMEOUT seconds.
 
 Where: in the user's runtime folder, `$XDG_RUNTIME_DIR/jobjournal/` (Linux), else a private
 `jobjournal-<uid>` folder in the per-user temp folder (macOS `$TMPDIR`, Windows `%TEMP%`), as
-`watch-<device>-<inode>.lock`. Named by the vault folder's device and inode, not its path, so a
-symlink, a second mount point, `--vault` or `$JOBJOURNAL_VAULT` all find the same lock. Not in the
-vault, although a git-ignored dot-folder would keep it out of git and out of the scan: a vault
-travels (git, Syncthing, iCloud, Dropbox copy it between devices), and a sync tool replacing the
-lock file with another device's copy would leave the running watcher locking a file that no
-longer has a name, so a second watcher would start. The lock never touches the vault.
+`watch-<device>-<inode>.lock` and `agenda-<device>-<inode>.lock`. Named by the vault folder's
+device and inode, not its path, so a symlink, a second mount point, `--vault` or
+`$JOBJOURNAL_VAULT` all find the same lock. Not in the vault, although a git-ignored dot-folder
+would keep it out of git and out of the scan: a vault travels (git, Syncthing, iCloud, Dropbox
+copy it between devices), and a sync tool replacing the lock file with another device's copy
+would leave the running watcher locking a file that no longer has a name, so a second watcher
+would start. A lock never touches the vault (and works in a read-only one).
 
 The lock is an OS lock on an open file (`flock` on POSIX, `msvcrt.locking` on Windows), not the
 file's existence: it goes away with the process however that ends, so a crash leaves nothing
-stale. The file holds the holder's PID and vault, for the message a second watcher prints; it is
-emptied, not deleted, on release (unlinking a lock file races with a process that has just
-opened it).
+stale. The watch lock's file holds the holder's PID and vault, for the message a second watcher
+prints; it is emptied, not deleted, on release (unlinking a lock file races with a process that
+has just opened it). Lock files are never deleted.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,10 +41,12 @@ from .errors import JobJournalError, VaultError
 # Windows locks a byte range, and a locked range can't be read by others: lock a byte far past
 # the PID so a second process can still read who holds it.
 _WINDOWS_LOCK_OFFSET = 1 << 20
+#: How long a write of the agenda note waits for another one to finish, in seconds.
+AGENDA_LOCK_TIMEOUT = 30.0
 
 
 class LockedError(JobJournalError):
-    """Another process holds the vault's watch lock."""
+    """Another process holds one of the vault's locks."""
 
 
 def lock_dir() -> Path:
@@ -47,13 +58,15 @@ def lock_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"jobjournal-{user}"
 
 
-def lock_path(root: Path) -> Path:
-    """The lock file of the vault at `root`."""
+def lock_path(root: Path, kind: str = "watch") -> Path:
+    """The lock file of the vault at `root`: its watch lock, or (`kind="agenda"`) its agenda
+    lock."""
     try:
         st = os.stat(root)
     except OSError as exc:
-        raise VaultError(f"cannot watch {root}: {exc.strerror or exc}") from exc
-    return lock_dir() / f"watch-{st.st_dev:x}-{st.st_ino:x}.lock"
+        doing = "watch" if kind == "watch" else "lock"
+        raise VaultError(f"cannot {doing} {root}: {exc.strerror or exc}") from exc
+    return lock_dir() / f"{kind}-{st.st_dev:x}-{st.st_ino:x}.lock"
 
 
 @contextlib.contextmanager
@@ -79,6 +92,31 @@ def vault_lock(root: Path) -> Iterator[Path]:
         os.close(fd)
 
 
+@contextlib.contextmanager
+def agenda_lock(root: Path, timeout: float = AGENDA_LOCK_TIMEOUT) -> Iterator[Path]:
+    """Hold the vault's agenda lock for the `with` block, waiting up to `timeout` seconds for
+    another writer to finish; LockedError (exit 2) when it doesn't."""
+    path = lock_path(root, "agenda")
+    fd = _open(path)
+    try:
+        deadline = time.monotonic() + timeout
+        pause = 0.001
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise LockedError(
+                    f"another jobjournal process has been writing the agenda note for "
+                    f"{timeout:g} s; try again (lock: {path})"
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        try:
+            yield path
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
 def _open(path: Path) -> int:
     folder = path.parent
     try:
@@ -89,7 +127,7 @@ def _open(path: Path) -> int:
         # keep the lock alive after the watcher is gone.
         return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except OSError as exc:
-        raise VaultError(f"cannot create the watch lock {path}: {exc.strerror or exc}") from exc
+        raise VaultError(f"cannot create the lock file {path}: {exc.strerror or exc}") from exc
 
 
 def _check_private(folder: Path) -> None:
@@ -142,7 +180,7 @@ else:
         except OSError as exc:
             if exc.errno in (errno.EWOULDBLOCK, errno.EACCES, errno.EAGAIN):
                 return False
-            raise VaultError(f"cannot lock the vault for watching: {exc.strerror or exc}") from exc
+            raise VaultError(f"cannot lock the vault: {exc.strerror or exc}") from exc
         return True
 
     def _unlock(fd: int) -> None:

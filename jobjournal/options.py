@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from .cache import CachedVault
     from .config import Config
     from .model import Agenda
     from .vault import Vault
@@ -68,10 +69,41 @@ def open_vault(ctx: click.Context) -> Vault:
     return load_vault(root, config)
 
 
+def no_cache_option(func: F) -> F:
+    """`--no-cache`: read every note, neither using nor updating the parse cache."""
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Read every note again, without the parse cache (which is left as it is).",
+    )(func)
+
+
+def open_cached_vault(ctx: click.Context, *, use_cache: bool = True) -> CachedVault:
+    """Find the vault (PRODUCT §2), load its config, stat its notes and load its cache."""
+    from .cache import CachedVault
+    from .config import load_config
+    from .vault import find_vault
+
+    explicit = (ctx.obj or {}).get("vault")
+    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
+    return CachedVault.open(root, load_config(root), use_cache=use_cache)
+
+
+def read_vault(run: CachedVault) -> Vault:
+    """The vault's notes, read where the cache doesn't hold them, with a progress line on a
+    terminal when that takes long."""
+    from .progress import ProgressLine
+
+    with ProgressLine() as progress:
+        return run.vault(progress=progress)
+
+
 def compute_agenda(vault: Vault, today: date) -> Agenda:
     """Run the rules over a loaded vault."""
     from .engine import build_agenda
+    from .vault import gc_paused
 
-    return build_agenda(
-        vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems
-    )
+    with gc_paused():  # thousands of acyclic objects: collecting while making them only costs
+        return build_agenda(
+            vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems
+        )

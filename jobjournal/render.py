@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import PurePosixPath
@@ -70,14 +69,19 @@ _MD_SPECIAL = re.compile(r"([\\`*\[\]|#$~=^]|(?<![^\W_])_|_(?![^\W_]))")
 _WIKILINK_BREAKERS = frozenset("|[]#^<>&`$")
 
 
+# What _plain drops: C0/C1 controls that are not whitespace (whitespace becomes a space), and
+# bidi overrides. The same as testing each character's Unicode category, in one pass.
+_DROPPED = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f" + "".join(sorted(_BIDI)) + "]")
+# A character that keeps a title out of a wikilink: a breaker, whitespace other than a space,
+# or a character _plain drops.
+_WIKILINK_UNSAFE = re.compile(
+    "[" + re.escape("".join(sorted(_WIKILINK_BREAKERS))) + "]|%%|[^\\S ]|" + _DROPPED.pattern
+)
+
+
 def _plain(text: str) -> str:
     """One line of printable text: whitespace runs (newlines included) become one space."""
-    kept = "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or (unicodedata.category(ch) != "Cc" and ch not in _BIDI)
-    )
-    return " ".join(kept.split())
+    return " ".join(_DROPPED.sub("", text).split())
 
 
 def escape_md(text: str) -> str:
@@ -87,17 +91,13 @@ def escape_md(text: str) -> str:
     become entities (so no HTML, and no `<!--` that could forge a marker); `%%` (an Obsidian
     comment) is broken with an entity.
     """
-    out = _MD_SPECIAL.sub(lambda m: "\\" + m.group(), _plain(text))
+    out = _MD_SPECIAL.sub(r"\\\g<0>", _plain(text))
     out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return out.replace("%%", "%&#37;")
 
 
 def _wikilink_safe(text: str) -> bool:
-    return (
-        not any(ch in _WIKILINK_BREAKERS for ch in text)
-        and "%%" not in text
-        and all(ch == " " or _plain(ch) == ch for ch in text)
-    )
+    return _WIKILINK_UNSAFE.search(text) is None
 
 
 def note_link(path: str, title: str | None = None) -> str:
@@ -195,6 +195,24 @@ def render_json(agenda: Agenda) -> str:
 
 
 # --- Markdown (the agenda note, PRODUCT §4.2) ---------------------------------------------------
+
+
+# Each item's lines from the last render, by identity: the engine hands back the same Item
+# objects for the notes a save did not touch, so a watcher's next render rewrites few of them.
+_MD_ITEM_LINES: dict[int, tuple[Item, date, list[str]]] = {}
+
+
+def _md_items(items: Iterable[Item], today: date, seen: dict[int, tuple[Item, date, list[str]]],
+              out: list[str]) -> None:
+    """Append the lines of each item to `out` (reusing those of the last render), noting them
+    in `seen`."""
+    last = _MD_ITEM_LINES
+    for item in items:
+        known = last.get(id(item))
+        if known is None or known[0] is not item or known[1] != today:
+            known = (item, today, _md_item(item, today))
+        seen[id(item)] = known
+        out += known[2]
 
 
 def _md_item(item: Item, today: date) -> list[str]:
@@ -295,19 +313,23 @@ def render_markdown(agenda: Agenda, config: Config) -> str:
         "*Written by jobjournal: this part is rewritten on every run. "
         "Write your own notes above or below it.*",
     ]
+    by_section: dict[Section, list[Item]] = {}
+    for item in agenda.items:
+        by_section.setdefault(item.section, []).append(item)
+    seen: dict[int, tuple[Item, date, list[str]]] = {}
     for section, heading, explanation, empty in _SHOWN:
-        items = agenda.in_section(section)
+        items = by_section.get(section, [])
         out += ["", f"## {heading}", "", explanation.format(horizon=horizon), ""]
         if not items:
             out.append(empty.format(horizon=horizon))
         elif section is Section.UPCOMING:
             for n, (day, day_items) in enumerate(_upcoming_by_day(items)):
                 out += ([] if n == 0 else [""]) + [f"### {_day_heading(day, today)}", ""]
-                for item in day_items:
-                    out += _md_item(item, today)
+                _md_items(day_items, today, seen, out)
         else:
-            for item in items:
-                out += _md_item(item, today)
+            _md_items(items, today, seen, out)
+    global _MD_ITEM_LINES
+    _MD_ITEM_LINES = seen
     out += ["", "## Problems", "", _PROBLEMS_EXPLANATION, ""]
     out += [_md_problem(p) for p in agenda.problems] or ["No problems found."]
     out += ["", "## Pipeline", "", "Notes by type and status.", ""]

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import pickle
 import re
+import sys
+import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from .config import CONFIG_NAME, Config, load_config
 from .errors import VaultError
 from .model import Note, Problem, Severity
-from .parse import MAX_BYTES, looks_typed, parse_note
+
+if TYPE_CHECKING:
+    import pathspec
 
 #: How much of a file too big to read is looked at, for a `type:` line.
 HEAD_BYTES = 4096
+#: Below this many files to read, reading them in one process is quicker than starting others.
+PARALLEL_MIN_FILES = 2000
+#: (st_mtime_ns, st_size, st_ino): a save or a rename changes it.
+Stamp = tuple[int, int, int]
+#: Hears how reading goes: (files read, files to read).
+Progress = Callable[[int, int], None]
 
 # A sync tool's copy of a note both devices changed: it would double the note's follow-ups.
-# Syncthing: `Jane.sync-conflict-20261120-123456-ABCDEFG.md`; Dropbox and Nextcloud:
-# `Jane (Jane's conflicted copy 2026-11-20).md`; Nextcloud and ownCloud:
-# `Jane (conflict 2026-11-20).md`; older clients: `Jane_conflict-20261120-123456.md`.
+# Syncthing: `Jane.sync-conflict-20261120-123456-ABCDEFG.md`; Dropbox:
+# `Jane (Jane's conflicted copy 2026-11-20).md`; the Nextcloud desktop client:
+# `Jane (conflicted copy [user ]2026-11-20 123456).md`; other clients:
+# `Jane (conflict 2026-11-20).md`; older ownCloud clients: `Jane_conflict-20261120-123456.md`.
 # Titles that merely mention a conflict don't match.
 _CONFLICT_COPY = re.compile(
     r"""
@@ -70,14 +84,15 @@ def scan(root: Path, config: Config) -> list[str]:
 
 
 def load_note(
-    root: Path, path: str, *, tasks_from_all: bool = False
+    root: str | Path, path: str, *, tasks_from_all: bool = False
 ) -> tuple[Note | None, list[Problem]]:
     """Read and parse one note (one open, one read); an unreadable file is a problem, not raised."""
     try:
         with open(os.path.join(root, path), "rb") as file:
             size = os.fstat(file.fileno()).st_size
-            if size > MAX_BYTES:
-                typed = looks_typed(file.read(HEAD_BYTES))
+            parse = _parse()
+            if size > parse.MAX_BYTES:
+                typed = parse.looks_typed(file.read(HEAD_BYTES))
                 severity = Severity.ERROR if typed else Severity.WARNING
                 message = f"the file is {size / 2**20:.1f} MiB, over the 4 MiB limit: not read"
                 return None, [Problem(path, 1, severity, message)]
@@ -85,14 +100,30 @@ def load_note(
     except OSError as exc:
         # nothing can be seen of it, so it can't be known to be a jobjournal note: a warning
         return None, [Problem(path, 1, Severity.WARNING, f"cannot read it ({exc.strerror or exc})")]
-    return parse_note(path, data, tasks_from_all=tasks_from_all)
+    parsed: tuple[Note | None, list[Problem]] = parse.parse_note(
+        path, data, tasks_from_all=tasks_from_all
+    )
+    return parsed
+
+
+def _parse() -> ModuleType:
+    """parse.py, imported when a first note is read: a run answered from the cache never is."""
+    global _PARSE
+    if _PARSE is None:
+        from . import parse
+
+        _PARSE = parse
+    return _PARSE
+
+
+_PARSE: ModuleType | None = None
 
 
 @dataclass(frozen=True)
 class FileState:
     """One scanned file as last read: its stat stamp, and what parsing it gave."""
 
-    stamp: tuple[int, int, int]  # (st_mtime_ns, st_size, st_ino): a save or a rename changes it
+    stamp: Stamp
     note: Note | None
     problems: tuple[Problem, ...]
 
@@ -113,16 +144,45 @@ class VaultState:
         self.files: dict[str, FileState] = dict(files or {})
         self._tasks_from_all = config.vault.tasks_from == "all"
         self._scan_problems: list[Problem] = []
+        # derived from the set of paths alone, kept while it stays the same (see `vault`)
+        self._paths: list[str] | None = None
+        self._conflict_copies: frozenset[str] = frozenset()
+        self._collisions: list[Problem] = []
+        #: what other processes read in the last refresh, as it arrived: pickled
+        #: {path: FileState} chunks (with their paths), which a cache can keep as they are
+        self.pickled: list[tuple[bytes, tuple[str, ...]]] = []
 
-    def refresh(self) -> Vault:
-        """Rescan the vault; re-read new and changed files, forget vanished ones."""
-        paths, self._scan_problems = _scan(self.root, self.config)
-        files = {}
-        for path in paths:
-            state = self._read(path)
-            if state is not None:
-                files[path] = state
-        self.files = files
+    @property
+    def scan_problems(self) -> tuple[Problem, ...]:
+        """Problems of the last scan (folders that could not be read)."""
+        return tuple(self._scan_problems)
+
+    def stat(self) -> dict[str, Stamp]:
+        """Scan the vault and stat every note, reading none: path → stamp, in path order."""
+        found: dict[str, Stamp] = {}
+        paths, self._scan_problems = _scan(self.root, self.config, found)
+        return {path: found[path] for path in paths if path in found}
+
+    def refresh(
+        self, stamps: Mapping[str, Stamp] | None = None, *, progress: Progress | None = None
+    ) -> Vault:
+        """Rescan the vault; re-read new and changed files, forget vanished ones.
+
+        `stamps`, from a `stat()` just made, spares scanning again; `progress` hears how the
+        reading goes. Many files to read are read by several processes where that pays.
+        """
+        if stamps is None:
+            stamps = self.stat()
+        known = self.files
+        to_read = [path for path, stamp in stamps.items()
+                   if path not in known or known[path].stamp != stamp]
+        read, self.pickled = (
+            _read_all(self.root, stamps, to_read, self._tasks_from_all, progress)
+            if to_read else ({}, [])
+        )
+        self.files = {
+            path: read[path] if path in read else known[path] for path in stamps
+        }
         return self.vault()
 
     def update(self, paths: Iterable[str]) -> Vault:
@@ -131,8 +191,11 @@ class VaultState:
         for path in paths:
             state = self._read(path) if wanted(path) else None
             if state is None:
-                self.files.pop(path, None)
+                if self.files.pop(path, None) is not None:
+                    self._paths = None
             else:
+                if path not in self.files:
+                    self._paths = None
                 self.files[path] = state
         return self.vault()
 
@@ -150,25 +213,159 @@ class VaultState:
 
     def vault(self) -> Vault:
         """Assemble the Vault from what is held: conflict copies dropped, case collisions found."""
-        paths = sorted(self.files)
+        files = self.files
+        paths = self._paths
+        if paths is None or len(paths) != len(files) or not all(p in files for p in paths):
+            paths = self._paths = sorted(files)
+            self._conflict_copies = frozenset(
+                path for path in paths if _CONFLICT_COPY.search(path.rpartition("/")[2])
+            )
+            self._collisions = _case_collisions(paths)
         problems = list(self._scan_problems)
         notes: list[Note] = []
         for path in paths:
-            state = self.files[path]
-            name = path.rpartition("/")[2]
-            if _CONFLICT_COPY.search(name):
+            state = files[path]
+            if path in self._conflict_copies:
                 # dropped whatever it holds: its follow-ups (or tasks) are the original's, twice
                 typed = (state.note is not None and state.note.type is not None) or any(
                     p.is_error for p in state.problems
                 )
                 problems.append(_conflict_copy(path, typed))
                 continue
-            problems.extend(state.problems)
+            if state.problems:
+                problems.extend(state.problems)
             if state.note is not None:
                 notes.append(state.note)
-        problems.extend(_case_collisions(paths))
+        problems.extend(self._collisions)
         problems.sort(key=lambda p: (p.path or "", p.line or 0))
         return Vault(self.root, self.config, tuple(notes), tuple(problems), tuple(paths))
+
+
+# --- reading many files ---------------------------------------------------------------------
+
+_Item = tuple[str, Stamp]  # a file to read, and its stamp
+
+
+def workers() -> int:
+    """How many processes may read notes: $JOBJOURNAL_WORKERS, else one per core available."""
+    value = os.environ.get("JOBJOURNAL_WORKERS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def gc_paused(*, freeze: bool = False) -> Iterator[None]:
+    """The cyclic garbage collector off while many objects without cycles are made: parsed
+    notes are acyclic, and collecting while building thousands of them costs more than the
+    parsing itself. With `freeze`, what was made is frozen at the end (a command about to
+    exit): no later collection walks it. Either way, objects are freed by reference counting
+    as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if freeze:
+                gc.freeze()
+            gc.enable()
+
+
+def _read_all(
+    root: Path, stamps: Mapping[str, Stamp], paths: list[str], tasks_from_all: bool,
+    progress: Progress | None,
+) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
+    """Read and parse these files. In several processes when there are many, the work cut into
+    chunks that this process shares with the others. Returns the FileStates by path, and the
+    chunks other processes read as they arrived — each a pickled {path: FileState}, with its
+    paths."""
+    count = workers()
+    items = [(path, stamps[path]) for path in paths]
+    with gc_paused():
+        if count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork():
+            chunks = _chunks(items, count)
+            results = _read_in_processes(str(root), chunks, tasks_from_all, count - 1, progress)
+        else:
+            chunks = _chunks(items, 1)
+            results = []
+            for chunk in chunks:
+                results.append(_read_chunk(str(root), chunk, tasks_from_all))
+                if progress is not None:
+                    progress(sum(len(c) for c in chunks[: len(results)]), len(items))
+        read: dict[str, FileState] = {}
+        pickled: list[tuple[bytes, tuple[str, ...]]] = []
+        for chunk, result in zip(chunks, results, strict=True):
+            if isinstance(result, bytes):
+                pickled.append((result, tuple(path for path, _ in chunk)))
+                result = pickle.loads(result)
+            read.update(result)
+        return read, pickled
+
+
+def _chunks(items: list[_Item], processes: int) -> list[list[_Item]]:
+    # Small enough that the processes finish close together (a worker holds up to two chunks
+    # when this process runs out of them), large enough that handing them over costs little.
+    size = max(100, min(500, len(items) // (processes * 24) or 1))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _read_chunk(root: str, items: list[_Item], tasks_from_all: bool) -> dict[str, FileState]:
+    states = {}
+    for path, stamp in items:
+        note, problems = load_note(root, path, tasks_from_all=tasks_from_all)
+        states[path] = FileState(stamp, note, tuple(problems))
+    return states
+
+
+def _read_chunk_pickled(root: str, items: list[_Item], tasks_from_all: bool) -> bytes:
+    """A worker's share: pickled here, once, both to travel back and to be cached as it is."""
+    gc.disable()  # a worker lives for one read
+    return pickle.dumps(_read_chunk(root, items, tasks_from_all), pickle.HIGHEST_PROTOCOL)
+
+
+def can_fork() -> bool:
+    """Whether work may go to forked processes: they start at once, with everything imported;
+    but forking a process that runs other threads (a watcher's observer) can deadlock the
+    child, so only when this process is alone."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _read_in_processes(
+    root: str, chunks: list[list[_Item]], tasks_from_all: bool, others: int,
+    progress: Progress | None,
+) -> list[dict[str, FileState] | bytes]:
+    """Chunks go to `others` worker processes from the front while this process reads them
+    from the back, taking only chunks no worker has started: both finish together."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    total = sum(len(chunk) for chunk in chunks)
+    results: list[dict[str, FileState] | bytes | None] = [None] * len(chunks)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=others, mp_context=context) as pool:
+        futures = [pool.submit(_read_chunk_pickled, root, chunk, tasks_from_all)
+                   for chunk in chunks]
+        done_here = 0
+        for index in range(len(chunks) - 1, -1, -1):
+            if not futures[index].cancel():
+                break  # a worker has it, and every chunk before it
+            results[index] = _read_chunk(root, chunks[index], tasks_from_all)
+            done_here += len(chunks[index])
+            if progress is not None:
+                done = sum(len(c) for c, f in zip(chunks, futures, strict=True)
+                           if f.done() and not f.cancelled())
+                progress(done_here + done, total)
+        for index, future in enumerate(futures):
+            if results[index] is None:
+                results[index] = future.result()
+                if progress is not None:
+                    done = sum(len(c) for c, r in zip(chunks, results, strict=True) if r)
+                    progress(done, total)
+    return [result for result in results if result is not None]
 
 
 def load_vault(root: Path, config: Config | None = None) -> Vault:
@@ -184,9 +381,11 @@ class _Wanted:
         self._root_real = os.path.realpath(root)
         self._config = config
         ignore = config.vault.ignore
-        self._ignore = pathspec.GitIgnoreSpec.from_lines(ignore) if ignore else None
+        self._ignore = _ignore_spec(ignore)
 
     def __call__(self, path: str) -> bool:
+        if not path.isascii() and not is_utf8_name(path):
+            return False  # reported by a scan (see `_undecodable`)
         parts = path.split("/")
         name = parts[-1]
         if any(part.startswith(".") for part in parts) or not name.endswith(".md"):
@@ -204,6 +403,16 @@ class _Wanted:
         real = os.path.realpath(full)
         inside = real.startswith(self._root_real.rstrip(os.sep) + os.sep)
         return inside and os.path.isfile(real)
+
+
+def _ignore_spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
+    """The config's `ignore` patterns (gitignore syntax), or None when there are none."""
+    patterns = list(patterns)
+    if not patterns:
+        return None
+    import pathspec  # only for a vault that ignores something
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def _conflict_copy(path: str, typed: bool) -> Problem:
@@ -229,8 +438,12 @@ def _case_collisions(paths: list[str]) -> list[Problem]:
     return problems
 
 
-def _scan(root: Path, config: Config) -> tuple[list[str], list[Problem]]:
-    ignore = pathspec.GitIgnoreSpec.from_lines(config.vault.ignore) if config.vault.ignore else None
+def _scan(
+    root: Path, config: Config, stamps: dict[str, Stamp] | None = None
+) -> tuple[list[str], list[Problem]]:
+    """The notes to read, sorted, and the folders that could not be read; with `stamps`, each
+    note's stat stamp too (a file that vanished meanwhile has none)."""
+    ignore = _ignore_spec(config.vault.ignore)
     templates, agenda = config.vault.templates, config.agenda.path
     root_real = os.path.realpath(root)
     inside = root_real.rstrip(os.sep) + os.sep
@@ -241,10 +454,10 @@ def _scan(root: Path, config: Config) -> tuple[list[str], list[Problem]]:
     seen_dirs = {root_real}
     seen_files: set[str] = set()
     # Depth-first without recursion (a deep tree must not hit the recursion limit): a stack of
-    # (entries of a folder, its vault-relative prefix, its real path).
+    # (entries of a folder, its vault-relative prefix, its real path ending with a separator).
     stack: list[tuple[Iterator[os.DirEntry[str]], str, str]] = []
     entries = _entries(str(root), "", problems)
-    stack.append((entries, "", root_real))
+    stack.append((entries, "", inside))
     while stack:
         entries, prefix, dir_real = stack[-1]
         entry = next(entries, None)
@@ -257,7 +470,7 @@ def _scan(root: Path, config: Config) -> tuple[list[str], list[Problem]]:
         rel = prefix + name
         try:
             is_link = entry.is_symlink()
-            real = os.path.realpath(entry.path) if is_link else os.path.join(dir_real, name)
+            real = os.path.realpath(entry.path) if is_link else dir_real + name
             if is_link and not real.startswith(inside):
                 continue  # leaves the vault
             is_dir = entry.is_dir()
@@ -268,20 +481,61 @@ def _scan(root: Path, config: Config) -> tuple[list[str], list[Problem]]:
             # A folder named `x.md` is still a folder: it is walked, never read as a note.
             if rel == templates or (ignore is not None and ignore.match_file(rel + "/")):
                 continue
+            if not name.isascii() and not is_utf8_name(name):
+                problems.append(_undecodable(rel, entry.path, folder=True))
+                continue
             if real in seen_dirs:
                 continue
             seen_dirs.add(real)
-            stack.append((_entries(entry.path, rel, problems), rel + "/", real))
+            stack.append((_entries(entry.path, rel, problems), rel + "/", real + os.sep))
         elif is_file and name.endswith(".md") and not name.startswith("~$"):
             # `~$x.md`: an office suite's lock file. Dangling links and sockets are neither.
             if rel == agenda or (ignore is not None and ignore.match_file(rel)):
+                continue
+            if not name.isascii() and not is_utf8_name(name):
+                problems.append(_undecodable(rel, entry.path, folder=False))
                 continue
             if real in seen_files:
                 continue
             seen_files.add(real)
             found.append(rel)
+            if stamps is not None:
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue  # vanished since the folder was listed
+                stamps[rel] = (st.st_mtime_ns, st.st_size, st.st_ino)
     found.sort()
     return found, problems
+
+
+def is_utf8_name(name: str) -> bool:
+    """Whether a name read from the file system is UTF-8. One that isn't (a file unpacked or
+    copied by a tool using another encoding) reaches Python with surrogate escapes, which no
+    UTF-8 text can carry: not the agenda note, nor JSON, nor a terminal."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown_name(path: str) -> str:
+    """A path that may not be UTF-8 (see `is_utf8_name`), with U+FFFD for its bad bytes."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _undecodable(rel: str, full: str, *, folder: bool) -> Problem:
+    """The problem of a note or a folder whose name is not UTF-8: not read until renamed."""
+    typed = False
+    if not folder:
+        with contextlib.suppress(OSError), open(full, "rb") as file:
+            typed = _parse().looks_typed(file.read(HEAD_BYTES))
+    what = "folder" if folder else "file"
+    unread = "the notes in it are not read" if folder else "it is not read"
+    message = (f"the {what} name is not valid UTF-8 (made by a tool using another encoding): "
+               f"rename it; until then {unread}")
+    return Problem(shown_name(rel), 1, Severity.ERROR if typed else Severity.WARNING, message)
 
 
 def _entries(path: str, rel: str, problems: list[Problem]) -> Iterator[os.DirEntry[str]]:

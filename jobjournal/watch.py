@@ -31,7 +31,7 @@ from .config import CONFIG_NAME, Config, load_config
 from .engine import build_agenda
 from .errors import JobJournalError, VaultError
 from .render import render_markdown, summary_line
-from .vault import Vault, VaultState
+from .vault import Vault, VaultState, is_utf8_name, shown_name
 
 if TYPE_CHECKING:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -85,6 +85,8 @@ def classify(
         return None
     if any(part.startswith(".") for part in rel.split("/")):
         return None  # .git, .obsidian, .trash, .jobjournal, editor and sync temp files
+    if (is_directory or rel.endswith(".md")) and not rel.isascii() and not is_utf8_name(rel):
+        return RESCAN, shown_name(rel)  # a name that is not UTF-8: the scan reports it
     if is_directory:
         # a folder that appeared, left or moved may hold notes no event was sent for
         return (RESCAN, rel) if event_type in ("created", "deleted", "moved") else None

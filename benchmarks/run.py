@@ -1,0 +1,429 @@
+"""The speed benchmark (issue 7, PRODUCT §9): generated vaults, real command runs, one table.
+
+    python benchmarks/run.py                        # 1k, 10k and 50k notes, 5 runs each
+    python benchmarks/run.py --sizes 1000,10000 --repeats 7
+    python benchmarks/run.py --sizes 50 --repeats 1 --skip-naive   # a smoke run
+
+Every vault is generated (benchmarks/generate.py) into a temporary folder, never into the
+repository. Workloads, each run --repeats times (medians reported):
+
+- floor: read every .md byte with os.walk, in Python: the yardstick of every ratio;
+- stat: stat every file (what a warm run can't avoid);
+- naive: python-frontmatter `load` and markdown-it on every whole body (what a first, obvious
+  implementation would cost), fewer runs since it is slow;
+- cold: `jobjournal agenda --json` as a subprocess with an empty cache folder (imports count);
+- warm: the same with the cache a previous run left, nothing changed;
+- warm, new day: the cache is there but `--today` moves on, so the agenda is computed again;
+- watch: one note saved → VaultState.update + build_agenda + render + write_agenda, the
+  processing a watcher does per save (debounce excluded), on a vault loaded once;
+- start-up: `jobjournal --help` beside `python -c "import click"`.
+
+Peak memory is the most the command's process tree held at once (the sum of its processes'
+proportional set sizes, sampled every 20 ms on Linux), or the process's own peak resident set
+from the kernel when that is larger. The outputs of the cold, warm and
+single-process runs are compared byte for byte. Nothing here is timed in CI: the test suite only
+runs this script on a tiny vault to see that it completes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import TODAY  # noqa: E402
+
+#: Goals from issue 7: ratios to the floor, milliseconds, megabytes.
+COLD_GOAL = 6.0
+WARM_GOAL = 1.6
+WATCH_GOAL_MS = 50.0
+STARTUP_GOAL = 2.0
+MEMORY_GOAL_MB = 400.0
+#: The vault size the goals are set for (cold and warm: this size and more).
+GOAL_SIZE = 10_000
+
+
+@dataclass
+class Row:
+    size: int | None
+    workload: str
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float | None = None
+    ratio_to: str = "floor"  # "floor", "click" or "" (no ratio)
+    goal: str = ""
+    check: Callable[[Row, dict[str, float]], bool] | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+# --- measuring a child process --------------------------------------------------------------
+
+
+def _tree_memory(pid: int, page: int) -> int:
+    """Memory of a process and its descendants, in bytes (Linux /proc; 0 elsewhere): the sum
+    of their proportional set sizes, so that pages forked children share are counted once."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            total += _pss(current, page)
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                stack += [int(child) for child in children.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _pss(pid: int, page: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm") as statm:  # no smaps_rollup: the resident set
+        return int(statm.read().split()[1]) * page
+
+
+def run_child(
+    args: Sequence[str], *, env: dict[str, str] | None = None, stdout: Path | None = None
+) -> tuple[float, float, bytes]:
+    """Run a command; (wall seconds, peak resident MB of its tree, its stdout)."""
+    page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+    out = open(stdout, "wb") if stdout else tempfile.TemporaryFile()  # noqa: SIM115
+    with out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.PIPE, env=env)
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.02):
+                peak[0] = max(peak[0], _tree_memory(proc.pid, page))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stderr = proc.stderr.read() if proc.stderr else b""
+        if proc.stderr:
+            proc.stderr.close()
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{stderr.decode()}")
+        out.seek(0)
+        data = out.read()
+    # ru_maxrss is in KiB on Linux, bytes on macOS
+    own = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return wall, max(peak[0], own) / 2**20, data
+
+
+def _jobjournal() -> list[str]:
+    script = Path(sys.executable).with_name("jobjournal")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from jobjournal.cli import main; main()"]
+
+
+def _measure(kind: str, *args: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--measure", kind, *args]
+
+
+# --- in-process workloads, run in a child (`--measure KIND VAULT`) --------------------------
+
+
+def _notes(root: str) -> list[str]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [os.path.join(folder, f) for f in files if f.endswith(".md")]
+    return found
+
+
+def measure_floor(root: str) -> float:
+    """Read every .md byte under root (dot-folders skipped), as plainly as Python can."""
+    start = time.perf_counter()
+    total = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.endswith(".md"):
+                with open(os.path.join(folder, name), "rb") as file:
+                    total += len(file.read())
+    return time.perf_counter() - start
+
+
+def measure_stat(root: str) -> float:
+    start = time.perf_counter()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.endswith(".md"):
+                os.stat(os.path.join(folder, name))
+    return time.perf_counter() - start
+
+
+def measure_naive(root: str) -> float:
+    """python-frontmatter `load` on every file and markdown-it on every whole body."""
+    start = time.perf_counter()
+    import frontmatter
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    for path in _notes(root):
+        try:
+            post = frontmatter.load(path)
+        except Exception:  # a broken note: the naive reader would have to skip it too
+            continue
+        md.parse(post.content)
+    return time.perf_counter() - start
+
+
+def measure_watch(root: str, today: str, saves: int) -> list[float]:
+    """Per save: re-read the note, rebuild the agenda, render it and write the agenda note."""
+    from jobjournal.agenda_note import write_agenda
+    from jobjournal.config import load_config
+    from jobjournal.options import compute_agenda
+    from jobjournal.render import render_markdown
+    from jobjournal.vault import VaultState, load_vault
+
+    day = date.fromisoformat(today)
+    root_path = Path(root)
+    config = load_config(root_path)
+    state = VaultState(root_path, config)
+    vault = state.refresh()
+    write_agenda(root_path, config.agenda.path, render_markdown(compute_agenda(vault, day), config))
+    targets = sorted(p for p in state.files if p.startswith(("Interviews/", "Contacts/")))
+    step = max(1, len(targets) // max(1, saves))
+    timings = []
+    for n, path in enumerate(targets[::step][:saves]):
+        with open(os.path.join(root, path), "a", encoding="utf-8") as note:
+            note.write(f"- {today} Called them again about it ({n})\n")
+        start = time.perf_counter()
+        vault = state.update([path])
+        block = render_markdown(compute_agenda(vault, day), config)
+        write_agenda(root_path, config.agenda.path, block)
+        timings.append(time.perf_counter() - start)
+    # what the watcher wrote must be what a fresh run writes
+    fresh = render_markdown(compute_agenda(load_vault(root_path, config), day), config)
+    if fresh != block:
+        raise SystemExit("watch: the agenda after single saves differs from a fresh build")
+    return timings
+
+
+def _measure_main(kind: str, args: list[str]) -> None:
+    if kind == "floor":
+        result: object = measure_floor(args[0])
+    elif kind == "stat":
+        result = measure_stat(args[0])
+    elif kind == "naive":
+        result = measure_naive(args[0])
+    elif kind == "watch":
+        result = measure_watch(args[0], args[1], int(args[2]))
+    else:
+        raise SystemExit(f"unknown measurement {kind}")
+    print(json.dumps(result))
+
+
+# --- the benchmark ----------------------------------------------------------------------------
+
+
+def _repeat(
+    row: Row, repeats: int, args: Callable[[int], list[str]], *, env: dict[str, str] | None = None,
+    before: Callable[[int], None] | None = None, inner: bool = False,
+    outputs: list[bytes] | None = None,
+) -> None:
+    """Run a child `repeats` times: its wall time, or the time it reports (`inner`)."""
+    for i in range(repeats):
+        if before is not None:
+            before(i)
+        wall, peak, data = run_child(args(i), env=env)
+        if inner:
+            value = json.loads(data)
+            row.seconds += value if isinstance(value, list) else [value]
+        else:
+            row.seconds.append(wall)
+        row.peak_mb = max(row.peak_mb or 0.0, peak)
+        if outputs is not None:
+            outputs.append(data)
+
+
+def bench_size(
+    size: int, workdir: Path, *, repeats: int, naive: bool, seed: int, today: date, saves: int
+) -> list[Row]:
+    vault = workdir / f"vault-{size}"
+    # in a child, so that this process stays small: a child's peak memory counts what it
+    # inherited before its exec
+    subprocess.run([sys.executable, str(HERE / "generate.py"), str(vault), "--notes", str(size),
+                    "--seed", str(seed), "--today", today.isoformat()], check=True,
+                   stdout=subprocess.DEVNULL)
+    day = today.isoformat()
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("JOBJOURNAL_")}
+    agenda = [*_jobjournal(), "agenda", "--json", "--today", day, "--vault", str(vault)]
+    rows: list[Row] = []
+
+    floor = Row(size, "floor: read every .md byte (os.walk, Python)", ratio_to="")
+    _repeat(floor, repeats, lambda i: _measure("floor", str(vault)), inner=True)
+    rows.append(floor)
+    stat = Row(size, "stat every .md file")
+    _repeat(stat, repeats, lambda i: _measure("stat", str(vault)), inner=True)
+    rows.append(stat)
+    if naive:
+        row = Row(size, "naive: python-frontmatter + markdown-it on every body")
+        _repeat(row, max(1, repeats // 3), lambda i: _measure("naive", str(vault)), inner=True)
+        rows.append(row)
+
+    outputs: list[bytes] = []
+    cold_dir = workdir / f"cache-cold-{size}"
+
+    def clear(_: int) -> None:
+        shutil.rmtree(cold_dir, ignore_errors=True)
+
+    # The goals are set for 10k notes and more (on 1k notes, starting Python is most of a run).
+    goals = size >= GOAL_SIZE
+    cold = Row(size, "cold: agenda --json, no cache")
+    if goals:
+        cold.goal = f"≤ {COLD_GOAL:g}× floor"
+        cold.check = lambda r, f: r.median <= COLD_GOAL * f["floor"] and (
+            size < 50_000 or (r.peak_mb or 0) <= MEMORY_GOAL_MB)
+    if size >= 50_000:
+        cold.goal += f", ≤ {MEMORY_GOAL_MB:g} MB"
+    _repeat(cold, repeats, lambda i: agenda, env={**base_env, "JOBJOURNAL_CACHE_DIR":
+            str(cold_dir)}, before=clear, outputs=outputs)
+    rows.append(cold)
+
+    serial = Row(size, "cold, one process (JOBJOURNAL_WORKERS=1)")
+    _repeat(serial, max(1, repeats // 2), lambda i: agenda, env={
+        **base_env, "JOBJOURNAL_CACHE_DIR": str(cold_dir), "JOBJOURNAL_WORKERS": "1"},
+        before=clear, outputs=outputs)
+    rows.append(serial)
+
+    warm_dir = workdir / f"cache-warm-{size}"
+    warm_env = {**base_env, "JOBJOURNAL_CACHE_DIR": str(warm_dir)}
+    run_child(agenda, env=warm_env)  # leaves the cache
+    warm = Row(size, "warm: agenda --json, cache present, nothing changed")
+    if goals:
+        warm.goal = f"≤ {WARM_GOAL:g}× floor"
+        warm.check = lambda r, f: r.median <= WARM_GOAL * f["floor"]
+    _repeat(warm, repeats, lambda i: agenda, env=warm_env, outputs=outputs)
+    rows.append(warm)
+    if len(set(outputs)) != 1:
+        raise SystemExit(f"{size} notes: cold, single-process and warm outputs differ")
+
+    def next_day(i: int) -> list[str]:
+        later = (today + timedelta(days=i + 1)).isoformat()
+        return [*agenda[:-4], "--today", later, "--vault", str(vault)]
+
+    new_day = Row(size, "warm, new day: cache present, --today moved on")
+    _repeat(new_day, repeats, next_day, env=warm_env)
+    rows.append(new_day)
+
+    watch = Row(size, "watch: one note saved → agenda written", ratio_to="")
+    if size == GOAL_SIZE:
+        watch.goal = f"≤ {WATCH_GOAL_MS:g} ms"
+        watch.check = lambda r, f: r.median <= WATCH_GOAL_MS / 1000
+    _repeat(watch, 1, lambda i: _measure("watch", str(vault), day, str(saves)), inner=True)
+    rows.append(watch)
+    return rows
+
+
+def bench_startup(repeats: int) -> list[Row]:
+    click = Row(None, 'python -c "import click"', ratio_to="")
+    _repeat(click, repeats, lambda i: [sys.executable, "-c", "import click"])
+    helped = Row(None, "start-up: jobjournal --help", ratio_to="click",
+                 goal=f"≤ {STARTUP_GOAL:g}× import click",
+                 check=lambda r, f: r.median <= STARTUP_GOAL * f["click"])
+    _repeat(helped, repeats, lambda i: [*_jobjournal(), "--help"])
+    return [click, helped]
+
+
+def _fmt_seconds(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| notes | workload | median | runs | peak memory | × floor | goal | met |",
+             "|---:|---|---:|---:|---:|---:|---|---|"]
+    floors: dict[int | None, dict[str, float]] = {}
+    for row in rows:
+        if row.workload.startswith("floor"):
+            floors.setdefault(row.size, {})["floor"] = row.median
+        if row.workload.startswith("python -c"):
+            floors.setdefault(row.size, {})["click"] = row.median
+    for row in rows:
+        refs = floors.get(row.size, {})
+        ratio = ""
+        if row.ratio_to and row.ratio_to in refs:
+            ratio = f"{row.median / refs[row.ratio_to]:.2f}"
+            if row.ratio_to == "click":
+                ratio += " × click"
+        met = ""
+        if row.check is not None:
+            met = "yes" if row.check(row, refs) else "**no**"
+        memory = f"{row.peak_mb:.0f} MB" if row.peak_mb else ""
+        size = f"{row.size:,}" if row.size else ""
+        lines.append(f"| {size} | {row.workload} | {_fmt_seconds(row.median)} | "
+                     f"{len(row.seconds)} | {memory} | {ratio} | {row.goal} | {met} |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,50000",
+                        help="vault sizes in notes, comma-separated (default 1000,10000,50000)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per workload (default 5)")
+    parser.add_argument("--saves", type=int, default=20, help="saves in the watch workload")
+    parser.add_argument("--skip-naive", action="store_true", help="leave out the naive baseline")
+    parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
+    parser.add_argument("--today", type=date.fromisoformat, default=TODAY,
+                        help="the date the vaults are built around and computed for")
+    parser.add_argument("--workdir", type=Path, help="where to put vaults and caches "
+                        "(default: a new temporary folder, removed afterwards)")
+    parser.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        _measure_main(args.measure[0], args.measure[1:])
+        return 0
+    sizes = [int(s.replace("_", "").replace("k", "000")) for s in args.sizes.split(",") if s]
+    repo = HERE.parent
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="jobjournal-bench-"))
+    if workdir.resolve().is_relative_to(repo):
+        raise SystemExit(f"{workdir} is inside the repository: pick a folder outside it")
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    try:
+        rows += bench_startup(args.repeats)
+        for size in sizes:
+            print(f"benchmarking {size:,} notes…", file=sys.stderr, flush=True)
+            rows += bench_size(size, workdir, repeats=args.repeats, naive=not args.skip_naive,
+                               seed=args.seed, today=args.today, saves=args.saves)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"jobjournal benchmark — {os.cpu_count()} cores, Python "
+          f"{sys.version.split()[0]}, today {args.today}, seed {args.seed}\n")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,442 @@
+"""The fast paths of issue 7 give exactly what the plain paths give.
+
+Each shortcut is checked against the way it replaces: front matter read without YAML against the
+YAML loader; bodies read section by section against markdown-it on the whole body (the original
+reader, copied here); the reused build against a build from scratch; the reused render against a
+fresh one; parallel reading against one process. Plus the progress line, the start-up imports
+and a smoke run of the benchmark.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path, PurePosixPath
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from jobjournal import body, engine, parse, render, vault
+from jobjournal.cli import cli
+from jobjournal.config import Config, load_config
+from jobjournal.dates import LEADING_WHEN, DateError, parse_when
+from jobjournal.links import LinkIndex, parse_links
+from jobjournal.model import Agenda, LogEntry, Note
+from jobjournal.progress import ProgressLine
+
+from .conftest import TODAY
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+generate = importlib.import_module("generate").generate  # benchmarks/generate.py
+
+# --- front matter without YAML ----------------------------------------------------------------
+
+KEYS = ["type", "status", "company", "date", "with", "tags", "recruiter", "yes", "on", "Null",
+        "Type", "a-b", "_x", "k" * 120, "from"]
+VALUES = ["", " ", "interview", '"[[Jane Doe]]"', "'it''s'", "'x'", '"a\\"b"', '"tab\\tx"', "yes",
+          "No", "ON", "~", "null", "2026-11-20", "2026-11-20T10:00", "0612345", "1.5", ".inf",
+          "a: b", "a:b", "x #c", "x#c", "[a, b]", "{a: 1}", "&a x", "*a", "!!str x", "|", ">",
+          "- x", "-5", "@x", "`x`", "%x", "=", "<<", "a, b", "Müller", "x\u2028y", "x\x85y",
+          "\ufeffx", "é", "a\tb", "x:", '"unterminated', "'unterminated", "http://x.example/a#b",
+          "Globex's team", "  spaced  "]
+OTHER = ["", "# comment", "  # indented comment", "  continuation", "...", "key:value",
+         "? complex", "%YAML 1.1", "  - \"[[A]]\"", "- b", "  - ", "    - deep", "  - a: b",
+         "  -x", "  - [x]", "  - yes", "-", "\t- tab"]
+_fm_line = st.one_of(
+    st.builds(lambda k, v: f"{k}:{(' ' + v) if v else ''}", st.sampled_from(KEYS),
+              st.sampled_from(VALUES)),
+    st.builds(lambda k: f"{k}:", st.sampled_from(KEYS)),
+    st.builds(lambda v: f"  - {v}", st.sampled_from(VALUES)),
+    st.sampled_from(OTHER),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_fm_line, max_size=12))
+def test_front_matter_without_yaml_reads_what_yaml_reads(lines: list[str]) -> None:
+    fm_text = "\n".join(lines)
+    simple = parse._simple_yaml(fm_text)
+    if simple is None:
+        return  # left to the loader
+    loader, handler = parse._yaml()
+    loaded = handler.load(fm_text, Loader=loader)  # must not raise: the shape was plain
+    fields, key_lines = simple
+    assert fields == (loaded or {})
+    assert list(fields) == list(loaded or {})
+    assert key_lines == (parse._key_lines(fm_text) if fields else {})
+
+
+def test_front_matter_of_the_usual_shape_is_read_without_yaml() -> None:
+    fm_text = ('type: interview\nstatus: waiting\ncompany: Acme\ndate: 2026-11-20T10:00\n'
+               'recruiter: "[[Dana]]"\nwith:\n  - "[[Sam]]"\n  - "[[Jo]]"\nthank_you:\n'
+               "tags:\n  - interview\ncandidates: 3\n")
+    assert parse._simple_yaml(fm_text) == (
+        {"type": "interview", "status": "waiting", "company": "Acme", "date": "2026-11-20T10:00",
+         "recruiter": "[[Dana]]", "with": ["[[Sam]]", "[[Jo]]"], "thank_you": None,
+         "tags": ["interview"], "candidates": "3"},
+        {"type": 2, "status": 3, "company": 4, "date": 5, "recruiter": 6, "with": 7,
+         "thank_you": 10, "tags": 11, "candidates": 13},
+    )
+
+
+# --- bodies without markdown-it ---------------------------------------------------------------
+
+_MD = MarkdownIt("commonmark")
+_MD.core.ruler.disable(["inline", "text_join"])
+
+
+def _original_log_entry(content: str, line: int, problems: list[tuple[int, str]]) -> LogEntry | None:
+    match = LEADING_WHEN.match(content)
+    if match is None:
+        return None
+    try:
+        when = parse_when(match["when"])
+    except DateError as exc:
+        problems.append((line, f"Log entry: {exc}"))
+        return None
+    text = " ".join(content[match.end() :].lstrip(body._LOG_SEPARATORS).split())
+    return LogEntry(when, text, line, parse_links(text))
+
+
+def _original_parse_body(text: str, first_line: int, with_log: bool = True) -> body.Body:
+    """parse_body as it was before issue 7: markdown-it over the whole body."""
+    want_log = with_log and body._LOG_HEADING.search(text) is not None
+    lowered = text.lower()
+    want_tasks = any(m in text for m in ("📅", "⏳")) or any(
+        m in lowered for m in ("due::", "scheduled::"))
+    result = body.Body()
+    if not (want_log or want_tasks):
+        return result
+    tokens = _MD.parse(text)
+    log, tasks = [], []
+    log_level = 0
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            level = int(token.tag[1:])
+            if log_level and level <= log_level:
+                log_level = 0
+            if tokens[i + 1].content.strip().lower() == "log":
+                log_level = level
+        elif token.type == "list_item_open" and tokens[i + 1].type == "paragraph_open":
+            inline = tokens[i + 2]
+            line = first_line + (inline.map[0] if inline.map else 0)
+            if want_tasks:
+                task = body._task(inline.content, line, result.problems)
+                if task is not None:
+                    tasks.append(task)
+            if want_log and log_level:
+                entry = _original_log_entry(inline.content, line, result.problems)
+                if entry is not None:
+                    log.append(entry)
+    result.log, result.tasks = tuple(log), tuple(tasks)
+    return result
+
+
+BODY_LINES = [
+    "", "   ", "## Log", "# Log", "### log ##", "## Log#", "##  LOG  ", "## Log\u00a0", "## Notes",
+    "# Tasks", "#tag line", "####### seven", "Log", "log", "===", "---", "- - -", "* * *", "***",
+    "- 2026-11-20 Called [[Jane]]", "- 2026-11-20: Called [[Jane|J]] and [[Sam]]",
+    "- [ ] task 📅 2026-11-28", "- [x] done 📅 2026-11-28", "* [/] doing [due:: 2026-11-29]",
+    "+ [ ] scheduled ⏳ 2026-11-30", "-    2026-11-21 four spaces", "-     five spaces code",
+    "-\t2026-11-22 tab", "- ", "-", "1. ordered 2026-11-20", "1) x", "2026-11-20 plain para",
+    "plain text with technology", "  - 2026-11-23 nested", "    indented code - [ ] 📅 2026-11-28",
+    "> quote - [ ] 📅 2026-11-28", "> - [ ] in quote 📅 2026-11-28", "> [!todo]", "> ## Log",
+    "- ## Log", "  ## Log", "```", "```python", "~~~", "  ```", "````", "``` `x`", "<div>",
+    "<!-- c -->", "-->", "</div>", "  <span>", "[foo]: /url", "- [foo]: /url", "[[Link]] para",
+    "- # heading in item", "- > quote in item", "- <b>x</b>", "- ```", "- 1. nested", "- ***",
+    "- ===", "- \u00a0nbsp", "\u00a0indented", "- trailing  ", "- x\u3000", "- 2026-02-30 bad",
+    "- [[2026-11-20]] daily link", "- 2026-11-20T10:30 timed", "- 2026-11-20 10:30 spaced",
+    "-  [ ] two spaces 📅 2026-11-28", "- [ ] due:: without brackets", "- [ ] (due:: 2026-11-28)",
+    "- [ ] DUE:: x [Due:: 2026-12-01]", "- [ ] ſcheduled:: [scheduled:: 2026-12-02]",
+    "\\- escaped", "| table | row |", "%% comment %%", "- [ ] 📅", "\t- tab item", "1.5 hours",
+    "- 2026-13-01 month thirteen", "Log\n---", "> Log\n> ===", "- x\n  continued 📅 2026-11-28",
+    "- [ ] a\nlazy 📅 2026-11-28", "- 2026-11-20 x\u0085y", "#", "## ", "- İlog", "- catalog",
+]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(BODY_LINES), max_size=24), st.booleans(), st.booleans(),
+       st.integers(1, 30))
+def test_bodies_read_without_markdown_it_as_with_it(
+    lines: list[str], trailing: bool, with_log: bool, first_line: int
+) -> None:
+    text = "\n".join(lines) + ("\n" if trailing else "")
+    fast = body.parse_body(text, first_line, with_log=with_log)
+    slow = _original_parse_body(text, first_line, with_log)
+    assert (fast.log, fast.tasks, fast.problems) == (slow.log, slow.tasks, slow.problems)
+
+
+def test_a_plain_body_is_read_without_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise AssertionError("markdown-it was not needed")
+
+    monkeypatch.setattr(body, "_markdown", refuse)
+    text = ("## Notes\nSome text about technology.\n\n```\n## Log\n- 2020-01-01 code\n```\n"
+            "## Log\n- 2026-11-20 Called [[Jane]]\n- not dated\n\n## Tasks\n"
+            "- [ ] Send CV 📅 2026-11-28\n- [x] Done 📅 2026-11-27\n")
+    parsed = body.parse_body(text, 5)
+    assert [(e.line, e.text) for e in parsed.log] == [(13, "Called [[Jane]]")]
+    assert [(t.line, t.text, t.due) for t in parsed.tasks] == [(17, "Send CV", date(2026, 11, 28))]
+
+
+def test_could_hold_tasks_matches_lower_casing() -> None:
+    for text in ["due::", "DUE::", "Due::", "ſcheduled::", "SCHEDULED::", "due :: x", "📅", "⏳",
+                 "scheduled::", "İdue::", "nothing"]:
+        lowered = text.lower()
+        expected = any(m in text for m in ("📅", "⏳")) or any(
+            m in lowered for m in ("due::", "scheduled::"))
+        assert body.could_hold_tasks(text) is expected, text
+
+
+def test_whole_notes_parse_the_same_with_and_without_the_fast_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "vault"
+    paths = generate(root, 400, seed=3, today=TODAY)
+    extra = [p for p in (REPO / "tests" / "data").rglob("*.md")]
+    samples = [(p, (root / p).read_bytes()) for p in paths]
+    samples += [(str(p.relative_to(REPO)), p.read_bytes()) for p in extra]
+    fast = [parse.parse_note(p, data, tasks_from_all=True) for p, data in samples]
+    monkeypatch.setattr(parse, "_simple_yaml", lambda fm_text: None)
+    monkeypatch.setattr(body, "_fast_body", lambda text, reader: False)
+    slow = [parse.parse_note(p, data, tasks_from_all=True) for p, data in samples]
+    assert fast == slow
+    assert [n.lines for n, _ in fast if n] == [n.lines for n, _ in slow if n]
+
+
+# --- the engine and renderers' reuse ------------------------------------------------------------
+
+
+def _fresh_build(notes: list[Note], today: date, config: Config, paths: list[str]) -> Agenda:
+    saved = engine._REUSE
+    engine._REUSE = engine._Reuse()
+    try:
+        return engine.build_agenda(notes, today, config, paths=paths)
+    finally:
+        engine._REUSE = saved
+
+
+def test_a_rebuild_after_changes_equals_a_build_from_scratch(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    generate(root, 300, seed=5, today=TODAY)
+    loaded = vault.load_vault(root, load_config(root))
+    notes = list(loaded.notes)
+    config = loaded.config
+    engine.build_agenda(notes, TODAY, config, paths=loaded.paths)
+    contacts = [n for n in notes if n.type is not None and n.type.value == "contact"]
+    steps: list[Callable[[list[Note]], list[Note]]] = [
+        lambda ns: ns[:-1],  # a note deleted
+        lambda ns: [dataclasses.replace(ns[0], last_contact=TODAY)] + ns[1:],
+        lambda ns: [dataclasses.replace(n, log=(*n.log, LogEntry(TODAY, "Called",
+                    99, parse_links(f"[[{contacts[0].title}]]")))) if i == 7 else n
+                    for i, n in enumerate(ns)],  # a Log entry linking a contact
+        lambda ns: [dataclasses.replace(n, log=()) if n.log else n for n in ns[:40]] + ns[40:],
+        lambda ns: ns + [dataclasses.replace(contacts[1], path="Contacts/New One.md")],
+        lambda ns: [dataclasses.replace(n, missed_call=TODAY) if i % 9 == 0 else n
+                    for i, n in enumerate(ns)],
+    ]
+    for step in steps:
+        notes = step(notes)
+        paths = sorted(n.path for n in notes)
+        for today in (TODAY, TODAY + timedelta(days=1)):
+            reused = engine.build_agenda(notes, today, config, paths=paths)
+            assert reused == _fresh_build(notes, today, config, paths=paths)
+            again = engine.build_agenda(notes, today, config, paths=paths)
+            assert again == reused
+
+
+def test_notes_sharing_a_path_are_built_as_given() -> None:
+    from jobjournal.model import NoteType
+
+    twice = [Note("Contacts/Jo.md", NoteType.CONTACT, stay_in_touch=7),
+             Note("Contacts/Jo.md", NoteType.CONTACT, stay_in_touch=30)]
+    first = engine.build_agenda(twice, TODAY, Config())
+    assert first == engine.build_agenda(twice, TODAY, Config())
+    assert len([i for i in first.items if i.kind.value == "stay-in-touch"]) == 2
+
+
+def test_the_reused_render_equals_a_fresh_one(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    generate(root, 200, seed=9, today=TODAY)
+    loaded = vault.load_vault(root, load_config(root))
+    agenda = engine.build_agenda(loaded.notes, TODAY, loaded.config, paths=loaded.paths)
+    first = render.render_markdown(agenda, loaded.config)
+    render._MD_ITEM_LINES.clear()
+    assert render.render_markdown(agenda, loaded.config) == first
+    later = engine.build_agenda(loaded.notes, TODAY + timedelta(days=3), loaded.config,
+                                paths=loaded.paths)
+    reused = render.render_markdown(later, loaded.config)
+    render._MD_ITEM_LINES.clear()
+    assert reused == render.render_markdown(later, loaded.config)
+
+
+# --- text safety, made quicker ------------------------------------------------------------------
+
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _original_plain(text: str) -> str:
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or (unicodedata.category(ch) != "Cc" and ch not in _BIDI)
+    )
+    return " ".join(kept.split())
+
+
+def test_plain_and_wikilink_safety_agree_with_the_per_character_rules() -> None:
+    every = "".join(chr(c) for c in range(0x3100) if not 0xD800 <= c < 0xE000)
+    assert render._plain(every) == _original_plain(every)
+    for ch in every:
+        assert render._plain(f"a{ch}b") == _original_plain(f"a{ch}b")
+        original = ch not in "|[]#^<>&`$" and (ch == " " or _original_plain(ch) == ch)
+        assert render._wikilink_safe(f"a{ch}b") is original, repr(ch)
+    assert not render._wikilink_safe("50%% off")
+
+
+@pytest.mark.parametrize("path", [
+    "Contacts/Jane Doe.md", "Jane.md", "a/b/c.MD", "a//b.md", "a/./b.md", "a/.md", "a/b/.md",
+    "x.txt", "a/", ".", "", "/abs/x.md", "a/../b.md", "dir.md/x.md",
+])
+def test_the_quicker_link_index_files_names_like_link_index(path: str) -> None:
+    paths = [path, "Other/Jane Doe.md", "jane doe.md"]
+    assert engine._MemoLinks(paths)._by_name == LinkIndex(paths)._by_name
+    stem = path[:-3] if path.lower().endswith(".md") else path
+    assert engine._title(path) == PurePosixPath(path).name[:-3]
+    assert engine._MemoLinks(paths).resolve(parse_links(f"[[{stem}]]")[0] if stem.strip(
+        "/. ") else parse_links("[[x]]")[0]) == LinkIndex(paths).resolve(
+        parse_links(f"[[{stem}]]")[0] if stem.strip("/. ") else parse_links("[[x]]")[0])
+
+
+# --- reading in several processes ---------------------------------------------------------------
+
+
+def test_parallel_reading_gives_what_one_process_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "vault"
+    generate(root, 600, seed=11, today=TODAY)
+    config = load_config(root)
+    monkeypatch.setenv("JOBJOURNAL_WORKERS", "1")
+    serial = vault.VaultState(root, config)
+    one = serial.refresh()
+    monkeypatch.setenv("JOBJOURNAL_WORKERS", "2")
+    monkeypatch.setattr(vault, "PARALLEL_MIN_FILES", 10)
+    seen: list[tuple[int, int]] = []
+    parallel = vault.VaultState(root, config)
+    two = parallel.refresh(progress=lambda done, total: seen.append((done, total)))
+    assert vault.can_fork() is sys.platform.startswith("linux")
+    assert two == one
+    assert list(parallel.files) == list(serial.files)
+    assert parallel.files == serial.files
+    assert seen and seen[-1] == (len(one.paths), len(one.paths))
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_drawn_only_on_a_terminal_and_erased_at_the_end() -> None:
+    quiet = io.StringIO()
+    with ProgressLine(stream=quiet, delay=0) as progress:
+        progress(5, 10)
+    assert quiet.getvalue() == ""
+    terminal = _Terminal()
+    with ProgressLine(stream=terminal, delay=0) as progress:
+        progress(5, 10)
+        progress(10, 10)
+    assert "Reading notes… 5/10" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r" + " " * len("Reading notes… 10/10") + "\r")
+    late = _Terminal()
+    with ProgressLine(stream=late, delay=60) as progress:
+        progress(5, 10)
+    assert late.getvalue() == ""
+
+
+def test_no_progress_in_json_output_nor_on_a_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "vault"
+    generate(root, 60, seed=1, today=TODAY)
+    monkeypatch.setattr("jobjournal.progress.DELAY", 0.0)
+    monkeypatch.setenv("JOBJOURNAL_CACHE_DIR", str(tmp_path / "cache"))
+    result = CliRunner().invoke(
+        cli, ["agenda", "--json", "--today", TODAY.isoformat(), "--vault", str(root)])
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout)  # nothing but the JSON object
+    assert "Reading notes" not in result.output
+
+
+# --- start-up -----------------------------------------------------------------------------------
+
+HEAVY = ("yaml", "frontmatter", "markdown_it", "holidays", "watchdog", "openpyxl", "icalendar",
+         "pathspec")
+
+
+def _imported_by(statement: str) -> list[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(m for m in {HEAVY!r} if m in "
+    code += "sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=REPO)
+    return done.stdout.split()
+
+
+def test_reading_and_computing_modules_import_no_heavy_library() -> None:
+    modules = "jobjournal.cache, jobjournal.vault, jobjournal.engine, jobjournal.render, "
+    modules += "jobjournal.options, jobjournal.progress"
+    assert _imported_by(f"import {modules}") == []
+
+
+def test_the_command_line_imports_no_heavy_library_before_a_command_runs() -> None:
+    assert _imported_by("import jobjournal.cli") == []
+
+
+# --- the benchmark --------------------------------------------------------------------------
+
+
+def test_the_benchmark_runs_on_a_tiny_vault(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "50", "--repeats", "1",
+         "--saves", "3", "--skip-naive", "--workdir", str(tmp_path / "bench")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    table = done.stdout
+    assert re.search(r"^\| notes \| workload \| median ", table, re.MULTILINE)
+    for workload in ("floor", "cold", "warm", "watch", "start-up"):
+        assert re.search(rf"^\|[^|]*\| {workload}", table, re.MULTILINE), workload
+    assert not os.listdir(REPO / "benchmarks") or all(
+        not name.startswith("vault-") for name in os.listdir(REPO / "benchmarks"))
+
+
+@pytest.mark.parametrize(("front_matter", "shape"), [
+    ("# type\n[]", "a list"), ("# type\n''", "a single value"), ("# type\n0", "a single value"),
+    ("# type\n{}", None), ("# type", None), ("type: interview\ndate: 2026-11-20", None),
+])
+def test_front_matter_of_another_shape_is_reported_as_before(
+    front_matter: str, shape: str | None
+) -> None:
+    data = f"---\n{front_matter}\n---\n- [ ] x 📅 2026-11-28\n".encode()
+    note, problems = parse.parse_note("Interviews/X.md", data)
+    messages = [p.message for p in problems]
+    if shape:
+        assert note is None and messages == [f"front matter is {shape}, not `key: value` lines"]
+    else:
+        assert not [m for m in messages if m.startswith("front matter is")]
