@@ -498,11 +498,12 @@ def _note_type(raw: Any, line: int, report: Report) -> NoteType | None:
     if not isinstance(raw, str) or not raw.strip():
         return None
     name = raw.strip()
-    # Other plugins use `type` too (`type: book`): warn only when the value looks like a typo of
-    # ours ("intervew", "Interview"), so that a vault full of other notes stays quiet.
+    # PRODUCT §4.3: a warning, never an error (other plugins use `type` too: `type: book`); a
+    # typo of ours ("intervew", "Interview") gets a suggestion. `[vault] ignore` quiets folders.
     suggestion = difflib.get_close_matches(name.lower(), sorted(JOBJOURNAL_TYPES), n=1, cutoff=0.75)
-    if suggestion:
-        report(line, f"unknown type {name!r} (did you mean {suggestion[0]!r}?)", False)
+    hint = f"did you mean {suggestion[0]!r}?" if suggestion else (
+        f"jobjournal reads {', '.join(t.value for t in NoteType)}")
+    report(line, f"unknown type {name!r} ({hint}): read as an ordinary note", False)
     return None
 
 
