@@ -11,7 +11,11 @@ repository. Workloads, each run --repeats times (medians reported):
 - stat: stat every file (what a warm run can't avoid);
 - naive: python-frontmatter `load` and markdown-it on every whole body (what a first, obvious
   implementation would cost), fewer runs since it is slow;
-- cold: `jobjournal agenda --json` as a subprocess with an empty cache folder (imports count);
+- cold: `jobjournal agenda --json` as a subprocess with an empty cache folder (imports count),
+  timed until that process exits: what a user or a script waits for. The cache is written after
+  the output, by a detached child the command leaves behind (jobjournal/deferred.py); on Linux
+  this script adopts and waits for it before the next run, and the row "cold, until its detached
+  cache writer is done too" times the whole (nothing is ever timed while such a writer runs);
 - warm: the same with the cache a previous run left, nothing changed;
 - warm, new day: the cache is there but `--today` moves on, so the agenda is computed again;
 - watch: one note saved → VaultState.update + build_agenda + render + write_agenda, the
@@ -78,16 +82,45 @@ class Row:
 def _tree_memory(pid: int, page: int) -> int:
     """Memory of a process and its descendants, in bytes (Linux /proc; 0 elsewhere): the sum
     of their proportional set sizes, so that pages forked children share are counted once."""
-    total, stack = 0, [pid]
+    # Kept only when the tree is the same before and after, and no process in it is exiting:
+    # a child forked, or a process freeing its pages as it exits, between two readings would
+    # count the pages they share one and a half times (read in the parent before, they count
+    # for all or half; in the child after, for half or all). An exiting process only frees.
+    for _ in range(5):
+        found = _tree(pid)
+        total = 0
+        for current in found:
+            try:
+                total += _pss(current, page)
+            except (OSError, ValueError):
+                continue
+        if _tree(pid) == found and not any(_exiting(current) for current in found):
+            return total
+    return 0
+
+
+def _exiting(pid: int) -> bool:
+    """Whether a process is exiting (PF_EXITING in the flags of /proc/PID/stat)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        return bool(int(fields[6]) & 0x4)
+    except (OSError, ValueError, IndexError):
+        return True  # gone
+
+
+def _tree(pid: int) -> list[int]:
+    """A process and its descendants (Linux /proc)."""
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
+        found.append(current)
         try:
-            total += _pss(current, page)
             with open(f"/proc/{current}/task/{current}/children") as children:
                 stack += [int(child) for child in children.read().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return found
 
 
 def _pss(pid: int, page: int) -> int:
@@ -102,10 +135,44 @@ def _pss(pid: int, page: int) -> int:
         return int(statm.read().split()[1]) * page
 
 
+def _become_subreaper() -> bool:
+    """Linux: adopt this process's orphaned descendants (PR_SET_CHILD_SUBREAPER), so that the
+    detached child a command leaves to write its cache can be waited for."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(36, 1, 0, 0, 0) == 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+SUBREAPER = False
+#: Seconds from the start of the last run_child until every process it started had ended (its
+#: deferred cache writer included), when that could be waited for; else None.
+last_tree_seconds: float | None = None
+
+
+def _reap_descendants() -> None:
+    """Wait for the orphans this process adopted (a command's deferred cache writer)."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
+
+
 def run_child(
     args: Sequence[str], *, env: dict[str, str] | None = None, stdout: Path | None = None
 ) -> tuple[float, float, bytes]:
-    """Run a command; (wall seconds, peak resident MB of its tree, its stdout)."""
+    """Run a command; (wall seconds until it exits, peak resident MB of its tree, its stdout).
+    Before returning, the processes it left behind (a deferred cache writer) are waited for,
+    so that the next run never competes with them: see `last_tree_seconds`."""
+    global last_tree_seconds
     page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
     out = open(stdout, "wb") if stdout else tempfile.TemporaryFile()  # noqa: SIM115
     with out:
@@ -124,6 +191,9 @@ def run_child(
         wall = time.perf_counter() - start
         done.set()
         sampler.join()
+        if SUBREAPER:
+            _reap_descendants()
+        last_tree_seconds = time.perf_counter() - start if SUBREAPER else None
         proc.returncode = os.waitstatus_to_exitcode(status)
         stderr = proc.stderr.read() if proc.stderr else b""
         if proc.stderr:
@@ -250,9 +320,10 @@ def _measure_main(kind: str, args: list[str]) -> None:
 def _repeat(
     row: Row, repeats: int, args: Callable[[int], list[str]], *, env: dict[str, str] | None = None,
     before: Callable[[int], None] | None = None, inner: bool = False,
-    outputs: list[bytes] | None = None,
+    outputs: list[bytes] | None = None, tree: Row | None = None,
 ) -> None:
-    """Run a child `repeats` times: its wall time, or the time it reports (`inner`)."""
+    """Run a child `repeats` times: its wall time, or the time it reports (`inner`); in `tree`,
+    the time until every process it started had ended."""
     for i in range(repeats):
         if before is not None:
             before(i)
@@ -262,6 +333,8 @@ def _repeat(
             row.seconds += value if isinstance(value, list) else [value]
         else:
             row.seconds.append(wall)
+        if tree is not None and last_tree_seconds is not None:
+            tree.seconds.append(last_tree_seconds)
         row.peak_mb = max(row.peak_mb or 0.0, peak)
         if outputs is not None:
             outputs.append(data)
@@ -307,9 +380,14 @@ def bench_size(
             size < 50_000 or (r.peak_mb or 0) <= MEMORY_GOAL_MB)
     if size >= 50_000:
         cold.goal += f", ≤ {MEMORY_GOAL_MB:g} MB"
+    # what the user waits for ends with the command's process; its cache is written after
+    # that by a detached child, timed apart here
+    written = Row(size, "cold, until its detached cache writer is done too")
     _repeat(cold, repeats, lambda i: agenda, env={**base_env, "JOBJOURNAL_CACHE_DIR":
-            str(cold_dir)}, before=clear, outputs=outputs)
+            str(cold_dir)}, before=clear, outputs=outputs, tree=written)
     rows.append(cold)
+    if written.seconds:
+        rows.append(written)
 
     serial = Row(size, "cold, one process (JOBJOURNAL_WORKERS=1)")
     _repeat(serial, max(1, repeats // 2), lambda i: agenda, env={
@@ -408,6 +486,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="jobjournal-bench-"))
     if workdir.resolve().is_relative_to(repo):
         raise SystemExit(f"{workdir} is inside the repository: pick a folder outside it")
+    global SUBREAPER
+    SUBREAPER = _become_subreaper()
     workdir.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
     try:

@@ -176,9 +176,11 @@ _NOT_PARAGRAPH = re.compile(
 )
 _RULE_LIKE = re.compile(r"[-*_ \t]+")
 _FENCE_LINE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
-# A line that can only start or continue a paragraph at the left edge.
+# A line that can only start or continue a paragraph at the left edge. (`[!todo]`, a callout's
+# first line, can't start a link reference definition: no `:` follows its `]`.)
 _PLAIN = re.compile(
     r"[^\s#>*+\-_=`~<\[\d]|#(?=[^\s#])|\[\[|\d{1,9}(?![\d.)])|\d{1,9}[.)](?=[^ \t])"
+    r"|\[![^\]\\\s]*\](?!:)"
 )
 
 
@@ -268,11 +270,17 @@ def _marks(text: str, reader: _Reader) -> Iterator[int]:
 
 def _plain_items(lines: list[str], start: int) -> list[tuple[int, str]] | None:
     """(line, text) of each list item in lines[start:] when they hold only blank lines,
-    paragraphs, one-line list items and fenced code at the left edge; None otherwise."""
+    paragraphs, one-line list items (with one-line items nested one level under them), fenced
+    code at the left edge, indented code, and quotes (callouts) of the same; None otherwise."""
     items = []
-    after_item = False
+    after_item = False  # the line before is a list item's
+    in_list = -1  # in a list at the left edge: the column of its last item's text
+    deepest = -1  # in a list: the column of the text of its last item, or the one nested in it
+    skip = 0  # lines of a quote, read already
     fence: tuple[str, int] | None = None
     for number in range(start, len(lines)):
+        if number < skip:
+            continue
         line = lines[number]
         if fence is not None:
             closing = _FENCE_LINE.match(line)
@@ -284,28 +292,90 @@ def _plain_items(lines: list[str], start: int) -> list[tuple[int, str]] | None:
         if not line.strip(" \t"):
             after_item = False
             continue
-        if line[0] in "`~":
+        first = line[0]
+        if first == " ":
+            indent = len(line) - len(line.lstrip(" "))
+            if line[indent] == "\t":
+                return None
+            if after_item:  # a list item nested in the one above, or more of that item's text
+                nested = _BULLET.match(line, indent)
+                if nested is None or indent != in_list:
+                    return None
+                content = line[nested.end() :].rstrip(" \t")
+                if not _paragraph_item(line[indent:], content):
+                    return None
+                items.append((number, content))
+                deepest = nested.end()
+            elif in_list >= 0:
+                # after a blank line: a one-line paragraph or code in the item above
+                if indent < in_list or not (indent - deepest >= 4 or _PLAIN.match(line, indent)):
+                    return None
+                if number + 1 < len(lines) and lines[number + 1].strip(" \t"):
+                    return None  # more lines: they might start a list in that item
+                deepest = max(in_list, deepest if indent >= deepest else in_list)
+            elif indent < 4:
+                return None  # a block indented by 1-3 spaces
+            # else indented code, or more of a paragraph's text: no list item either way
+            continue
+        if first == ">":
+            found = _quote(lines, number)
+            if found is None:
+                return None
+            skip, quoted = found
+            items += quoted
+            after_item, in_list = False, -1
+            continue
+        if first in "`~":
             opening = _FENCE_LINE.match(line)
             if opening is None or opening[1] or (opening[2][0] == "`" and "`" in opening[3]):
                 return None
-            fence, after_item = (opening[2][0], len(opening[2])), False
+            fence, after_item, in_list = (opening[2][0], len(opening[2])), False, -1
             continue
         bullet = _BULLET.match(line)
         if bullet is not None:
             content = line[bullet.end() :].rstrip(" \t")
-            if (
-                _RULE_LIKE.fullmatch(line)
-                or _NOT_PARAGRAPH.match(content)
-                or _RULE_LIKE.fullmatch(content)
-                or content[0].isspace()
-                or content[-1].isspace()
-            ):
+            if not _paragraph_item(line, content):
                 return None
             items.append((number, content))
-            after_item = True
+            after_item, in_list = True, bullet.end()
+            deepest = in_list
         elif after_item or not _PLAIN.match(line):
             return None  # a lazy continuation line, or some other block
+        else:
+            in_list = -1  # a paragraph at the left edge, after a blank line, ends a list
     return items
+
+
+def _paragraph_item(line: str, content: str) -> bool:
+    """Whether a one-line list item (`line` from its bullet on, `content` after the bullet)
+    holds just a paragraph."""
+    return not (
+        _RULE_LIKE.fullmatch(line)
+        or _NOT_PARAGRAPH.match(content)
+        or _RULE_LIKE.fullmatch(content)
+        or content[0].isspace()
+        or content[-1].isspace()
+    )
+
+
+def _quote(lines: list[str], number: int) -> tuple[int, list[tuple[int, str]]] | None:
+    """A quote (an Obsidian callout) at the left edge from lines[number], followed by a blank
+    line or a list item: (the line after it, its list items), or None when it holds more than
+    `_plain_items` reads, or when the line after it may belong to it."""
+    end = number
+    while end < len(lines) and lines[end][:1] == ">":
+        end += 1
+    if end < len(lines) and lines[end].strip(" \t") and not _BULLET.match(lines[end]):
+        return None  # a lazy continuation line, or another block
+    inner = []
+    for line in lines[number:end]:
+        if "\t" in line:
+            return None
+        inner.append(line[2:] if line[1:2] == " " else line[1:])
+    found = _plain_items(inner, 0)
+    if found is None:
+        return None
+    return end, [(number + at, content) for at, content in found]
 
 
 def _start(token: Token) -> int:

@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, deferred
 from .config import Config
 from .model import Problem
 from .vault import FileState, Progress, Stamp, Vault, VaultState, gc_paused
@@ -200,14 +200,15 @@ class CachedVault:
             if self.files is not None and (
                 len(current) != len(known) or any(known.get(p) is not s for p, s in current.items())
             ):
+                pickled, now = self.state.pickled, dict(current)
                 content = {
                     "fingerprint": self._fingerprint,
                     "root": self._real_root,
                     "stat_time": self._stat_time,
-                    "shards": _reshard(shards, known, current, self.state.pickled),
+                    # pickled when written: after the output, when that is deferred
+                    "shards": lambda: _reshard(shards, known, now, pickled),
                 }
-                with contextlib.suppress(OSError):
-                    _write_atomically(self.files[0], content)
+                _write_later(self.files[0], content)
         return self._vault
 
     def _load_parses(self) -> tuple[list[tuple[bytes, frozenset[str]]], dict[str, FileState]]:
@@ -261,8 +262,7 @@ class CachedVault:
             "scan_problems": self._scan_problems,
             "results": _latest(results),
         }
-        with contextlib.suppress(OSError):
-            _write_atomically(self.files[1], content)
+        _write_later(self.files[1], content)
 
 
 def _reshard(
@@ -308,6 +308,19 @@ def _latest(results: Mapping[tuple[str, str, str], Any]) -> dict[tuple[str, str,
         return {}
     latest = max(key[1] for key in results)
     return {key: value for key, value in results.items() if key[1] == latest}
+
+
+def _write_later(path: Path, content: dict[str, Any]) -> None:
+    """Write a cache file once the command's output is out (see deferred.py); a value that is
+    a function is replaced by what it returns, then. A cache that can't be written is no error:
+    the next run reads the notes again."""
+
+    def write() -> None:
+        made = {key: value() if callable(value) else value for key, value in content.items()}
+        with contextlib.suppress(OSError):
+            _write_atomically(path, made)
+
+    deferred.defer(write)
 
 
 def _write_atomically(path: Path, content: object) -> None:

@@ -194,6 +194,8 @@ def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
             errors = warnings = 0
             for problem in result.problems:
                 where = problem.path if problem.path is not None else str(vault.root)
+                # one problem, one line: a newline or escape code in a file name can't split it
+                where = "".join(c if c.isprintable() else repr(c)[1:-1] for c in where)
                 lines.append(f"{where}:{problem.line or 1}: {problem.severity.value}: "
                              f"{problem.message}")
                 if problem.is_error:
@@ -235,12 +237,20 @@ cli.add_command(git_group)
 
 def main() -> None:
     """Console-script entry point."""
+    from . import deferred
+
+    deferred.enable()  # cache writes wait until the output is out (see deferred.py)
     try:
         cli(prog_name="jobjournal")
+    except SystemExit as exc:
+        gc.freeze()
+        deferred.finish(exc.code)  # ends the process, unless it must end the usual way
+        raise
     finally:
         # The process ends here: spare the interpreter's last collection a walk over every
         # object a large vault left behind (tens of milliseconds for nothing).
         gc.freeze()
+        deferred.run_pending()
 
 
 if __name__ == "__main__":  # pragma: no cover

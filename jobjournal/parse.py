@@ -500,11 +500,18 @@ def _note_type(raw: Any, line: int, report: Report) -> NoteType | None:
     name = raw.strip()
     # PRODUCT §4.3: a warning, never an error (other plugins use `type` too: `type: book`); a
     # typo of ours ("intervew", "Interview") gets a suggestion. `[vault] ignore` quiets folders.
-    suggestion = difflib.get_close_matches(name.lower(), sorted(JOBJOURNAL_TYPES), n=1, cutoff=0.75)
-    hint = f"did you mean {suggestion[0]!r}?" if suggestion else (
-        f"jobjournal reads {', '.join(t.value for t in NoteType)}")
-    report(line, f"unknown type {name!r} ({hint}): read as an ordinary note", False)
+    report(line, f"unknown type {name!r} ({_type_hint(name.lower())}): read as an ordinary note",
+           False)
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _type_hint(name: str) -> str:
+    """A suggestion for an unknown type, worked out once per name (a vault of `type: book`
+    notes asks again and again)."""
+    suggestion = difflib.get_close_matches(name, sorted(JOBJOURNAL_TYPES), n=1, cutoff=0.75)
+    return f"did you mean {suggestion[0]!r}?" if suggestion else (
+        f"jobjournal reads {', '.join(t.value for t in NoteType)}")
 
 
 def _suggest(status: str) -> str:

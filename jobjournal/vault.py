@@ -287,6 +287,7 @@ def _read_all(
     items = [(path, stamps[path]) for path in paths]
     with gc_paused():
         if count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork():
+            _parse()  # imported once, before forking, rather than in every process
             chunks = _chunks(items, count)
             results = _read_in_processes(str(root), chunks, tasks_from_all, count - 1, progress)
         else:

@@ -320,3 +320,13 @@ def test_examples_fill_every_section_on_every_weekday(
     assert data["problems"] and all(p["severity"] == "warning" for p in data["problems"])
     appointments = [i for i in data["items"] if i["kind"] == "appointment"]
     assert appointments and all(date.fromisoformat(i["due"]).weekday() < 5 for i in appointments)
+
+
+def test_check_keeps_one_problem_per_line_whatever_the_file_name(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    vault.write("Contacts/Two\nlines\x1b[31m.md", "---\ntype: contact\nmissed_call: 2026-02-30\n---\n")
+    result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("Contacts/Two\\nlines\\x1b[31m.md:3: error: ")

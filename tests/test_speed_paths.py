@@ -164,6 +164,12 @@ BODY_LINES = [
     "\\- escaped", "| table | row |", "%% comment %%", "- [ ] 📅", "\t- tab item", "1.5 hours",
     "- 2026-13-01 month thirteen", "Log\n---", "> Log\n> ===", "- x\n  continued 📅 2026-11-28",
     "- [ ] a\nlazy 📅 2026-11-28", "- 2026-11-20 x\u0085y", "#", "## ", "- İlog", "- catalog",
+    # nested items, indented code and callouts, read without markdown-it too
+    "  * [ ] nested star 📅 2026-11-28", "   - 2026-11-24 three spaces", "-   wide bullet",
+    "    - [ ] code or nested 📅 2026-11-28", "      six spaces [due:: 2026-11-29]", "[!todo]",
+    "[!note]: /url", ">", "> > - [ ] deep 📅 2026-11-28", ">\t- [ ] tab 📅 2026-11-28",
+    "> [!todo]\n> - [ ] callout 📅 2026-11-28", "  - 2026-11-25 [[Jane]]\n\n    more text",
+    "  text 📅 2026-11-28", "  ```", "> - 2026-11-26 quoted log", ">- [ ] tight 📅 2026-11-28",
 ]
 
 
