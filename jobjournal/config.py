@@ -1,4 +1,4 @@
-"""`.jobjournal.toml`: the schema as data, defaults, and validation that names the bad key (PRODUCT §6)."""
+"""`.jobjournal.toml`: the schema as data, defaults, validation naming the bad key (PRODUCT §6)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ class Config:
     import_: ImportConfig = field(default_factory=ImportConfig)
 
 
-# --- value checks: each returns the normalised value or raises ValueError("must be …") -------------
+# --- value checks: each returns the normalised value or raises ValueError("must be …") ---------
 
 
 def _int(minimum: int) -> Callable[[Any], int]:
@@ -96,7 +96,9 @@ def _vault_relative(value: Any, *, md: bool = False) -> str:
     text = _str(value).strip().replace("\\", "/")
     path = PurePosixPath(text)
     if not text or path.is_absolute() or ".." in path.parts or text.startswith("~"):
-        raise ValueError("must be a path inside the vault, like " + ('"Agenda.md"' if md else '"Templates"'))
+        raise ValueError(
+            "must be a path inside the vault, like " + ('"Agenda.md"' if md else '"Templates"')
+        )
     if md and path.suffix != ".md":
         raise ValueError('must end in ".md"')
     return str(path)
@@ -132,7 +134,9 @@ def _holidays(value: Any) -> str:
     try:
         holidays.country_holidays(country)
     except NotImplementedError:
-        raise ValueError(f'has unknown country "{country}" (use a code like "US", "GB", "DE")') from None
+        raise ValueError(
+            f'has unknown country "{country}" (use a code like "US", "GB", "DE")'
+        ) from None
     if subdiv:
         try:
             holidays.country_holidays(country, subdiv=subdiv)
@@ -143,7 +147,9 @@ def _holidays(value: Any) -> str:
 
 def _ignore(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-        raise ValueError('must be a list of gitignore-style patterns, like ["Archive/", "*.draft.md"]')
+        raise ValueError(
+            'must be a list of gitignore-style patterns, like ["Archive/", "*.draft.md"]'
+        )
     return tuple(value)
 
 
@@ -205,7 +211,9 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
     )
 
 
-def _store(values: dict[str, dict[str, Any]], section: str, key: str, value: Any, source: str) -> None:
+def _store(
+    values: dict[str, dict[str, Any]], section: str, key: str, value: Any, source: str
+) -> None:
     checks = SCHEMA[section]
     if key not in checks:
         known = ", ".join(checks)
