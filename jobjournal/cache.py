@@ -38,7 +38,8 @@ from typing import Any
 from . import __version__, deferred
 from .config import Config
 from .model import Problem
-from .vault import FileState, Progress, Stamp, Vault, VaultState, gc_paused
+from .scan import Stamp
+from .vault import FileState, Progress, Vault, VaultState, gc_paused
 
 #: Bumped whenever what the cache holds changes shape.
 FORMAT = 1

@@ -302,7 +302,7 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
 
     entry = None if text is None else f"{edit.format_when(entry_date or day)} {text.strip()}"
 
-    from .vault import scan
+    from .scan import scan
 
     root, config = find_root(ctx)
     rel = resolve_note(note, scan(root, config), root)

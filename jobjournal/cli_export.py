@@ -178,7 +178,7 @@ def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run
     """
     from .export.csv_import import DELIMITERS, Planner, map_columns, read_sheet
     from .export.note_text import import_title
-    from .vault import scan
+    from .scan import scan
 
     root, config = find_root(ctx)
     try:

@@ -5,7 +5,7 @@ and the RuleContext (today, the follow-up settings, working days, last contacts)
 item it yields, or None. `note_items` runs them all for one note and applies the two clauses that
 span rules: a closed note keeps only CLOSED_NOTE_KINDS, and a pending `follow-up` replaces
 REPLACED_BY_FOLLOW_UP. `keep_searching` is the one rule about the whole vault. The engine builds the
-context and places each item in its section (`engine.section_for`).
+context, which places each item in its section (`context.section_for`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .model import Item, Kind, Note, NoteType, When, day_of
 
 if TYPE_CHECKING:
-    from .engine import RuleContext
+    from .context import RuleContext
 
 Rule = Callable[[Note, "RuleContext"], "Item | None"]
 

@@ -31,7 +31,8 @@ from .config import CONFIG_NAME, Config, load_config
 from .engine import build_agenda
 from .errors import JobJournalError, VaultError
 from .render import render_markdown, summary_line
-from .vault import Vault, VaultState, is_utf8_name, shown_name
+from .scan import is_utf8_name, shown_name
+from .vault import Vault, VaultState
 
 if TYPE_CHECKING:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler

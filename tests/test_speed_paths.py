@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from jobjournal import body, engine, parse, render, vault
+from jobjournal import body, context, engine, frontmatter_yaml, parse, render, reuse, vault
 from jobjournal.cli import cli
 from jobjournal.config import Config, load_config
 from jobjournal.dates import LEADING_WHEN, DateError, parse_when
@@ -68,22 +68,22 @@ _fm_line = st.one_of(
 @given(st.lists(_fm_line, max_size=12))
 def test_front_matter_without_yaml_reads_what_yaml_reads(lines: list[str]) -> None:
     fm_text = "\n".join(lines)
-    simple = parse._simple_yaml(fm_text)
+    simple = frontmatter_yaml._simple_yaml(fm_text)
     if simple is None:
         return  # left to the loader
-    loader, handler = parse._yaml()
+    loader, handler = frontmatter_yaml._yaml()
     loaded = handler.load(fm_text, Loader=loader)  # must not raise: the shape was plain
     fields, key_lines = simple
     assert fields == (loaded or {})
     assert list(fields) == list(loaded or {})
-    assert key_lines == (parse._key_lines(fm_text) if fields else {})
+    assert key_lines == (frontmatter_yaml._key_lines(fm_text) if fields else {})
 
 
 def test_front_matter_of_the_usual_shape_is_read_without_yaml() -> None:
     fm_text = ('type: interview\nstatus: waiting\ncompany: Acme\ndate: 2026-11-20T10:00\n'
                'recruiter: "[[Dana]]"\nwith:\n  - "[[Sam]]"\n  - "[[Jo]]"\nthank_you:\n'
                "tags:\n  - interview\ncandidates: 3\n")
-    assert parse._simple_yaml(fm_text) == (
+    assert frontmatter_yaml._simple_yaml(fm_text) == (
         {"type": "interview", "status": "waiting", "company": "Acme", "date": "2026-11-20T10:00",
          "recruiter": "[[Dana]]", "with": ["[[Sam]]", "[[Jo]]"], "thank_you": None,
          "tags": ["interview"], "candidates": "3"},
@@ -216,7 +216,7 @@ def test_whole_notes_parse_the_same_with_and_without_the_fast_paths(
     samples = [(p, (root / p).read_bytes()) for p in paths]
     samples += [(str(p.relative_to(REPO)), p.read_bytes()) for p in extra]
     fast = [parse.parse_note(p, data, tasks_from_all=True) for p, data in samples]
-    monkeypatch.setattr(parse, "_simple_yaml", lambda fm_text: None)
+    monkeypatch.setattr(frontmatter_yaml, "_simple_yaml", lambda fm_text: None)
     monkeypatch.setattr(body, "_fast_body", lambda text, reader: False)
     slow = [parse.parse_note(p, data, tasks_from_all=True) for p, data in samples]
     assert fast == slow
@@ -228,7 +228,7 @@ def test_whole_notes_parse_the_same_with_and_without_the_fast_paths(
 
 def _fresh_build(notes: list[Note], today: date, config: Config, paths: list[str]) -> Agenda:
     saved = engine._REUSE
-    engine._REUSE = engine._Reuse()
+    engine._REUSE = reuse.Reuse()
     try:
         return engine.build_agenda(notes, today, config, paths=paths)
     finally:
@@ -319,10 +319,10 @@ def test_plain_and_wikilink_safety_agree_with_the_per_character_rules() -> None:
 ])
 def test_the_quicker_link_index_files_names_like_link_index(path: str) -> None:
     paths = [path, "Other/Jane Doe.md", "jane doe.md"]
-    assert engine._MemoLinks(paths)._by_name == LinkIndex(paths)._by_name
+    assert reuse._MemoLinks(paths)._by_name == LinkIndex(paths)._by_name
     stem = path[:-3] if path.lower().endswith(".md") else path
-    assert engine._title(path) == PurePosixPath(path).name[:-3]
-    assert engine._MemoLinks(paths).resolve(parse_links(f"[[{stem}]]")[0] if stem.strip(
+    assert context._title(path) == PurePosixPath(path).name[:-3]
+    assert reuse._MemoLinks(paths).resolve(parse_links(f"[[{stem}]]")[0] if stem.strip(
         "/. ") else parse_links("[[x]]")[0]) == LinkIndex(paths).resolve(
         parse_links(f"[[{stem}]]")[0] if stem.strip("/. ") else parse_links("[[x]]")[0])
 

@@ -1,4 +1,4 @@
-"""vault.py: finding the vault, scanning it (PRODUCT §2's skip list) and loading it (§4.3)."""
+"""vault.py and scan.py: finding the vault, scanning it (PRODUCT §2's skip list), loading it (§4.3)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from jobjournal.config import Config, parse_config
 from jobjournal.errors import VaultError
 from jobjournal.model import NoteType, Severity
-from jobjournal.vault import find_vault, load_note, load_vault, scan
+from jobjournal.scan import scan
+from jobjournal.vault import find_vault, load_note, load_vault
 
 from .conftest import VaultDir
 
