@@ -90,9 +90,15 @@ def _yaml_str(text: str, *, flow: bool) -> str:
     return quoted
 
 
+#: What a YAML 1.2 reader (Obsidian) takes for a number, leading zeros and all.
+_NUMBER_LIKE = re.compile(r"[-+]?(?=\.?\d)\d*(?:\.\d*)?(?:[eE][-+]?\d+)?")
+
+
 def _reads_back_bare(text: str, *, flow: bool) -> bool:
     if not text or text != text.strip() or text.startswith("[[") or not text.isprintable():
         return False
+    if _NUMBER_LIKE.fullmatch(text):
+        return False  # Obsidian reads 0612345678 as a number and drops the 0: keep it text
     try:
         # the standard loader: a bare 2026-12-05 or 0612 must not pass for text
         if flow:

@@ -424,3 +424,9 @@ def test_one_field_and_one_log_line_change_only_their_lines(
         assert result.count("\n") == result.count("\r\n")
     else:
         assert "\r" not in result
+
+
+@pytest.mark.parametrize("text", ["0612345678", "1.5", ".5", "1e5", "+33"])
+def test_number_like_text_is_quoted_so_obsidian_keeps_it_text(text: str) -> None:
+    assert yaml_value(text) == f"\"{text}\""
+    assert yaml_value(7) == "7"
