@@ -1,5 +1,6 @@
 """`jobjournal git …`: install the hooks and the agenda's merge driver, sync, and the hidden
-commands those hooks and that driver run. Wiring only: the work is in gitops.py and githooks.py.
+commands those hooks and that driver run. Wiring only: the work is in gitops.py, gitsync.py and
+githooks.py.
 
 The hidden commands run where git runs hooks and merge drivers, at the top of the working tree,
 and find the vault from `--vault-path`, relative to there, recorded at install time.
@@ -82,7 +83,7 @@ def sync(ctx: click.Context) -> None:
     """
     from .githooks import DRIVER, driver_options, merge_attribute
     from .gitops import open_repo
-    from .gitops import sync as sync_git
+    from .gitsync import sync as sync_git
 
     root, agenda = _vault(ctx)
     repo = open_repo(root)
