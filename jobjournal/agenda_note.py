@@ -103,6 +103,13 @@ def merge_agenda(existing: str | None, block: str) -> str:
     return f"{bom}{text[: begin.end()]}{block}{text[end.start() :]}"
 
 
+def generated_part(text: str) -> str:
+    """The text between the agenda's marker lines ("" when there are none)."""
+    begin = _BEGIN_LINE.search(text)
+    end = _END_LINE.search(text, begin.end()) if begin else None
+    return text[begin.end() : end.start()] if begin and end else ""
+
+
 def write_agenda(root: Path, relpath: str, block: str) -> bool:
     """Write `block` into the agenda note at `relpath` (creating it and its folders when missing),
     atomically and only when its content changes. Returns whether the file was written.

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .agenda_note import BEGIN, END, merge_agenda
+from .agenda_note import generated_part, merge_agenda
 from .errors import JobJournalError, RefusalError
 from .fsio import atomic_write
 from .gitops import Repo, git_reason
@@ -40,8 +40,6 @@ ATTRIBUTES = ".gitattributes"
 
 _MANAGED = "# jobjournal: managed hook"
 _MOVED = "# jobjournal: moved the hook that was here to "
-_BEGIN_LINE = re.compile(rf"^[ \t]*{re.escape(BEGIN)}[ \t]*(?:\r\n|\n|\r)", re.MULTILINE)
-_END_LINE = re.compile(rf"^[ \t]*{re.escape(END)}", re.MULTILINE)
 
 
 # --- install and uninstall ------------------------------------------------------------------------
@@ -291,13 +289,6 @@ def merge_agenda_versions(
         result = merged
     ours.write_bytes(result.encode("utf-8", "surrogateescape"))
     return conflicts
-
-
-def generated_part(text: str) -> str:
-    """The text between the agenda's marker lines ("" when there are none)."""
-    begin = _BEGIN_LINE.search(text)
-    end = _END_LINE.search(text, begin.end()) if begin else None
-    return text[begin.end() : end.start()] if begin and end else ""
 
 
 def _read_text(path: Path) -> str | None:

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from jobjournal import agenda_note
-from jobjournal.agenda_note import BEGIN, END, agenda_file, merge_agenda, write_agenda
+from jobjournal.agenda_note import (
+    BEGIN,
+    END,
+    agenda_file,
+    generated_part,
+    merge_agenda,
+    write_agenda,
+)
 from jobjournal.errors import JobJournalError, RefusalError
 
 BLOCK = "# Agenda — 2026-11-26 (Thursday)\n\n- [[Interviews/Acme|Acme]]: call Jane\n"
@@ -267,3 +274,11 @@ def test_symlink_loop_is_refused(root: Path) -> None:
     (root / "Loop.md").symlink_to(root / "Agenda.md")
     with pytest.raises(RefusalError):
         write_agenda(root, "Agenda.md", BLOCK)
+
+
+@pytest.mark.parametrize("existing", [None, "# Mine\n<!-- jobjournal:begin -->\r\nold\r\n<!-- jobjournal:end -->\r\n"])
+def test_generated_part_is_what_merge_agenda_put_between_the_markers(existing: str | None) -> None:
+    merged = merge_agenda(existing, "- one\n- two\n")
+    newline = "\r\n" if existing and "\r\n" in existing else "\n"
+    assert generated_part(merged) == f"- one{newline}- two{newline}"
+    assert generated_part("# no markers here\n") == ""
