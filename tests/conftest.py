@@ -53,6 +53,27 @@ def vault(tmp_path: Path) -> VaultDir:
     return VaultDir(root)
 
 
+#: Variables through which the machine's own git setup would leak into a test's repositories.
+GIT_LEAKS = (
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG_GLOBAL", "GIT_AUTHOR_NAME",
+    "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL", "JOBJOURNAL_VAULT",
+)  # fmt: skip
+
+
+@pytest.fixture
+def git_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Real git with nothing of the machine's configuration: an empty HOME of its own, no system
+    config, no identity (tests that commit set one in their repository)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in GIT_LEAKS:
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
 @pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.delenv("JOBJOURNAL_VAULT", raising=False)

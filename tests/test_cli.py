@@ -282,10 +282,8 @@ def test_init_without_examples(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_init_git_makes_a_clean_first_commit(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, tmp_path: Path, git_home: Path
 ) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     target = tmp_path / "hunt"
     result = runner.invoke(cli, ["init", str(target), "--git"])
     assert result.exit_code == 0, result.output

@@ -26,23 +26,10 @@ from jobjournal.gitops import AutoCommitter, commit_message, open_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOK_NAMES = ("pre-commit", "post-merge", "post-checkout", "post-rewrite")
-UNSET = (
-    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG_GLOBAL", "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL", "JOBJOURNAL_VAULT",
-)  # fmt: skip
-
-
 @pytest.fixture(autouse=True)
-def git_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Git with nothing of the machine's configuration: a HOME of its own, no system config."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in UNSET:
-        monkeypatch.delenv(name, raising=False)
-    return home
+def _clean_git(git_home: Path) -> Path:
+    """Every test here runs git with none of the machine's configuration (conftest.git_home)."""
+    return git_home
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -295,20 +295,6 @@ def test_expand_today_tokens(text: str, expected: str) -> None:
 # --- init_git -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def git_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A git with no user configuration at all: an empty HOME, no system config, no identity."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    identity = "GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL"
-    for name in ["GIT_CONFIG_GLOBAL", "GIT_DIR", "GIT_WORK_TREE", *identity.split()]:
-        monkeypatch.delenv(name, raising=False)
-    return home
-
-
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
