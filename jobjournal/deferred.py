@@ -20,6 +20,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from .parallel import can_fork
+
 _tasks: list[Callable[[], None]] | None = None
 _handed_over: list[list[Callable[[], None]]] = []
 
@@ -41,12 +43,6 @@ def defer(task: Callable[[], None]) -> None:
 def pending() -> int:
     """How many tasks wait for `finish`."""
     return len(_tasks or ())
-
-
-def can_fork() -> bool:
-    """Whether a child may be forked: on Linux, and only while this process runs no other thread
-    (forking a process that runs other threads can deadlock the child)."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def run_pending() -> None:

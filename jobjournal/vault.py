@@ -7,9 +7,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import pickle
-import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +15,7 @@ from types import ModuleType
 from .config import CONFIG_NAME, Config, load_config
 from .errors import VaultError
 from .model import Note, Problem, Severity
+from .parallel import can_fork
 from .scan import (
     HEAD_BYTES,
     Stamp,
@@ -257,38 +255,50 @@ def _read_all(
     root: Path, stamps: Mapping[str, Stamp], paths: list[str], tasks_from_all: bool,
     progress: Progress | None,
 ) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
-    """Read and parse these files. In several processes when there are many, the work cut into
-    chunks that this process shares with the others. Returns the FileStates by path, and the
-    chunks other processes read as they arrived — each a pickled {path: FileState}, with its
-    paths."""
+    """Read and parse these files: in several processes when there are many (parallel.py).
+    Returns the FileStates by path, and the chunks other processes read as they arrived —
+    each a pickled {path: FileState}, with its paths."""
     count = workers()
     items = [(path, stamps[path]) for path in paths]
+    parallel = count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork()
+    chunks = _chunks(items, count if parallel else 1)
     with gc_paused():
-        if count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork():
+        if parallel:
+            from . import parallel as forked
+
             _parse()  # imported once, before forking, rather than in every process
-            chunks = _chunks(items, count)
-            results = _read_in_processes(str(root), chunks, tasks_from_all, count - 1, progress)
+            todo = len(items)
+            finished = 0
+
+            def done(index: int) -> None:
+                nonlocal finished
+                finished += len(chunks[index])
+                if progress is not None:
+                    progress(finished, todo)
+
+            results = forked.run_chunks(
+                lambda index: _read_chunk(str(root), chunks[index], tasks_from_all),
+                len(chunks), count - 1, done,
+            )
         else:
-            chunks = _chunks(items, 1)
             results = []
             for chunk in chunks:
-                results.append(_read_chunk(str(root), chunk, tasks_from_all))
+                results.append((_read_chunk(str(root), chunk, tasks_from_all), None))
                 if progress is not None:
                     progress(sum(len(c) for c in chunks[: len(results)]), len(items))
         read: dict[str, FileState] = {}
         pickled: list[tuple[bytes, tuple[str, ...]]] = []
-        for chunk, result in zip(chunks, results, strict=True):
-            if isinstance(result, bytes):
-                pickled.append((result, tuple(path for path, _ in chunk)))
-                result = pickle.loads(result)
-            read.update(result)
+        for chunk, (states, blob) in zip(chunks, results, strict=True):
+            if blob is not None:
+                pickled.append((blob, tuple(path for path, _ in chunk)))
+            read.update(states)
         return read, pickled
 
 
 def _chunks(items: list[_Item], processes: int) -> list[list[_Item]]:
-    # Small enough that the processes finish close together (a worker holds up to two chunks
-    # when this process runs out of them), large enough that handing them over costs little.
-    size = max(100, min(500, len(items) // (processes * 24) or 1))
+    # Small enough that the processes finish close together, large enough that handing them
+    # over costs little (and that there are never more than parallel.MAX_CHUNKS).
+    size = max(100, min(500, len(items) // (processes * 24) or 1), -(-len(items) // 8192))
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
@@ -298,53 +308,6 @@ def _read_chunk(root: str, items: list[_Item], tasks_from_all: bool) -> dict[str
         note, problems = load_note(root, path, tasks_from_all=tasks_from_all)
         states[path] = FileState(stamp, note, tuple(problems))
     return states
-
-
-def _read_chunk_pickled(root: str, items: list[_Item], tasks_from_all: bool) -> bytes:
-    """A worker's share: pickled here, once, both to travel back and to be cached as it is."""
-    gc.disable()  # a worker lives for one read
-    return pickle.dumps(_read_chunk(root, items, tasks_from_all), pickle.HIGHEST_PROTOCOL)
-
-
-def can_fork() -> bool:
-    """Whether work may go to forked processes: they start at once, with everything imported;
-    but forking a process that runs other threads (a watcher's observer) can deadlock the
-    child, so only when this process is alone."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
-
-
-def _read_in_processes(
-    root: str, chunks: list[list[_Item]], tasks_from_all: bool, others: int,
-    progress: Progress | None,
-) -> list[dict[str, FileState] | bytes]:
-    """Chunks go to `others` worker processes from the front while this process reads them
-    from the back, taking only chunks no worker has started: both finish together."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    total = sum(len(chunk) for chunk in chunks)
-    results: list[dict[str, FileState] | bytes | None] = [None] * len(chunks)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=others, mp_context=context) as pool:
-        futures = [pool.submit(_read_chunk_pickled, root, chunk, tasks_from_all)
-                   for chunk in chunks]
-        done_here = 0
-        for index in range(len(chunks) - 1, -1, -1):
-            if not futures[index].cancel():
-                break  # a worker has it, and every chunk before it
-            results[index] = _read_chunk(root, chunks[index], tasks_from_all)
-            done_here += len(chunks[index])
-            if progress is not None:
-                done = sum(len(c) for c, f in zip(chunks, futures, strict=True)
-                           if f.done() and not f.cancelled())
-                progress(done_here + done, total)
-        for index, future in enumerate(futures):
-            if results[index] is None:
-                results[index] = future.result()
-                if progress is not None:
-                    done = sum(len(c) for c, r in zip(chunks, results, strict=True) if r)
-                    progress(done, total)
-    return [result for result in results if result is not None]
 
 
 def load_vault(root: Path, config: Config | None = None) -> Vault:

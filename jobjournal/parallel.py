@@ -1,0 +1,198 @@
+"""Work split across forked processes, for the cold read of a large vault (issue 7).
+
+`run_chunks(work, count, others)` calls `work(index)` for every chunk index, in this process and
+in `others` forked ones, and returns what each call gave, with its pickled bytes when it was done
+elsewhere (pickled once, to travel, so a cache can keep them as they are). What comes back is
+unpickled between this process's own chunks, so that little is left to do once all are done.
+
+Why not a process pool: importing and starting one, and waiting for its processes to shut down,
+costs a tenth of a second, as long as a process takes to read a thousand notes. Here:
+
+- the chunks wait in a pipe, as 4-byte numbers that every process reads in turn: a read this
+  small from a pipe is atomic, so each chunk is taken exactly once, and every process keeps taking
+  them until the pipe is empty, so all finish together;
+- a forked process sends each chunk's pickled result back through its own pipe, which this process
+  drains between its own chunks, and leaves with `os._exit` when the queue is empty: nothing of
+  the interpreter's shutdown, no finally clause of the code that forked it;
+- a chunk whose result never came back (a process killed, or failing) is done here, so that a lost
+  process costs time, never notes; an exception a chunk raised elsewhere is raised again here.
+
+Only where forking is safe: on Linux, while this process runs no other thread (see `can_fork`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import struct
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+#: The most chunks one queue holds: their numbers must fit the pipe before anyone reads them.
+MAX_CHUNKS = 8192
+_NUMBER = struct.Struct("<I")
+_HEADER = struct.Struct("<IQ")  # chunk index, length of the pickled result that follows
+_FAILED = 0xFFFFFFFF  # in place of a chunk index: the pickled exception follows
+#: Hears each chunk done, wherever: its index.
+Done = Callable[[int], None]
+
+
+def can_fork() -> bool:
+    """Whether work may go to forked processes: they start at once, with everything imported;
+    but forking a process that runs other threads (a watcher's observer) can deadlock the
+    child, so only when this process is alone."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def run_chunks(
+    work: Callable[[int], Any], count: int, others: int, done: Done | None = None
+) -> list[tuple[Any, bytes | None]]:
+    """(work(index), its pickled bytes or None) for every index in range(count), computed here
+    and in `others` forked processes; the bytes are there when it was computed elsewhere.
+    `done` hears each chunk finished."""
+    if count > MAX_CHUNKS:
+        raise ValueError(f"at most {MAX_CHUNKS} chunks, not {count}")
+    results: list[tuple[Any, bytes | None]] = [(None, None)] * count
+    finished = [False] * count
+    queue_read, queue_write = os.pipe()
+    os.write(queue_write, b"".join(_NUMBER.pack(index) for index in range(count)))
+    os.close(queue_write)  # once the numbers are taken, every read finds the end of the pipe
+    children: dict[int, int] = {}  # the read end of each child's pipe → its pid
+    try:
+        for _ in range(others):
+            result_read, result_write = os.pipe()
+            _widen(result_write)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the forked process: measured by coverage nowhere
+                os.close(result_read)
+                for fd in children:
+                    os.close(fd)
+                _child(work, queue_read, result_write)
+            os.close(result_write)
+            children[result_read] = pid
+        pending = {fd: bytearray() for fd in children}
+        while (index := _take(queue_read)) is not None:
+            results[index] = (work(index), None)
+            finished[index] = True
+            if done is not None:
+                done(index)
+            _drain(pending, results, finished, done, wait=False)
+        while pending:
+            _drain(pending, results, finished, done, wait=True)
+    except BaseException:
+        for pid in children.values():  # nothing they do now would be used
+            _kill(pid)
+        raise
+    finally:
+        os.close(queue_read)
+        for fd in children:
+            _close_quietly(fd)
+        for pid in children.values():
+            _reap(pid)
+    for index in range(count):
+        if not finished[index]:  # its process was lost on the way: done here
+            results[index] = (work(index), None)
+            if done is not None:
+                done(index)
+    return results
+
+
+def _child(work: Callable[[int], Any], queue: int, out: int) -> None:  # pragma: no cover
+    """The forked process: take chunks until none is left, send each result, leave at once."""
+    status = 0
+    try:
+        while (index := _take(queue)) is not None:
+            try:
+                result = pickle.dumps(work(index), pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # sent back, to be raised where it can be reported
+                _send(out, _FAILED, _pickled_exception(exc))
+                status = 1
+                break
+            _send(out, index, result)
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _pickled_exception(exc: BaseException) -> bytes:
+    try:
+        return pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an exception that can't be pickled: its words, at least
+        return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+
+
+def _take(queue: int) -> int | None:
+    """The next chunk's index from the queue; None when it is empty."""
+    data = os.read(queue, _NUMBER.size)
+    return _NUMBER.unpack(data)[0] if data else None
+
+
+def _send(out: int, index: int, data: bytes) -> None:  # pragma: no cover - in the child
+    view = memoryview(_HEADER.pack(index, len(data)) + data)
+    while view:
+        view = view[os.write(out, view):]
+
+
+def _drain(
+    pending: dict[int, bytearray], results: list[tuple[Any, bytes | None]],
+    finished: list[bool], done: Done | None,
+    *, wait: bool,
+) -> None:
+    """Read what the children sent (waiting for some when `wait`); a pipe at its end leaves
+    `pending`. Every whole result read goes into `results`."""
+    ready, _, _ = select.select(list(pending), [], [], None if wait else 0)
+    for fd in ready:
+        data = os.read(fd, 1 << 20)
+        if not data:
+            del pending[fd]  # that child is gone: what it sent is all there will be
+            continue
+        buffer = pending[fd]
+        buffer += data
+        start = 0
+        while len(buffer) - start >= _HEADER.size:
+            index, length = _HEADER.unpack_from(buffer, start)
+            end = start + _HEADER.size + length
+            if len(buffer) < end:
+                break
+            payload = bytes(buffer[start + _HEADER.size : end])
+            start = end
+            if index == _FAILED:
+                raise pickle.loads(payload)
+            results[index] = (pickle.loads(payload), payload)
+            finished[index] = True
+            if done is not None:
+                done(index)
+        del buffer[:start]
+
+
+def _widen(fd: int) -> None:
+    """Give a result pipe room for many chunks (Linux; harmless where it can't)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except OSError:
+        pass  # above /proc/sys/fs/pipe-max-size: the default room does, draining more often
+
+
+def _close_quietly(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)

@@ -1,0 +1,134 @@
+"""Work split across forked processes (jobjournal/parallel.py): every chunk done exactly once,
+nothing lost when a process is, a failure elsewhere raised here."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+
+import pytest
+
+from jobjournal import parallel
+
+pytestmark = pytest.mark.skipif(
+    not parallel.can_fork(), reason="forked work needs Linux and a single thread"
+)
+
+
+def _slow_here(parent: int, seconds: float):  # noqa: ANN202 - a test helper
+    """Makes this process's chunks slow, so the forked ones surely take some."""
+    def wait() -> None:
+        if os.getpid() == parent:
+            time.sleep(seconds)
+    return wait
+
+
+@pytest.mark.parametrize("others", [0, 1, 3])
+def test_every_chunk_is_done_once_and_results_come_back_in_order(others: int) -> None:
+    parent = os.getpid()
+    slow = _slow_here(parent, 0.002)
+    heard: list[int] = []
+
+    def work(index: int) -> tuple[int, int, list[str]]:
+        slow()
+        return index, os.getpid(), ["x" * index]
+
+    results = parallel.run_chunks(work, 200, others, heard.append)
+    assert [value[0] for value, _ in results] == list(range(200))
+    assert [value[2] for value, _ in results] == [["x" * i] for i in range(200)]
+    assert sorted(heard) == list(range(200))
+    for value, blob in results:
+        # a result from elsewhere comes with the bytes it travelled as; one made here without
+        assert (blob is None) is (value[1] == parent)
+        if blob is not None:
+            assert pickle.loads(blob) == value
+    if others:
+        assert any(blob is not None for _, blob in results)
+
+
+def test_the_chunks_of_a_process_that_dies_are_done_here() -> None:
+    parent = os.getpid()
+    slow = _slow_here(parent, 0.01)
+
+    def work(index: int) -> int:
+        if os.getpid() != parent and index % 3 == 0:
+            os._exit(9)  # killed half-way through a chunk
+        slow()
+        return index * index
+
+    results = parallel.run_chunks(work, 30, 2)
+    assert [value for value, _ in results] == [i * i for i in range(30)]
+
+
+def test_a_failure_elsewhere_is_raised_here() -> None:
+    parent = os.getpid()
+    slow = _slow_here(parent, 0.02)
+
+    def work(index: int) -> int:
+        if os.getpid() != parent:
+            raise ValueError(f"chunk {index} is broken")
+        slow()
+        return index
+
+    with pytest.raises(ValueError, match=r"chunk \d+ is broken"):
+        parallel.run_chunks(work, 50, 1)
+
+
+def test_an_exception_that_cannot_be_pickled_still_says_what_it_was() -> None:
+    parent = os.getpid()
+    slow = _slow_here(parent, 0.02)
+
+    class Unpicklable(Exception):
+        def __reduce__(self) -> tuple[object, ...]:
+            raise TypeError("no")
+
+    def work(index: int) -> int:
+        if os.getpid() != parent:
+            raise Unpicklable("deep trouble")
+        slow()
+        return index
+
+    with pytest.raises(RuntimeError, match="Unpicklable: deep trouble"):
+        parallel.run_chunks(work, 50, 1)
+
+
+def test_large_results_travel_whole() -> None:
+    parent = os.getpid()
+    slow = _slow_here(parent, 0.01)
+
+    def work(index: int) -> bytes:
+        slow()
+        return bytes([index]) * (3 << 20)  # larger than any pipe's room
+
+    results = parallel.run_chunks(work, 6, 1)
+    assert [value for value, _ in results] == [bytes([i]) * (3 << 20) for i in range(6)]
+    assert any(blob is not None for _, blob in results)
+
+
+def test_no_process_is_left_behind() -> None:
+    before = _children()
+    parallel.run_chunks(lambda index: index, 40, 3)
+    assert _children() == before
+
+
+def test_too_many_chunks_are_refused() -> None:
+    with pytest.raises(ValueError, match="at most"):
+        parallel.run_chunks(lambda index: index, parallel.MAX_CHUNKS + 1, 1)
+
+
+def _children() -> set[int]:
+    """The child processes of this one, zombies (not reaped) included (Linux)."""
+    found = set()
+    me = str(os.getpid())
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as file:
+                    fields = file.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[1] == me:
+                found.add(int(entry))
+    return found
+
