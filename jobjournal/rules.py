@@ -357,15 +357,21 @@ NOTE_RULES: tuple[Rule, ...] = (
 )
 
 
+#: The rules whose items a closed note keeps (§2.1): a rule is named after its kind.
+CLOSED_NOTE_RULES: tuple[Rule, ...] = tuple(
+    rule for rule in NOTE_RULES if Kind(rule.__name__.replace("_", "-")) in CLOSED_NOTE_KINDS
+)
+
+
 def note_items(note: Note, ctx: RuleContext) -> list[Item]:
     """Every item one note yields: its tasks, and for a jobjournal note every rule, minus what a
-    closed note does not get (§2.1) and what a pending follow-up replaces (§3)."""
+    closed note does not get (§2.1: its other rules are not even run, most notes of a long
+    search being closed) and what a pending follow-up replaces (§3)."""
     items = list(task(note, ctx))
     if note.type is None:  # an ordinary note: read only for its tasks
         return items
-    items += [item for rule in NOTE_RULES if (item := rule(note, ctx)) is not None]
-    if note.closed:
-        items = [item for item in items if item.kind in CLOSED_NOTE_KINDS]
+    rules = CLOSED_NOTE_RULES if note.closed else NOTE_RULES
+    items += [item for rule in rules if (item := rule(note, ctx)) is not None]
     if any(item.kind is Kind.FOLLOW_UP for item in items):
         items = [item for item in items if item.kind not in REPLACED_BY_FOLLOW_UP]
     return items

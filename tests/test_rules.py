@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jobjournal import rules
 from jobjournal.config import WEEKDAYS, AgendaConfig, CalendarConfig, Config, FollowupConfig
 from jobjournal.engine import build_agenda, make_context, section_for
 from jobjournal.model import (
@@ -750,3 +751,19 @@ def test_closed_notes_only_yield_allowed_kinds(
         kinds = {item.kind for item in result.items if item.note == path}
         if Kind.FOLLOW_UP in kinds:
             assert not kinds & REPLACED_BY_FOLLOW_UP
+
+
+@PROPERTY
+@given(vaults())
+def test_a_closed_note_gets_what_running_every_rule_and_filtering_gives(vault: Vault) -> None:
+    # note_items runs only CLOSED_NOTE_RULES on a closed note: it must change nothing
+    notes, today, config, workdays = vault
+    ctx = make_context(notes, today, config, workdays=workdays)
+    for note in notes:
+        if note.type is None or not note.closed:
+            continue
+        every = [*rules.task(note, ctx),
+                 *(item for rule in rules.NOTE_RULES if (item := rule(note, ctx)) is not None)]
+        kept = [item for item in every if item.kind in CLOSED_NOTE_KINDS]
+        assert sorted(rules.note_items(note, ctx), key=Item.sort_key) == sorted(
+            kept, key=Item.sort_key)
