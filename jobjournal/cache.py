@@ -1,7 +1,8 @@
 """The parse cache: what reading every note gave, kept between runs (issue 7).
 
 A run stats every note (it must, to see what changed) but reads and parses only the notes whose
-stat stamp — modification time, size and inode — differs from the one the cache holds. When no
+stat stamp — modification time, size and inode — differs from the one the cache holds. (With no
+cache yet, nothing is statted: each note's stamp is taken from the open file as it is read.) When no
 stamp differs, the output of a command run earlier on exactly these notes, the same day and with
 the same settings, is printed again without computing anything.
 
@@ -126,9 +127,18 @@ class CachedVault:
         self.config = config
         self.state = VaultState(root, config)
         self._stat_time = time.time_ns()
-        self.stamps: dict[str, Stamp] = self.state.stat()
+        # Stamps are needed to compare with a cache; with none yet (a first run, --no-cache),
+        # each note's stamp is taken as it is read, sparing a stat per note.
+        self.stamps: dict[str, Stamp] | None = None
+        self._paths: list[str] | None = None
+        if files is not None and any(os.path.lexists(path) for path in files):
+            self.stamps = self.state.stat()
+            count = len(self.stamps)
+        else:
+            self._paths = self.state.scan()
+            count = len(self._paths)
         self._scan_problems: tuple[Problem, ...] = self.state.scan_problems
-        self.files = files if len(self.stamps) >= MIN_FILES else None
+        self.files = files if count >= MIN_FILES else None
         self._real_root = os.path.realpath(root)
         self._fingerprint = _fingerprint(config) if self.files is not None else ()
         self._outputs: dict[str, Any] = {}
@@ -175,7 +185,7 @@ class CachedVault:
 
     def _unchanged(self) -> bool:
         """Whether the notes are exactly those the kept outputs were computed from."""
-        return bool(self._outputs) and (
+        return bool(self._outputs) and self.stamps is not None and (
             self._outputs["stamps"] == self.stamps
             and self._outputs.get("scan_problems") == self._scan_problems
         )
@@ -196,8 +206,11 @@ class CachedVault:
         if self._vault is None:
             shards, known = self._load_parses()
             self.state.files = known
-            self._vault = self.state.refresh(self.stamps, progress=progress)
+            self._vault = self.state.refresh(self.stamps, paths=self._paths, progress=progress)
             current = self.state.files
+            if self.stamps is None:  # taken as the notes were read
+                self.stamps = {path: state.stamp for path, state in current.items()}
+                self._scan_problems = self.state.scan_problems
             if self.files is not None and (
                 len(current) != len(known) or any(known.get(p) is not s for p, s in current.items())
             ):
@@ -247,7 +260,7 @@ class CachedVault:
     def save(self) -> None:
         """Write the outputs this run computed. A cache that can't be written is no error:
         the next run computes them again."""
-        if self.files is None or not self._results:
+        if self.files is None or not self._results or self.stamps is None:
             return
         racy_after = self._stat_time - RACY_SECONDS * 10**9
         if any(stamp[0] >= racy_after for stamp in self.stamps.values()):

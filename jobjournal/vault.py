@@ -5,6 +5,7 @@ stat stamp so that only changed files are read again."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -65,23 +66,48 @@ def load_note(
     root: str | Path, path: str, *, tasks_from_all: bool = False
 ) -> tuple[Note | None, list[Problem]]:
     """Read and parse one note (one open, one read); an unreadable file is a problem, not raised."""
+    read = _load(str(root), path, tasks_from_all)
+    if read is None:
+        return None, [_gone(path)]
+    return read[1], read[2]
+
+
+def _gone(path: str) -> Problem:
+    """The problem of a file that was there and is no more (a warning, as for any unreadable)."""
+    return Problem(path, 1, Severity.WARNING, f"cannot read it ({os.strerror(errno.ENOENT)})")
+
+
+def _load(
+    root: str, path: str, tasks_from_all: bool
+) -> tuple[Stamp, Note | None, list[Problem]] | None:
+    """One note read and parsed, with the stat stamp of what was read (taken from the open
+    file: no second look-up by name); None when it is gone."""
+    full = os.path.join(root, path)
     try:
-        with open(os.path.join(root, path), "rb") as file:
-            size = os.fstat(file.fileno()).st_size
+        with open(full, "rb") as file:
+            st = os.fstat(file.fileno())
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
             parse = _parse()
-            if size > parse.MAX_BYTES:
+            if st.st_size > parse.MAX_BYTES:
                 typed = parse.looks_typed(file.read(HEAD_BYTES))
                 severity = Severity.ERROR if typed else Severity.WARNING
-                message = f"the file is {size / 2**20:.1f} MiB, over the 4 MiB limit: not read"
-                return None, [Problem(path, 1, severity, message)]
+                size = st.st_size / 2**20
+                message = f"the file is {size:.1f} MiB, over the 4 MiB limit: not read"
+                return stamp, None, [Problem(path, 1, severity, message)]
             data = file.read()
+    except FileNotFoundError:
+        return None  # gone since the folder was listed
     except OSError as exc:
         # nothing can be seen of it, so it can't be known to be a jobjournal note: a warning
-        return None, [Problem(path, 1, Severity.WARNING, f"cannot read it ({exc.strerror or exc})")]
-    parsed: tuple[Note | None, list[Problem]] = parse.parse_note(
-        path, data, tasks_from_all=tasks_from_all
-    )
-    return parsed
+        try:
+            st = os.stat(full)
+        except OSError:
+            return None
+        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        reason = f"cannot read it ({exc.strerror or exc})"
+        return stamp, None, [Problem(path, 1, Severity.WARNING, reason)]
+    note, problems = parse.parse_note(path, data, tasks_from_all=tasks_from_all)
+    return stamp, note, problems
 
 
 def _parse() -> ModuleType:
@@ -135,6 +161,11 @@ class VaultState:
         """Problems of the last scan (folders that could not be read)."""
         return tuple(self._scan_problems)
 
+    def scan(self) -> list[str]:
+        """Scan the vault, statting nothing: every note's path, sorted."""
+        paths, self._scan_problems = walk(self.root, self.config)
+        return paths
+
     def stat(self) -> dict[str, Stamp]:
         """Scan the vault and stat every note, reading none: path → stamp, in path order."""
         found: dict[str, Stamp] = {}
@@ -142,13 +173,23 @@ class VaultState:
         return {path: found[path] for path in paths if path in found}
 
     def refresh(
-        self, stamps: Mapping[str, Stamp] | None = None, *, progress: Progress | None = None
+        self, stamps: Mapping[str, Stamp] | None = None, *, paths: list[str] | None = None,
+        progress: Progress | None = None,
     ) -> Vault:
         """Rescan the vault; re-read new and changed files, forget vanished ones.
 
         `stamps`, from a `stat()` just made, spares scanning again; `progress` hears how the
-        reading goes. Many files to read are read by several processes where that pays.
+        reading goes. Many files to read are read by several processes where that pays. A first
+        refresh, with nothing held, stats nothing: every file is read, and its stamp is taken
+        from the open file (`paths`, from a `scan()` just made, spares scanning again).
         """
+        if stamps is None and not self.files:
+            paths = self.scan() if paths is None else paths
+            read, self.pickled = _read_all(
+                self.root, dict.fromkeys(paths), paths, self._tasks_from_all, progress
+            )
+            self.files = {path: read[path] for path in paths if path in read}
+            return self.vault()
         if stamps is None:
             stamps = self.stat()
         known = self.files
@@ -186,8 +227,8 @@ class VaultState:
         known = self.files.get(path)
         if known is not None and known.stamp == stamp:
             return known
-        note, problems = load_note(self.root, path, tasks_from_all=self._tasks_from_all)
-        return FileState(stamp, note, tuple(problems))
+        read = _load(str(self.root), path, self._tasks_from_all)
+        return None if read is None else FileState(read[0], read[1], tuple(read[2]))
 
     def vault(self) -> Vault:
         """Assemble the Vault from what is held: conflict copies dropped, case collisions found."""
@@ -219,7 +260,7 @@ class VaultState:
 
 # --- reading many files ---------------------------------------------------------------------
 
-_Item = tuple[str, Stamp]  # a file to read, and its stamp
+_Item = tuple[str, Stamp | None]  # a file to read, and its stamp (None: take it as it is read)
 
 
 def workers() -> int:
@@ -252,12 +293,12 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
 
 
 def _read_all(
-    root: Path, stamps: Mapping[str, Stamp], paths: list[str], tasks_from_all: bool,
+    root: Path, stamps: Mapping[str, Stamp | None], paths: list[str], tasks_from_all: bool,
     progress: Progress | None,
 ) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
     """Read and parse these files: in several processes when there are many (parallel.py).
-    Returns the FileStates by path, and the chunks other processes read as they arrived —
-    each a pickled {path: FileState}, with its paths."""
+    Returns the FileStates by path (a file gone meanwhile has none), and the chunks other
+    processes read as they arrived — each a pickled {path: FileState}, with its paths."""
     count = workers()
     items = [(path, stamps[path]) for path in paths]
     parallel = count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork()
@@ -303,10 +344,17 @@ def _chunks(items: list[_Item], processes: int) -> list[list[_Item]]:
 
 
 def _read_chunk(root: str, items: list[_Item], tasks_from_all: bool) -> dict[str, FileState]:
+    """FileStates of these files, with the stamps the scan gave, or when it gave none, with
+    those of the files as they were read. A file gone meanwhile is left out, when its stamp was
+    not known (else it is a problem of the file the scan saw, as before)."""
     states = {}
     for path, stamp in items:
-        note, problems = load_note(root, path, tasks_from_all=tasks_from_all)
-        states[path] = FileState(stamp, note, tuple(problems))
+        read = _load(root, path, tasks_from_all)
+        if read is None:
+            if stamp is None:
+                continue
+            read = (stamp, None, [_gone(path)])
+        states[path] = FileState(stamp if stamp is not None else read[0], read[1], tuple(read[2]))
     return states
 
 

@@ -97,6 +97,25 @@ def test_a_second_run_reads_no_note(vault: VaultDir, cache_dir: Path, reads: Rea
         "notes.pickle", "outputs.pickle"]
 
 
+def test_a_first_run_stats_no_note_and_the_next_one_finds_them_unchanged(
+    vault: VaultDir, cache_dir: Path, reads: Reads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with no cache yet, each note's stamp is taken as it is read: no stat pass over the vault
+    root = small_vault(vault)
+
+    from jobjournal.vault import VaultState
+
+    def no_stat(self: VaultState) -> None:
+        raise AssertionError("a first run stats the vault")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(VaultState, "stat", no_stat)
+        first = agenda_json(root)
+    assert reads.take() == ["Contacts/Dana.md", "Interviews/Acme.md", "Notes/Ordinary.md"]
+    assert agenda_json(root) == first
+    assert reads.take() == []
+
+
 def test_another_day_computes_again_from_the_cached_parses(
     vault: VaultDir, cache_dir: Path, reads: Reads
 ) -> None:

@@ -82,3 +82,26 @@ def test_update_matches_a_full_load(vault: VaultDir) -> None:
         "Contacts/Jane.md",
     ]
     assert state.update(changed) == load_vault(vault.root, Config())
+
+
+def test_a_first_refresh_takes_each_stamp_from_the_file_it_read(vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", ACME)
+    vault.write("Notes/Plain.md", "Just a note.\n")
+    state = VaultState(vault.root, Config())
+    state.refresh()
+    for path, held in state.files.items():
+        st = os.stat(vault.root / path)
+        assert held.stamp == (st.st_mtime_ns, st.st_size, st.st_ino)
+    # and the next refresh, which stats, finds nothing changed: nothing is read again
+    before = dict(state.files)
+    state.refresh()
+    assert all(state.files[path] is before[path] for path in before)
+
+
+def test_a_note_gone_between_the_scan_and_its_read_is_left_out_quietly(vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", ACME)
+    state = VaultState(vault.root, Config())
+    result = state.refresh(paths=["Interviews/Acme.md", "Interviews/Gone.md"])
+    assert list(state.files) == ["Interviews/Acme.md"]
+    assert [note.path for note in result.notes] == ["Interviews/Acme.md"]
+    assert result.problems == ()
