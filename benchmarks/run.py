@@ -6,7 +6,8 @@
 
 Every vault is generated (benchmarks/generate.py) into a temporary folder, never into the
 repository. The installed jobjournal is byte-compiled first, as `pip install` does, so that an
-editable install is measured as a user's copy runs. Workloads, each run --repeats times (medians reported):
+editable install is measured as a user's copy runs. Workloads, each run --repeats times
+(medians reported):
 
 - floor: read every .md byte with os.walk, in Python: the yardstick of every ratio;
 - stat: stat every file (what a warm run can't avoid);

@@ -270,10 +270,12 @@ def _marks(text: str, reader: _Reader) -> Iterator[int]:
 
 def _plain_items(lines: list[str], start: int) -> list[tuple[int, str]] | None:
     """(line, text) of each list item in lines[start:] when they hold only blank lines,
-    paragraphs, one-line list items (with one-line items nested one level under them), fenced
-    code at the left edge, indented code, and quotes (callouts) of the same; None otherwise."""
+    paragraphs, list items of one line (with items of one line nested one level under them),
+    each maybe followed by lazy continuation lines at the left edge, fenced code at the left
+    edge, indented code, and quotes (callouts) of the same; None otherwise."""
     items = []
     after_item = False  # the line before is a list item's
+    paragraph = ""  # the text of the last item's paragraph so far, as markdown-it joins it
     in_list = -1  # in a list at the left edge: the column of its last item's text
     deepest = -1  # in a list: the column of the text of its last item, or the one nested in it
     skip = 0  # lines of a quote, read already
@@ -301,7 +303,8 @@ def _plain_items(lines: list[str], start: int) -> list[tuple[int, str]] | None:
                 nested = _BULLET.match(line, indent)
                 if nested is None or indent != in_list:
                     return None
-                content = line[nested.end() :].rstrip(" \t")
+                paragraph = line[nested.end() :]
+                content = paragraph.rstrip(" \t")
                 if not _paragraph_item(line[indent:], content):
                     return None
                 items.append((number, content))
@@ -333,14 +336,23 @@ def _plain_items(lines: list[str], start: int) -> list[tuple[int, str]] | None:
             continue
         bullet = _BULLET.match(line)
         if bullet is not None:
-            content = line[bullet.end() :].rstrip(" \t")
+            paragraph = line[bullet.end() :]
+            content = paragraph.rstrip(" \t")
             if not _paragraph_item(line, content):
                 return None
             items.append((number, content))
             after_item, in_list = True, bullet.end()
             deepest = in_list
-        elif after_item or not _PLAIN.match(line):
-            return None  # a lazy continuation line, or some other block
+        elif not _PLAIN.match(line):
+            return None  # some other block
+        elif after_item:
+            # a lazy continuation line: more of the last item's paragraph, which markdown-it
+            # joins line by line and trims at the end (so only its last line loses its spaces)
+            paragraph += "\n" + line
+            content = paragraph.rstrip(" \t")
+            if content[-1].isspace() or content[-1] == "\ufeff":
+                return None  # whitespace that JavaScript's trim and Python's strip see apart
+            items[-1] = (items[-1][0], content)
         else:
             in_list = -1  # a paragraph at the left edge, after a blank line, ends a list
     return items

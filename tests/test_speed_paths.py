@@ -170,6 +170,9 @@ BODY_LINES = [
     "[!note]: /url", ">", "> > - [ ] deep 📅 2026-11-28", ">\t- [ ] tab 📅 2026-11-28",
     "> [!todo]\n> - [ ] callout 📅 2026-11-28", "  - 2026-11-25 [[Jane]]\n\n    more text",
     "  text 📅 2026-11-28", "  ```", "> - 2026-11-26 quoted log", ">- [ ] tight 📅 2026-11-28",
+    # lines that continue a list item's paragraph lazily, at the left edge
+    "lazy line  ", "lazy\u00a0", "lazy\u3000", "lazy\ufeff", "lazy [due:: 2026-11-29]  ",
+    "lazy\t", "2026-11-21 lazy date", "> [!todo]\n> - [-] lazy\n> [!todo]\n> - [ ] b 📅 2026-11-28",
 ]
 
 
@@ -196,6 +199,27 @@ def test_a_plain_body_is_read_without_markdown_it(monkeypatch: pytest.MonkeyPatc
     parsed = body.parse_body(text, 5)
     assert [(e.line, e.text) for e in parsed.log] == [(13, "Called [[Jane]]")]
     assert [(t.line, t.text, t.due) for t in parsed.tasks] == [(17, "Send CV", date(2026, 11, 28))]
+
+
+def test_list_items_continued_lazily_are_read_without_markdown_it(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse() -> None:
+        raise AssertionError("markdown-it was not needed")
+
+    monkeypatch.setattr(body, "_markdown", refuse)
+    text = ("## Tasks\n> [!todo]\n> - [ ] Ask about salary\n> 📅 2026-11-30\n> [!todo]\n"
+            "> - [x] Done 📅 2026-11-27\n\n## Log\n- 2026-11-20 Called [[Jane]],\n"
+            "who said to wait  \nuntil Friday\n- 2026-11-21 Met [[Sam]]\n")
+    parsed = body.parse_body(text, 1)
+    assert [(e.line, e.text) for e in parsed.log] == [
+        (9, "Called [[Jane]], who said to wait until Friday"), (12, "Met [[Sam]]")]
+    # the second `[!todo]` continues the first task's text, as CommonMark (and Obsidian) read it
+    assert [(t.line, t.text, t.due) for t in parsed.tasks] == [
+        (3, "Ask about salary [!todo]", date(2026, 11, 30))]
+    monkeypatch.undo()
+    slow = _original_parse_body(text, 1)
+    assert (parsed.log, parsed.tasks) == (slow.log, slow.tasks)
 
 
 def test_could_hold_tasks_matches_lower_casing() -> None:
