@@ -59,26 +59,21 @@ def run_chunks(
         raise ValueError(f"at most {MAX_CHUNKS} chunks, not {count}")
     results: list[tuple[Any, bytes | None]] = [(None, None)] * count
     finished = [False] * count
-    queue_read, queue_write = os.pipe()
-    os.write(queue_write, b"".join(_NUMBER.pack(index) for index in range(count)))
-    os.close(queue_write)  # once the numbers are taken, every read finds the end of the pipe
+    try:
+        queue_read, queue_write = os.pipe()
+    except OSError:  # out of file descriptors: all of it here, as in one process
+        others = 0
+        queue_read = queue_write = -1
     children: dict[int, int] = {}  # the read end of each child's pipe → its pid
     try:
+        if queue_write >= 0:
+            os.write(queue_write, b"".join(_NUMBER.pack(index) for index in range(count)))
+            os.close(queue_write)  # once the numbers are taken, reads find the end of the pipe
         for _ in range(others):
-            result_read, result_write = os.pipe()
-            _widen(result_write)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - the forked process: measured by coverage nowhere
-                os.close(result_read)
-                for fd in children:
-                    os.close(fd)
-                _child(work, queue_read, result_write)
-            os.close(result_write)
-            children[result_read] = pid
+            if not _fork(work, queue_read, children):
+                break  # no more processes to be had: fewer do the work
         pending = {fd: bytearray() for fd in children}
-        while (index := _take(queue_read)) is not None:
+        while queue_read >= 0 and (index := _take(queue_read)) is not None:
             results[index] = (work(index), None)
             finished[index] = True
             if done is not None:
@@ -91,17 +86,44 @@ def run_chunks(
             _kill(pid)
         raise
     finally:
-        os.close(queue_read)
+        if queue_read >= 0:
+            os.close(queue_read)
         for fd in children:
             _close_quietly(fd)
         for pid in children.values():
             _reap(pid)
     for index in range(count):
-        if not finished[index]:  # its process was lost on the way: done here
+        if not finished[index]:  # its process was lost on the way (or never was): done here
             results[index] = (work(index), None)
             if done is not None:
                 done(index)
     return results
+
+
+def _fork(work: Callable[[int], Any], queue: int, children: dict[int, int]) -> bool:
+    """Start one more process taking chunks from `queue`; False when the system refuses one
+    (a process or file limit, or no memory)."""
+    try:
+        result_read, result_write = os.pipe()
+    except OSError:
+        return False
+    _widen(result_write)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(result_read)
+        os.close(result_write)
+        return False
+    if pid == 0:  # pragma: no cover - the forked process: measured by coverage nowhere
+        os.close(result_read)
+        for fd in children:
+            os.close(fd)
+        _child(work, queue, result_write)
+    os.close(result_write)
+    children[result_read] = pid
+    return True
 
 
 def _child(work: Callable[[int], Any], queue: int, out: int) -> None:  # pragma: no cover

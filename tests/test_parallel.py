@@ -132,3 +132,27 @@ def _children() -> set[int]:
                 found.add(int(entry))
     return found
 
+
+
+def test_when_no_process_can_be_started_everything_is_done_here(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    heard: list[int] = []
+    results = parallel.run_chunks(lambda index: index + 1, 30, 2, heard.append)
+    assert results == [(i + 1, None) for i in range(30)]
+    assert sorted(heard) == list(range(30))
+
+
+def test_without_file_descriptors_to_spare_everything_is_done_here(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pipe() -> tuple[int, int]:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "pipe", no_pipe)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked without a pipe"))
+    assert parallel.run_chunks(lambda index: -index, 12, 3) == [(-i, None) for i in range(12)]
