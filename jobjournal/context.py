@@ -11,11 +11,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import PurePosixPath
 
 from .config import Config, FollowupConfig
 from .links import LinkIndex
-from .model import Item, Kind, LogEntry, Note, Section
+from .model import Item, Kind, LogEntry, Note, Section, file_name
 from .workdays import Workdays
 
 #: PRODUCT §4.1: kinds that always go to one section, whatever their due date.
@@ -88,11 +87,8 @@ class RuleContext:
 
 
 def _title(path: str) -> str:
-    """Note.title, without a PurePosixPath for the usual path."""
-    name = path.rpartition("/")[2]
-    if name in ("", "."):
-        return PurePosixPath(path).name[: -len(".md")]
-    return name[: -len(".md")]
+    """Note.title, from a path alone."""
+    return file_name(path)[: -len(".md")]
 
 
 def make_context(

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 
-from .model import Link
+from .model import Link, file_name
 
 # [[target#heading^block|alias]]
 _WIKILINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
@@ -39,7 +38,7 @@ class LinkIndex:
         self._by_name: dict[str, list[str]] = defaultdict(list)
         for path in paths:
             stem = path[:-3] if path.lower().endswith(".md") else path
-            self._by_name[PurePosixPath(stem).name.lower()].append(path)
+            self._by_name[file_name(stem).lower()].append(path)
         for candidates in self._by_name.values():
             candidates.sort(key=lambda p: (len(p), p))
 
@@ -51,7 +50,7 @@ class LinkIndex:
         if target.lower().endswith(".md"):
             target = target[:-3]
         suffix = target.lower()
-        for path in self._by_name.get(PurePosixPath(target).name.lower(), ()):
+        for path in self._by_name.get(file_name(target).lower(), ()):
             stem = path[:-3].lower()
             if stem == suffix or stem.endswith("/" + suffix):
                 return path
@@ -63,5 +62,5 @@ class LinkIndex:
             return None
         path = self.resolve(link)
         if path is not None:
-            return PurePosixPath(path).name[:-3]
+            return file_name(path)[:-3]
         return link.name or None

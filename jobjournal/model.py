@@ -15,6 +15,13 @@ Day = date
 When = date | datetime
 
 
+def file_name(path: str) -> str:
+    """`PurePosixPath(path).name`, without making a path object for the usual path: what
+    follows the last `/`, unless that is empty or `.` (`a/b/`, `a/.`)."""
+    name = path.rpartition("/")[2]
+    return PurePosixPath(path).name if name in ("", ".") else name
+
+
 def day_of(when: When) -> date:
     """The calendar day of a date or date-time."""
     return when.date() if isinstance(when, datetime) else when
@@ -88,7 +95,7 @@ class Link:
     def name(self) -> str:
         """The person or note it names: the last path component of a link's target."""
         if self.is_wikilink:
-            return PurePosixPath(self.target).name or self.target
+            return file_name(self.target) or self.target
         return self.target
 
 
@@ -177,7 +184,7 @@ class Note:
     @property
     def title(self) -> str:
         """The file name without `.md`."""
-        return PurePosixPath(self.path).name[: -len(".md")]
+        return file_name(self.path)[: -len(".md")]
 
     @property
     def closed(self) -> bool:

@@ -24,10 +24,8 @@ ends afresh). tests/test_speed_paths.py compares reused builds with builds from 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from pathlib import PurePosixPath
 
 from .config import CalendarConfig, Config
 from .context import RuleContext, entry_key
@@ -40,23 +38,10 @@ NoteResults = Callable[[Note, RuleContext], tuple[list[Item], list[Problem]]]
 
 
 class _MemoLinks(LinkIndex):
-    """A LinkIndex that remembers each answer: a vault links the same few people many times.
-
-    Built without a PurePosixPath per note: a file name is what follows the last `/`, except for
-    the odd path ending in `/` or `/.`, which goes through PurePosixPath as in LinkIndex.
-    """
+    """A LinkIndex that remembers each answer: a vault links the same few people many times."""
 
     def __init__(self, paths: Iterable[str]) -> None:
-        by_name: dict[str, list[str]] = defaultdict(list)
-        for path in paths:
-            stem = path[:-3] if path.lower().endswith(".md") else path
-            name = stem.rpartition("/")[2]
-            if name in ("", "."):
-                name = PurePosixPath(stem).name
-            by_name[name.lower()].append(path)
-        for candidates in by_name.values():
-            candidates.sort(key=lambda p: (len(p), p))
-        self._by_name = by_name
+        super().__init__(paths)
         self._resolved: dict[Link, str | None] = {}
         self._names: dict[Link, str | None] = {}
 

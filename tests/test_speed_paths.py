@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from jobjournal import body, context, engine, frontmatter_yaml, parse, render, reuse, vault
+from jobjournal import body, context, engine, frontmatter_yaml, model, parse, render, reuse, vault
 from jobjournal.cli import cli
 from jobjournal.config import Config, load_config
 from jobjournal.dates import LEADING_WHEN, DateError, parse_when
@@ -339,16 +339,18 @@ def test_plain_and_wikilink_safety_agree_with_the_per_character_rules() -> None:
 
 @pytest.mark.parametrize("path", [
     "Contacts/Jane Doe.md", "Jane.md", "a/b/c.MD", "a//b.md", "a/./b.md", "a/.md", "a/b/.md",
-    "x.txt", "a/", ".", "", "/abs/x.md", "a/../b.md", "dir.md/x.md",
+    "x.txt", "a/", ".", "", "/abs/x.md", "a/../b.md", "dir.md/x.md", "a/b/.", "a/b//", "..",
+    "a/..", "//", "/", "./x.md", "a/ .md", "a\\b.md",
 ])
-def test_the_quicker_link_index_files_names_like_link_index(path: str) -> None:
-    paths = [path, "Other/Jane Doe.md", "jane doe.md"]
-    assert reuse._MemoLinks(paths)._by_name == LinkIndex(paths)._by_name
-    stem = path[:-3] if path.lower().endswith(".md") else path
+def test_file_names_are_what_pure_posix_path_gives(path: str) -> None:
+    assert model.file_name(path) == PurePosixPath(path).name
     assert context._title(path) == PurePosixPath(path).name[:-3]
-    assert reuse._MemoLinks(paths).resolve(parse_links(f"[[{stem}]]")[0] if stem.strip(
-        "/. ") else parse_links("[[x]]")[0]) == LinkIndex(paths).resolve(
-        parse_links(f"[[{stem}]]")[0] if stem.strip("/. ") else parse_links("[[x]]")[0])
+    paths = [path, "Other/Jane Doe.md", "jane doe.md"]
+    link = parse_links(f"[[{path}]]")[0] if path.strip("/. ") else parse_links("[[x]]")[0]
+    memo = reuse._MemoLinks(paths)
+    assert memo.resolve(link) == LinkIndex(paths).resolve(link)
+    assert memo.resolve(link) == memo.resolve(link)  # remembered the same
+    assert memo.person_name(link) == LinkIndex(paths).person_name(link)
 
 
 # --- reading in several processes ---------------------------------------------------------------
