@@ -7,6 +7,7 @@ so `jobjournal --help` starts as fast as click itself.
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,33 @@ ISSUES_URL = "https://github.com/jobjournal/jobjournal/issues"
 
 
 class JobJournalGroup(click.Group):
-    """A JobJournalError becomes one line on stderr and its exit code; a crash says it's a bug."""
+    """A JobJournalError becomes one line on stderr and its exit code; a crash says it's a bug.
+
+    The commands of other modules are imported only when they run (or `--help` lists them):
+    `jobjournal agenda` never loads what `watch`, `git` or `export` need.
+    """
+
+    #: command name → "module:object" in this package
+    LAZY_COMMANDS = {
+        "new": "cli_edit:new",
+        "log": "cli_edit:log",
+        "export": "cli_export:export_command",
+        "import": "cli_export:import_command",
+        "watch": "cli_watch:watch",
+        "git": "cli_git:git_group",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = self.LAZY_COMMANDS.get(cmd_name)
+        if where is None:
+            return super().get_command(ctx, cmd_name)
+        module, name = where.split(":")
+        command = getattr(importlib.import_module(f".{module}", __package__), name)
+        assert isinstance(command, click.Command) and command.name == cmd_name
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -214,25 +241,6 @@ def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
         run.save()
     if errors:
         ctx.exit(1)
-
-
-from .cli_edit import log, new  # noqa: E402
-
-cli.add_command(new)
-cli.add_command(log)
-
-from .cli_export import export_command, import_command  # noqa: E402
-
-cli.add_command(export_command)
-cli.add_command(import_command)
-
-from .cli_watch import watch  # noqa: E402
-
-cli.add_command(watch)
-
-from .cli_git import git_group  # noqa: E402
-
-cli.add_command(git_group)
 
 
 def main() -> None:

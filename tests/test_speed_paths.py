@@ -440,6 +440,26 @@ def test_the_command_line_imports_no_heavy_library_before_a_command_runs() -> No
     assert _imported_by("import jobjournal.cli") == []
 
 
+def test_a_command_loads_no_other_command_s_module(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    generate(root, 20, seed=3, today=TODAY)
+    code = ("import sys\nfrom jobjournal.cli import cli\n"
+            f"cli(['agenda', '--json', '--today', '{TODAY}', '--vault', {str(root)!r}], "
+            "standalone_mode=False)\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('jobjournal.cli_'))), "
+            "file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, env={**os.environ, "JOBJOURNAL_CACHE_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split() == []
+    # and every command is still there, loaded when asked for
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["--help"]).output
+    for name in ("agenda", "check", "export", "git", "import", "init", "log", "new", "watch"):
+        assert re.search(rf"^  {name} ", listed, re.MULTILINE), name
+        assert runner.invoke(cli, [name, "--help"]).exit_code == 0, name
+
+
 # --- the benchmark --------------------------------------------------------------------------
 
 
