@@ -159,39 +159,69 @@ def summary_line(agenda: Agenda) -> str:
 # --- JSON (PRODUCT §4.4: a public interface; add fields, never rename or remove) ----------------
 
 
-def _item_json(item: Item, today: date) -> dict[str, Any]:
-    return {
-        "section": item.section.value,
-        "kind": item.kind.value,
-        "due": item.due.isoformat(),
-        "note": item.note,
-        "title": item.title,
-        "contact": item.contact,
-        "text": item.text,
-        "warnings": list(item.warnings),
-        "why": item.why,
-        "days_overdue": _days_overdue(item, today),
-        "at": item.at.strftime("%H:%M") if item.at else None,
-    }
+# Written directly, as `json.dumps(data, ensure_ascii=False, indent=2)` writes it, three times
+# quicker (json's indenting encoder is pure Python): strings are escaped by json's own encoder,
+# and tests/test_render.py checks the text against json.dumps.
+_json_string = json.encoder.encode_basestring  # what ensure_ascii=False uses
 
 
-def _problem_json(problem: Problem) -> dict[str, Any]:
-    return {
-        "note": problem.path,
-        "line": problem.line,
-        "severity": problem.severity.value,
-        "message": problem.message,
-    }
+def _json_value(value: str | int | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _json_string(value)
+    return str(int(value))
+
+
+def _json_list(values: list[str], pad: str) -> str:
+    if not values:
+        return "[]"
+    inner = ",\n".join(f"{pad}  {_json_string(value)}" for value in values)
+    return f"[\n{inner}\n{pad}]"
+
+
+def _item_json(item: Item, today: date) -> str:
+    at = item.at.strftime("%H:%M") if item.at else None
+    return (
+        "    {\n"
+        f'      "section": {_json_string(item.section.value)},\n'
+        f'      "kind": {_json_string(item.kind.value)},\n'
+        f'      "due": "{item.due.isoformat()}",\n'
+        f'      "note": {_json_value(item.note)},\n'
+        f'      "title": {_json_value(item.title)},\n'
+        f'      "contact": {_json_value(item.contact)},\n'
+        f'      "text": {_json_string(item.text)},\n'
+        f'      "warnings": {_json_list(list(item.warnings), "      ")},\n'
+        f'      "why": {_json_string(item.why)},\n'
+        f'      "days_overdue": {_json_value(_days_overdue(item, today))},\n'
+        f'      "at": {_json_value(at)}\n'
+        "    }"
+    )
+
+
+def _problem_json(problem: Problem) -> str:
+    return (
+        "    {\n"
+        f'      "note": {_json_value(problem.path)},\n'
+        f'      "line": {_json_value(problem.line)},\n'
+        f'      "severity": {_json_string(problem.severity.value)},\n'
+        f'      "message": {_json_string(problem.message)}\n'
+        "    }"
+    )
+
+
+def _json_objects(objects: list[str]) -> str:
+    return "[\n" + ",\n".join(objects) + "\n  ]" if objects else "[]"
 
 
 def render_json(agenda: Agenda) -> str:
-    """The agenda as one JSON object (PRODUCT §4.4), items in section order, `later` last."""
-    data = {
-        "today": agenda.today.isoformat(),
-        "items": [_item_json(item, agenda.today) for item in agenda.items],
-        "problems": [_problem_json(problem) for problem in agenda.problems],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """The agenda as one JSON object (PRODUCT §4.4), items in section order, `later` last:
+    `today`, then `items` (section, kind, due, note, title, contact, text, warnings, why,
+    days_overdue, at), then `problems` (note, line, severity, message)."""
+    items = _json_objects([_item_json(item, agenda.today) for item in agenda.items])
+    problems = _json_objects([_problem_json(problem) for problem in agenda.problems])
+    return (f'{{\n  "today": "{agenda.today.isoformat()}",\n  "items": {items},\n'
+            f'  "problems": {problems}\n}}\n')
 
 
 # --- Markdown (the agenda note, PRODUCT §4.2) ---------------------------------------------------

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -241,6 +243,32 @@ def test_json_round_trips_every_item_in_order_later_included() -> None:
     assert len(data["problems"]) == len(agenda.problems)
     hostile = json.loads(render_json(hostile_agenda()))
     assert hostile["items"][0]["text"] == HOSTILE  # JSON carries user text unchanged
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+_MAYBE = st.none() | _TEXT
+_ITEMS = st.builds(
+    Item, st.sampled_from(Kind), st.dates(date(2000, 1, 1), date(2100, 1, 1)),
+    st.sampled_from(Section), _MAYBE, _MAYBE, _MAYBE, _TEXT, _TEXT,
+    st.lists(_TEXT, max_size=3).map(tuple), st.none() | st.times(),
+)
+_PROBLEMS = st.builds(Problem, _MAYBE, st.none() | st.integers(0, 10**6),
+                      st.sampled_from(Severity), _TEXT)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(date(2000, 1, 1), date(2100, 1, 1)), st.lists(_ITEMS, max_size=4),
+       st.lists(_PROBLEMS, max_size=3))
+def test_json_is_written_exactly_as_json_dumps_writes_it(
+    today: date, items: list[Item], problems: list[Problem]
+) -> None:
+    # render_json writes its text directly: it must be json.dumps's, byte for byte
+    text = render_json(Agenda(today, tuple(items), tuple(problems)))
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+    data = json.loads(text)
+    assert [i["text"] for i in data["items"]] == [i.text for i in items]
+    assert [i["warnings"] for i in data["items"]] == [list(i.warnings) for i in items]
+    assert [p["note"] for p in data["problems"]] == [p.path for p in problems]
 
 
 # --- Markdown --------------------------------------------------------------------------------
