@@ -25,9 +25,10 @@ editable install is measured as a user's copy runs. Workloads, each run --repeat
 - start-up: `jobjournal --help` beside `python -c "import click"`.
 
 Peak memory is the most the command's process tree held at once (the sum of its processes'
-proportional set sizes, sampled every 20 ms on Linux), or the process's own peak resident set
-from the kernel when that is larger. The outputs of the cold, warm and
-single-process runs are compared byte for byte. Nothing here is timed in CI: the test suite only
+proportional set sizes, sampled every 20 ms on Linux, in one more run that is not timed:
+sampling takes CPU time from the command), or the process's own peak resident set from the
+kernel when that is larger. The outputs of the cold, warm and single-process runs are compared
+byte for byte. Nothing here is timed in CI: the test suite only
 runs this script on a tiny vault to see that it completes.
 """
 
@@ -169,11 +170,13 @@ def _reap_descendants() -> None:
 
 
 def run_child(
-    args: Sequence[str], *, env: dict[str, str] | None = None, stdout: Path | None = None
+    args: Sequence[str], *, env: dict[str, str] | None = None, stdout: Path | None = None,
+    sample: bool = True,
 ) -> tuple[float, float, bytes]:
     """Run a command; (wall seconds until it exits, peak resident MB of its tree, its stdout).
     Before returning, the processes it left behind (a deferred cache writer) are waited for,
-    so that the next run never competes with them: see `last_tree_seconds`."""
+    so that the next run never competes with them: see `last_tree_seconds`. Without `sample`,
+    the tree's memory is not sampled (only the kernel's peak for the process is known)."""
     global last_tree_seconds
     page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
     out = open(stdout, "wb") if stdout else tempfile.TemporaryFile()  # noqa: SIM115
@@ -183,16 +186,18 @@ def run_child(
         peak = [0]
         done = threading.Event()
 
-        def sample() -> None:
+        def sample_tree() -> None:
             while not done.wait(0.02):
                 peak[0] = max(peak[0], _tree_memory(proc.pid, page))
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        sampler = threading.Thread(target=sample_tree, daemon=True)
+        if sample:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         done.set()
-        sampler.join()
+        if sample:
+            sampler.join()
         if SUBREAPER:
             _reap_descendants()
         last_tree_seconds = time.perf_counter() - start if SUBREAPER else None
@@ -339,11 +344,17 @@ def _repeat(
     outputs: list[bytes] | None = None, tree: Row | None = None,
 ) -> None:
     """Run a child `repeats` times: its wall time, or the time it reports (`inner`); in `tree`,
-    the time until every process it started had ended."""
-    for i in range(repeats):
+    the time until every process it started had ended. Then once more, untimed, sampling the
+    memory of its process tree: sampling takes CPU time from the command (on 2 cores, from the
+    cores it runs on), so no timed run is sampled."""
+    for i in range(repeats + 1):
         if before is not None:
             before(i)
-        wall, peak, data = run_child(args(i), env=env)
+        sampled = i == repeats
+        wall, peak, data = run_child(args(i), env=env, sample=sampled)
+        row.peak_mb = max(row.peak_mb or 0.0, peak)
+        if sampled:
+            break
         if inner:
             value = json.loads(data)
             row.seconds += value if isinstance(value, list) else [value]
@@ -351,7 +362,6 @@ def _repeat(
             row.seconds.append(wall)
         if tree is not None and last_tree_seconds is not None:
             tree.seconds.append(last_tree_seconds)
-        row.peak_mb = max(row.peak_mb or 0.0, peak)
         if outputs is not None:
             outputs.append(data)
 
