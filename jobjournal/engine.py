@@ -118,9 +118,12 @@ def calling_too_often(note: Note, ctx: RuleContext) -> tuple[str, Problem] | Non
     warning for the note's items and the problem at the line of the latest entry."""
     if len(note.log) < TOO_OFTEN_COUNT:
         return None
+    today = ctx.today
+    recent = today - timedelta(days=TOO_OFTEN_RECENT_DAYS - 1)
+    if not any(recent <= e.day <= today for e in note.log):
+        return None  # a burst ends with a recent entry: none, no burst (most notes are old)
     gap = ctx.followup.min_gap_workdays
-    entries = sorted((e for e in note.log if e.day <= ctx.today), key=entry_key)
-    recent = ctx.today - timedelta(days=TOO_OFTEN_RECENT_DAYS - 1)
+    entries = sorted((e for e in note.log if e.day <= today), key=entry_key)
     first = 0
     burst: tuple[LogEntry, LogEntry, int] | None = None
     for last, entry in enumerate(entries):

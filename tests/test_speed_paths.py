@@ -337,6 +337,41 @@ def test_plain_and_wikilink_safety_agree_with_the_per_character_rules() -> None:
     assert not render._wikilink_safe("50%% off")
 
 
+def _original_burst(note: Note, ctx: context.RuleContext) -> tuple[str, int] | None:
+    """calling_too_often's burst as first written: every note's entries sorted and walked."""
+    entries = sorted((e for e in note.log if e.day <= ctx.today), key=context.entry_key)
+    recent = ctx.today - timedelta(days=engine.TOO_OFTEN_RECENT_DAYS - 1)
+    gap, first, burst = ctx.followup.min_gap_workdays, 0, None
+    for last, entry in enumerate(entries):
+        while first < last and entry.day >= ctx.workdays.add(entries[first].day, gap):
+            first += 1
+        if last - first + 1 >= engine.TOO_OFTEN_COUNT and entry.day >= recent:
+            burst = (f"{entries[first].day}..{entry.day}", last - first + 1)
+    return burst
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(-80, 5), max_size=8), st.integers(1, 6))
+def test_calling_too_often_skips_only_notes_that_cannot_have_a_burst(
+    offsets: list[int], gap: int
+) -> None:
+    log = tuple(LogEntry(TODAY + timedelta(days=d), "x", n + 5) for n, d in enumerate(offsets))
+    note = Note("Contacts/Dana.md", model.NoteType.CONTACT, log=log)
+    config = Config()
+    config = dataclasses.replace(
+        config, followup=dataclasses.replace(config.followup, min_gap_workdays=gap))
+    ctx = context.make_context([note], TODAY, config)
+    found = engine.calling_too_often(note, ctx)
+    expected = _original_burst(note, ctx) if len(log) >= engine.TOO_OFTEN_COUNT else None
+    if expected is None:
+        assert found is None
+    else:
+        span, count = expected
+        first, last = span.split("..")
+        assert found is not None
+        assert found[0] == f"calling too often: {count} contacts between {first} and {last}"
+
+
 @pytest.mark.parametrize("path", [
     "Contacts/Jane Doe.md", "Jane.md", "a/b/c.MD", "a//b.md", "a/./b.md", "a/.md", "a/b/.md",
     "x.txt", "a/", ".", "", "/abs/x.md", "a/../b.md", "dir.md/x.md", "a/b/.", "a/b//", "..",
