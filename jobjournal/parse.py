@@ -123,7 +123,7 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
         parsed = parse_body(body, body_line, with_log=False)
         for line, message in parsed.problems:
             report(line, message, False)
-        return Note(path, None, tasks=parsed.tasks) if parsed.tasks else None
+        return Note.of(path, None, tasks=parsed.tasks) if parsed.tasks else None
 
     values: dict[str, Any] = {}
     bad: set[str] = set()
@@ -164,7 +164,11 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
     parsed = parse_body(body, body_line)
     for line, message in parsed.problems:
         report(line, message, True)
-    return Note(path, note_type, log=parsed.log, tasks=parsed.tasks, lines=lines, **values)
+    if parsed.log:
+        values["log"] = parsed.log
+    if parsed.tasks:
+        values["tasks"] = parsed.tasks
+    return Note.of(path, note_type, lines=lines, **values)
 
 
 def _decode(data: bytes) -> str:
