@@ -38,27 +38,36 @@ NoteResults = Callable[[Note, RuleContext], tuple[list[Item], list[Problem]]]
 
 
 class _MemoLinks(LinkIndex):
-    """A LinkIndex that remembers each answer: a vault links the same few people many times."""
+    """A LinkIndex that remembers each answer: a vault links the same few people many times.
+
+    Answers are kept by the link's target, whose hash a string keeps, rather than by the Link,
+    whose hash is worked out anew each time: what a wikilink resolves to, and the name it
+    gives, depend on its target alone (its alias is never read); plain text resolves to nothing
+    and names itself."""
 
     def __init__(self, paths: Iterable[str]) -> None:
         super().__init__(paths)
-        self._resolved: dict[Link, str | None] = {}
-        self._names: dict[Link, str | None] = {}
+        self._resolved: dict[str, str | None] = {}
+        self._names: dict[str, str | None] = {}
 
     def resolve(self, link: Link) -> str | None:
+        if not link.is_wikilink:
+            return None
         try:
-            return self._resolved[link]
+            return self._resolved[link.target]
         except KeyError:
-            path = self._resolved[link] = super().resolve(link)
+            path = self._resolved[link.target] = super().resolve(link)
             return path
 
     def person_name(self, link: Link | None) -> str | None:
         if link is None:
             return None
+        if not link.is_wikilink:
+            return super().person_name(link)
         try:
-            return self._names[link]
+            return self._names[link.target]
         except KeyError:
-            name = self._names[link] = super().person_name(link)
+            name = self._names[link.target] = super().person_name(link)
             return name
 
 

@@ -337,6 +337,22 @@ def test_plain_and_wikilink_safety_agree_with_the_per_character_rules() -> None:
     assert not render._wikilink_safe("50%% off")
 
 
+_NAMES = st.sampled_from(["Jane", "jane", "Jane.md", "a/Jane", "A/jane.MD", "/Jane", " Jane ",
+                          "b/", "Sam", "x/./Sam", "", "."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.builds(model.Link, _NAMES, st.none() | _NAMES, st.booleans()), max_size=12),
+       st.lists(_NAMES.map(lambda name: f"{name}.md"), max_size=6))
+def test_the_remembering_link_index_answers_as_the_plain_one(
+    links: list[model.Link], paths: list[str]
+) -> None:
+    memo, plain = reuse._MemoLinks(paths), LinkIndex(paths)
+    for link in links + links:  # asked twice: the second answer is the remembered one
+        assert memo.resolve(link) == plain.resolve(link), link
+        assert memo.person_name(link) == plain.person_name(link), link
+
+
 def _original_burst(note: Note, ctx: context.RuleContext) -> tuple[str, int] | None:
     """calling_too_often's burst as first written: every note's entries sorted and walked."""
     entries = sorted((e for e in note.log if e.day <= ctx.today), key=context.entry_key)
