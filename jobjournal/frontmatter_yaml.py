@@ -151,7 +151,8 @@ def _too_many_values(fm_text: str, loader: Any) -> int | None:
 # reads as line breaks) goes to the loader, which also reports the errors.
 # tests/test_speed_paths.py checks that both agree.
 
-_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,100}):(?: +(.*?))? *")
+#: A key of the plain shape: these characters, not starting with a digit or `-`, at most 101.
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _SIMPLE_ITEM = re.compile(r"( *)- +(.*?) *")
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
 _SINGLE_QUOTED = re.compile(r"'([^']*)'")
@@ -182,10 +183,15 @@ def _simple_yaml(fm_text: str) -> tuple[dict[str, Any], dict[str, int]] | None:
     key = ""
     indent = -1
     for number, line in enumerate(fm_text.split("\n"), start=2):
-        stripped = line.lstrip(" ")
-        if not stripped or stripped[0] == "#":
-            continue  # a blank line or a comment line
-        if stripped[0] == "-":
+        first = line[:1]
+        if first == "#" or not first:
+            continue  # a comment line or an empty one
+        if first == " " or first == "-":
+            stripped = line.lstrip(" ")
+            if not stripped or stripped[0] == "#":
+                continue  # a blank line or a comment line
+            if stripped[0] != "-":
+                return None  # indented: more of a value, or nesting
             match = _SIMPLE_ITEM.fullmatch(line)
             if match is None or items is None:
                 return None
@@ -199,13 +205,23 @@ def _simple_yaml(fm_text: str) -> tuple[dict[str, Any], dict[str, int]] | None:
                 return None
             items.append(value)
             continue
-        match = _SIMPLE_KEY.fullmatch(line)
-        if match is None or match[1] in _YAML_WORDS or match[1] in lines:
+        # `key: value` (or `key:`): a plain key, a colon, then nothing or spaces and the value
+        name, colon, rest = line.partition(":")
+        if (
+            not colon
+            or not (first == "_" or first.isalpha())
+            or len(name) > 101
+            or not _KEY_CHARS.issuperset(name)
+            or (rest and rest[0] != " ")
+        ):
+            return None
+        if name in _YAML_WORDS or name in lines:
             return None  # (a key given twice is the loader's path's to report)
-        key = match[1]
+        key = name
         lines[key] = number
-        if match[2]:
-            value = _simple_scalar(match[2])
+        raw = rest.strip(" ")
+        if raw:
+            value = _simple_scalar(raw)
             if value is _NOT_SIMPLE:
                 return None
             result[key], items = value, None

@@ -45,7 +45,8 @@ generate = importlib.import_module("generate").generate  # benchmarks/generate.p
 # --- front matter without YAML ----------------------------------------------------------------
 
 KEYS = ["type", "status", "company", "date", "with", "tags", "recruiter", "yes", "on", "Null",
-        "Type", "a-b", "_x", "k" * 120, "from"]
+        "Type", "a-b", "_x", "k" * 120, "k" * 101, "k" * 102, "from", "é", "x é", "1x", "-x",
+        "x y", "x:y", "x ", " x", "'q'", '"q"', "?x", "x#", "A9_-"]
 VALUES = ["", " ", "interview", '"[[Jane Doe]]"', "'it''s'", "'x'", '"a\\"b"', '"tab\\tx"', "yes",
           "No", "ON", "~", "null", "2026-11-20", "2026-11-20T10:00", "0612345", "1.5", ".inf",
           "a: b", "a:b", "x #c", "x#c", "[a, b]", "{a: 1}", "&a x", "*a", "!!str x", "|", ">",
