@@ -27,14 +27,6 @@ class FieldError(ValueError):
     """One field is unusable: reported, and the note is read as if it were absent."""
 
 
-def coerce_field(key: str, value: Any) -> Any:
-    """The typed value of a known front-matter key (None: empty); KeyError for an unknown key.
-
-    Raises FieldError or DateError (both ValueErrors) when the value is unusable.
-    """
-    return COERCERS[key](value)
-
-
 def _empty(value: Any) -> bool:
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
@@ -50,10 +42,10 @@ def _what(value: Any) -> str:
 
 
 def _text(value: Any) -> str | None:
+    if isinstance(value, str):  # the usual case first
+        return value.strip() or None
     if _empty(value):
         return None
-    if isinstance(value, str):
-        return value.strip()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     wikilink = _nested_link(value)
@@ -68,6 +60,8 @@ def _status(value: Any) -> str | None:
 
 
 def _when(value: Any) -> When | None:
+    if isinstance(value, str):  # the usual case first
+        return parse_when(value) if value.strip() else None
     if _empty(value):
         return None
     if isinstance(value, dict | bool):
@@ -161,6 +155,8 @@ def _link(value: Any) -> Link | None:
     return found[0] if found else None
 
 
+#: Each known front-matter key's coercion: its typed value (None: empty), or FieldError or
+#: DateError (both ValueErrors) when the value is unusable.
 COERCERS: dict[str, Callable[[Any], Any]] = {
     "status": _status,
     "missed_call": _when,

@@ -18,7 +18,7 @@ from typing import Any
 from . import placeholders
 from .body import could_hold_tasks, parse_body
 from .dates import DateError
-from .fields import COERCERS, FIELD_NAMES, FieldError, coerce_field
+from .fields import COERCERS, FIELD_NAMES, FieldError
 from .frontmatter_yaml import FrontMatterProblem, load_yaml
 from .model import CLOSED_STATUSES, OPEN_STATUSES, Note, NoteType, Problem, Severity
 
@@ -140,10 +140,11 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
     if unfilled or placeholders.could_hold(body):
         bad |= placeholders.report_unfilled(unfilled, lines, body, body_line, report)
     for key, raw in fields.items():
-        if key not in COERCERS or key in bad:
+        coerce = COERCERS.get(key)
+        if coerce is None or key in bad:
             continue  # unknown keys are the user's business
         try:
-            value = coerce_field(key, raw)
+            value = coerce(raw)
         except (FieldError, DateError) as exc:
             report(lines.get(key, 1), f"{key}: {exc}", True)
             bad.add(key)
