@@ -352,3 +352,9 @@ def _write_atomically(path: Path, content: object) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def load_cached_vault(root: Path, config: Config) -> Vault:
+    """The vault's notes read through its parse cache: only the notes changed since are read
+    (for the git hooks and the merge driver, which run on every commit and merge)."""
+    return CachedVault.open(root, config).vault()

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .errors import JobJournalError, RefusalError
-from .options import find_root, open_vault, today_from, today_option, vault_option
+from .options import (
+    find_root,
+    no_cache_option,
+    open_vault,
+    today_from,
+    today_option,
+    vault_option,
+)
 
 if TYPE_CHECKING:
     from .engine import RuleContext
@@ -50,8 +57,11 @@ def _stdout_is_terminal() -> bool:
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS, case_sensitive=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write to this file (replaced if it exists) instead of standard output.")
+@no_cache_option
 @click.pass_context
-def export_command(ctx: click.Context, today: Any, fmt: str, output: Path | None) -> None:
+def export_command(
+    ctx: click.Context, today: Any, fmt: str, output: Path | None, no_cache: bool
+) -> None:
     """Export notes and follow-ups as a spreadsheet or a calendar (csv, xlsx, ics).
 
     \b
@@ -91,7 +101,7 @@ def export_command(ctx: click.Context, today: Any, fmt: str, output: Path | None
         raise JobJournalError("an xlsx workbook is binary and would garble the terminal: give "
                               "-o PATH (like -o jobs.xlsx), or redirect it: "
                               "jobjournal export xlsx > jobs.xlsx")
-    vault = open_vault(ctx)
+    vault = open_vault(ctx, use_cache=not no_cache)
     agenda, context = _compute(vault, today_from(today))
     from .export.table import AGENDA_COLUMNS, NOTE_COLUMNS, agenda_rows, note_rows
 

@@ -163,10 +163,10 @@ def merge_agenda_driver(
 
 def _pre_commit(root: Path) -> int:
     """Refuse (1) when a note being committed has errors; the config is checked when staged."""
+    from .cache import load_cached_vault
     from .config import CONFIG_NAME, load_config
     from .githooks import staged_paths
     from .gitops import open_repo
-    from .vault import load_vault
 
     if not root.is_dir():
         return 0  # this commit has no vault (yet, or any more)
@@ -175,7 +175,7 @@ def _pre_commit(root: Path) -> int:
     if not staged:
         return 0
     try:
-        vault = load_vault(root, load_config(root))
+        vault = load_cached_vault(root, load_config(root))
     except JobJournalError as exc:
         click.echo(f"jobjournal: commit refused: {exc.message}", err=True)
         return 1
@@ -222,12 +222,12 @@ def _after(name: str, root: Path, args: Sequence[str]) -> int:
 def _fresh_agenda(root: Path, vault_path: str, path: str) -> str | None:
     """The agenda's generated part, computed now, for the merge driver; None (keep ours) when it
     can't be: a merge must not fail because the agenda couldn't be computed."""
+    from .cache import load_cached_vault
     from .config import load_config
     from .render import render_markdown
-    from .vault import load_vault
 
     try:
-        vault = load_vault(root, load_config(root))
+        vault = load_cached_vault(root, load_config(root))
         prefix = "" if vault_path in ("", ".") else vault_path.rstrip("/") + "/"
         if path and path != prefix + vault.config.agenda.path:
             return None  # an old agenda path still in .gitattributes: not this vault's agenda
@@ -240,11 +240,11 @@ def _fresh_agenda(root: Path, vault_path: str, path: str) -> str | None:
 def _regenerate(root: Path, today: date) -> bool:
     """Write the vault's agenda note for `today`; whether it changed."""
     from .agenda_note import write_agenda
+    from .cache import load_cached_vault
     from .config import load_config
     from .render import render_markdown
-    from .vault import load_vault
 
-    vault = load_vault(root, load_config(root))
+    vault = load_cached_vault(root, load_config(root))
     result = compute_agenda(vault, today)
     return write_agenda(root, vault.config.agenda.path, render_markdown(result, vault.config))
 

@@ -61,12 +61,9 @@ def find_root(ctx: click.Context) -> tuple[Path, Config]:
     return root, load_config(root)
 
 
-def open_vault(ctx: click.Context) -> Vault:
-    """Find the vault and load its notes."""
-    from .vault import load_vault
-
-    root, config = find_root(ctx)
-    return load_vault(root, config)
+def open_vault(ctx: click.Context, *, use_cache: bool = True) -> Vault:
+    """Find the vault and load its notes, through the parse cache unless `use_cache` is false."""
+    return read_vault(open_cached_vault(ctx, use_cache=use_cache))
 
 
 def no_cache_option(func: F) -> F:

@@ -116,6 +116,23 @@ def test_a_first_run_stats_no_note_and_the_next_one_finds_them_unchanged(
     assert reads.take() == []
 
 
+def test_export_reads_only_what_the_cache_does_not_hold(
+    vault: VaultDir, cache_dir: Path, reads: Reads
+) -> None:
+    root = small_vault(vault)
+    agenda_json(root)
+    reads.take()
+    first = run(root, "export", "csv").stdout
+    assert reads.take() == []
+    vault.write("Contacts/Dana.md", DANA.replace("30", "45"))
+    age(root, 3600, "Contacts/Dana.md")
+    second = run(root, "export", "csv").stdout
+    assert reads.take() == ["Contacts/Dana.md"]
+    assert "45 days" in second and second != first
+    assert run(root, "export", "csv", "--no-cache").stdout == second
+    assert reads.take() == ["Contacts/Dana.md", "Interviews/Acme.md", "Notes/Ordinary.md"]
+
+
 def test_another_day_computes_again_from_the_cached_parses(
     vault: VaultDir, cache_dir: Path, reads: Reads
 ) -> None:
