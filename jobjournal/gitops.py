@@ -151,11 +151,18 @@ class Repo:
     def operation_in_progress(self) -> str | None:
         """"a merge", "a rebase", "a cherry-pick", "a revert" or "a bisect" when one is half done
         (any commit or checkout of ours would get in its way), else None."""
+        return self.operations()()
+
+    def operations(self) -> Callable[[], str | None]:
+        """`operation_in_progress`, asking git where its markers are once: each answer after
+        that costs a few stat calls (a watcher asks before every write)."""
         found = self.git_paths(*(name for name, _ in IN_PROGRESS))
-        for path, (_, what) in zip(found, IN_PROGRESS, strict=True):
-            if path.exists():
-                return what
-        return None
+        markers = [(path, what) for path, (_, what) in zip(found, IN_PROGRESS, strict=True)]
+
+        def current() -> str | None:
+            return next((what for path, what in markers if path.exists()), None)
+
+        return current
 
     def index_locked(self) -> bool:
         """Whether another git command holds the index (`index.lock`)."""
@@ -199,6 +206,15 @@ class Repo:
             if new:  # leave the index as it was: those files untracked again
                 self.git_with_paths("reset", "--quiet", specs=new)
             raise
+
+
+def operations_of(vault: Path) -> Callable[[], str | None] | None:
+    """Repo.operations of the repository holding `vault`; None when it is in none, or when git
+    is missing or can't use it (nothing to wait for, then)."""
+    try:
+        return open_repo(vault).operations()
+    except (JobJournalError, OSError, subprocess.SubprocessError):
+        return None
 
 
 def open_repo(vault: Path) -> Repo:

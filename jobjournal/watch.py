@@ -169,6 +169,10 @@ class Watcher:
         self._today: date | None = None
         self._block: str | None = None  # the agenda last written, to restore it if edited
         self._failed = False  # the last regeneration failed: try again on the next event
+        # a git operation half done in the vault's repository ("a rebase"), asked before each
+        # write (None: no repository); and the one the agenda is being held back for
+        self._busy: Callable[[], str | None] | None = None
+        self._held: str | None = None
         self._lock = threading.Lock()
         self._pending = _Pending()
         self._wake = threading.Event()
@@ -215,6 +219,9 @@ class Watcher:
         try:
             # watch first, then read: a save between the two is seen twice rather than never
             observer = self._start_observer()
+            from .gitops import operations_of
+
+            self._busy = operations_of(self.root)
             self._regenerate("start", self._state.refresh(), ())
             self.started.set()
             while not self._stop.is_set():
@@ -267,6 +274,8 @@ class Watcher:
         if batch is None:
             if today != self._today:
                 self._regenerate("midnight", self._vault, ())
+            elif self._held is not None and self._operation() is None:
+                self._regenerate(f"after {self._held}", self._vault, ())
             return
         if batch.vault_gone:
             self._check_vault(gone=True)
@@ -308,11 +317,27 @@ class Watcher:
         cfg = vault.config
         agenda = build_agenda(vault.notes, today, cfg, paths=vault.paths, problems=vault.problems)
         block = render_markdown(agenda, cfg)
-        written = write_agenda(self.root, cfg.agenda.path, block)
-        self._block, self._failed = block, False
         self.regenerations += 1
+        operation = self._operation()
+        if operation is not None:
+            # Writing now would get in git's way (a rebase stops on a changed file) or undo a
+            # merge's work: held back, written on the first tick after the operation is done.
+            if self._held is None:
+                self.report(f"{operation} is in progress: {cfg.agenda.path} will be written "
+                            "once it is done")
+            self._held = operation
+            return
+        written = write_agenda(self.root, cfg.agenda.path, block)
+        self._block, self._failed, self._held = block, False, None
         self.writes += written
         self.on_regenerate(Regeneration(now, today, reason, changed, written, agenda))
+
+    def _operation(self) -> str | None:
+        """The git operation half done in the vault's repository, if any (see gitops)."""
+        try:
+            return self._busy() if self._busy is not None else None
+        except OSError:
+            return None  # the repository can't be looked at: nothing to wait for
 
     def _reload_config(self) -> bool:
         """Read `.jobjournal.toml` again; True when the settings changed. A bad config is

@@ -324,6 +324,25 @@ def test_the_agenda_is_rewritten_at_midnight(
     assert running.regeneration(2).today.isoformat() == "2026-11-27"
 
 
+def test_the_agenda_waits_while_a_git_operation_is_half_done(
+    vault: VaultDir, start: Callable[..., Running], git_home: Path
+) -> None:
+    subprocess.run(["git", "init", "-q", str(vault.root)], check=True)
+    running = start()
+    before = running.agenda()
+    rebase = vault.root / ".git" / "rebase-merge"  # what git keeps while a rebase stops
+    rebase.mkdir()
+    replace(vault, "Contacts/Jane.md", missed_call())
+    wait_for(lambda: any("a rebase is in progress" in line for line in running.reports),
+             "the agenda to be held back")
+    assert running.agenda() == before  # nothing written in the middle of the rebase
+    assert running.watcher.regenerations >= 2 and len(running.regenerations) == 1
+    shutil.rmtree(rebase)  # the rebase is done
+    running.wait_shows(JANE)
+    assert running.regenerations[-1].reason == "after a rebase"
+    assert sum("in progress" in line for line in running.reports) == 1
+
+
 def test_seconds_until_midnight() -> None:
     assert seconds_until_midnight(datetime(2026, 11, 26, 23, 59, 30)) == 30.0
     assert seconds_until_midnight(datetime(2026, 12, 31, 0, 0)) == 86400.0
