@@ -90,13 +90,14 @@ def parse_body(text: str, first_line: int, *, with_log: bool = True) -> Body:
     `first_line` is the 1-based file line of the body's first line, so that every line number
     reported is a line of the whole file. The text must use `\\n` line endings.
     """
-    want_log = with_log and "log" in text.lower() and _LOG_HEADING.search(text) is not None
+    lowered = text.lower()
+    want_log = with_log and "log" in lowered and _LOG_HEADING.search(text) is not None
     want_tasks = could_hold_tasks(text)
     body = Body()
     if not (want_log or want_tasks):
         return body
     reader = _Reader(first_line, want_log, want_tasks, body.problems)
-    if not _fast_body(text, reader):
+    if not _fast_body(text, lowered, reader):
         reader = _Reader(first_line, want_log, want_tasks, body.problems)
         del body.problems[:]
         reader.tokens(_markdown().parse(text), 0)
@@ -184,8 +185,9 @@ _PLAIN = re.compile(
 )
 
 
-def _fast_body(text: str, reader: _Reader) -> bool:
-    """Read the body section by section (see above); False when markdown-it must read it all."""
+def _fast_body(text: str, lowered: str, reader: _Reader) -> bool:
+    """Read the body section by section (see above); False when markdown-it must read it all.
+    `lowered` is text.lower()."""
     if "\x00" in text or "\r" in text:
         return False  # markdown-it rewrites these: leave it to it
     # (offset, line, level) of each heading at the left edge: where sections start
@@ -214,7 +216,7 @@ def _fast_body(text: str, reader: _Reader) -> bool:
         heads.insert(0, (0, 0, 0))  # what comes before the first heading
     offsets = [offset for offset, _, _ in heads]
     # sections that may hold a task, or a heading saying "Log" inside a quote or a list item
-    needed = {bisect_right(offsets, at) - 1 for at in _marks(text, reader)}
+    needed = {bisect_right(offsets, at) - 1 for at in _marks(text, lowered, reader)}
     for index, (start, first, level) in enumerate(heads):
         before = reader.log_level
         if level:
@@ -239,7 +241,7 @@ def _fast_body(text: str, reader: _Reader) -> bool:
     return True
 
 
-def _marks(text: str, reader: _Reader) -> Iterator[int]:
+def _marks(text: str, lowered: str, reader: _Reader) -> Iterator[int]:
     """Where a section may need reading: each task marker (what `could_hold_tasks` looks for),
     and each "log" that a heading inside a quote or a list item, or an underlined one, may hold
     (what _NESTED_LOG finds). Found with `str.find`, many times quicker than a regex here."""
@@ -253,7 +255,6 @@ def _marks(text: str, reader: _Reader) -> Iterator[int]:
                     yield at
                 at = text.find(marker, at + 1)
     if reader.want_log:
-        lowered = text.lower()
         if len(lowered) != len(text):  # lower-casing moved the offsets: let the regex look
             yield from (match.start() for match in _NESTED_LOG.finditer(text))
             return
@@ -415,6 +416,8 @@ def _log_entry(content: str, line: int, problems: list[tuple[int, str]]) -> LogE
 
 
 def _task(content: str, line: int, problems: list[tuple[int, str]]) -> Task | None:
+    if "[" not in content:
+        return None  # no checkbox (most list items): spare the regex
     checkbox = _CHECKBOX.match(content)
     if checkbox is None or checkbox.group(1) not in _OPEN_CHECKBOXES:
         return None

@@ -14,6 +14,8 @@ _WIKILINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\
 
 def parse_links(text: str) -> tuple[Link, ...]:
     """Every wikilink in a piece of text, in order."""
+    if "[[" not in text:
+        return ()
     return tuple(
         Link(m.group(1).strip(), (m.group(2) or "").strip() or None, is_wikilink=True)
         for m in _WIKILINK.finditer(text)

@@ -242,7 +242,7 @@ def test_whole_notes_parse_the_same_with_and_without_the_fast_paths(
     samples += [(str(p.relative_to(REPO)), p.read_bytes()) for p in extra]
     fast = [parse.parse_note(p, data, tasks_from_all=True) for p, data in samples]
     monkeypatch.setattr(frontmatter_yaml, "_simple_yaml", lambda fm_text: None)
-    monkeypatch.setattr(body, "_fast_body", lambda text, reader: False)
+    monkeypatch.setattr(body, "_fast_body", lambda text, lowered, reader: False)
     slow = [parse.parse_note(p, data, tasks_from_all=True) for p, data in samples]
     assert fast == slow
     assert [n.lines for n, _ in fast if n] == [n.lines for n, _ in slow if n]
