@@ -195,6 +195,9 @@ class Reuse:
 
     def _update_contacts(self, by_path: dict[str, Note], today: date, links: LinkIndex) -> None:
         """Bring the contacts and last contacts up to date with the notes that changed."""
+        if not self.sources:
+            self._first_contacts(by_path, today, links)
+            return
         changed: set[str] = set()
         sources = self.sources
         for path in [path for path in sources if path not in by_path]:
@@ -229,6 +232,27 @@ class Reuse:
                 self.last_contacts[target] = max(days)
             else:
                 self.last_contacts.pop(target, None)
+
+    def _first_contacts(self, by_path: dict[str, Note], today: date, links: LinkIndex) -> None:
+        """`_update_contacts` with nothing known yet (a first build): every note is new, so
+        there is nothing to forget, and every version is 1."""
+        sources, incoming, latest = self.sources, self.incoming, self.latest
+        for path, note in by_path.items():
+            contributions = _contributions(note, today, links)
+            sources[path] = (note, contributions)
+            for target, (entries, day) in contributions.items():
+                incoming.setdefault(target, {})[path] = entries
+                latest.setdefault(target, {})[path] = day
+        self.versions = dict.fromkeys(by_path.keys() | latest.keys(), 1)
+        last_contacts = self.last_contacts
+        for path, note in by_path.items():
+            by_source = latest.get(path)
+            last = max(by_source.values()) if by_source else None
+            own = note.last_contact
+            if own is not None and own <= today and (last is None or own > last):
+                last = own
+            if last is not None:
+                last_contacts[path] = last
 
     def _forget(self, path: str, changed: set[str]) -> None:
         _, contributions = self.sources.pop(path)
