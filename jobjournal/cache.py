@@ -32,7 +32,7 @@ import os
 import pickle
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -200,13 +200,18 @@ class CachedVault:
             return None
         return self._outputs["results"].get(self._key(name, today))
 
-    def vault(self, *, progress: Progress | None = None) -> Vault:
+    def vault(
+        self, *, progress: Progress | None = None,
+        meanwhile: Callable[[list[str]], None] | None = None,
+    ) -> Vault:
         """The vault, reading only the notes the cache doesn't hold as they are now; the parses
-        are written back at once when any changed."""
+        are written back at once when any changed. `meanwhile(paths)` is called while other
+        processes read every note, when this is a first read (see VaultState.refresh)."""
         if self._vault is None:
             shards, known = self._load_parses()
             self.state.files = known
-            self._vault = self.state.refresh(self.stamps, paths=self._paths, progress=progress)
+            self._vault = self.state.refresh(
+                self.stamps, paths=self._paths, progress=progress, meanwhile=meanwhile)
             current = self.state.files
             if self.stamps is None:  # taken as the notes were read
                 self.stamps = {path: state.stamp for path, state in current.items()}

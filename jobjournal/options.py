@@ -88,11 +88,17 @@ def open_cached_vault(ctx: click.Context, *, use_cache: bool = True) -> CachedVa
 
 def read_vault(run: CachedVault) -> Vault:
     """The vault's notes, read where the cache doesn't hold them, with a progress line on a
-    terminal when that takes long."""
+    terminal when that takes long. While other processes read (a first read of a large vault),
+    this one gets the agenda's build ready, which every caller runs next."""
     from .progress import ProgressLine
 
+    def get_ready(paths: list[str]) -> None:
+        from . import engine, render  # noqa: F401 - imported now rather than after the read
+
+        engine.prepare(paths, run.config)
+
     with ProgressLine() as progress:
-        return run.vault(progress=progress)
+        return run.vault(progress=progress, meanwhile=get_ready)
 
 
 def compute_agenda(vault: Vault, today: date) -> Agenda:

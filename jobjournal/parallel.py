@@ -50,11 +50,14 @@ def can_fork() -> bool:
 
 
 def run_chunks(
-    work: Callable[[int], Any], count: int, others: int, done: Done | None = None
+    work: Callable[[int], Any], count: int, others: int, done: Done | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[tuple[Any, bytes | None]]:
     """(work(index), its pickled bytes or None) for every index in range(count), computed here
     and in `others` forked processes; the bytes are there when it was computed elsewhere.
-    `done` hears each chunk finished."""
+    `done` hears each chunk finished. `meanwhile` is called here once the other processes have
+    started, before this one takes chunks: work that needs none of the results (they take
+    more chunks while it runs)."""
     if count > MAX_CHUNKS:
         raise ValueError(f"at most {MAX_CHUNKS} chunks, not {count}")
     results: list[tuple[Any, bytes | None]] = [(None, None)] * count
@@ -72,6 +75,8 @@ def run_chunks(
         for _ in range(others):
             if not _fork(work, queue_read, children):
                 break  # no more processes to be had: fewer do the work
+        if meanwhile is not None:
+            meanwhile()
         pending = {fd: bytearray() for fd in children}
         while queue_read >= 0 and (index := _take(queue_read)) is not None:
             results[index] = (work(index), None)

@@ -151,26 +151,21 @@ class Reuse:
         each computed by `note_results` unless the previous build's still holds; what is left
         to the engine depends on the whole vault (keep-searching, sorting, the pipeline)."""
         if workdays is None:
-            if self.workdays is None or self.calendar != config.calendar:
-                self.calendar = config.calendar
-                self.workdays = _MemoWorkdays.from_config(config.calendar)
-            workdays = self.workdays
-        link_paths = tuple(paths) if paths else tuple(note.path for note in notes)
-        if self.links is None or self.paths != link_paths:
-            self.paths, self.links = link_paths, _MemoLinks(link_paths)
+            workdays = self._workdays(config)
+        links = self._links(tuple(paths) if paths else tuple(note.path for note in notes))
         by_path = {note.path: note for note in notes}
-        generation = (today, config.followup, config.agenda.horizon_days, workdays, self.links)
+        generation = (today, config.followup, config.agenda.horizon_days, workdays, links)
         reusable = len(by_path) == len(notes)  # the same path twice: nothing to reuse safely
         if not reusable or generation != self.generation:
             self._reset()
             self.generation = generation if reusable else None
-        self._update_contacts(by_path, today, self.links)
+        self._update_contacts(by_path, today, links)
         ctx = RuleContext(
             today=today,
             followup=config.followup,
             horizon_days=config.agenda.horizon_days,
             workdays=workdays,
-            links=self.links,
+            links=links,
             contact_log=self.contact_log,
             last_contacts=self.last_contacts,
         )
@@ -192,6 +187,23 @@ class Reuse:
         if not reusable:
             self._reset()  # ctx keeps this build's contacts: resetting rebinds, never clears
         return ctx, items, found
+
+    def prepare(self, paths: Sequence[str], config: Config) -> None:
+        """Make now what a build over these paths with this config will need and can't change:
+        the link index and the working days (see engine.prepare)."""
+        self._workdays(config)
+        self._links(tuple(paths))
+
+    def _workdays(self, config: Config) -> Workdays:
+        if self.workdays is None or self.calendar != config.calendar:
+            self.calendar = config.calendar
+            self.workdays = _MemoWorkdays.from_config(config.calendar)
+        return self.workdays
+
+    def _links(self, paths: tuple[str, ...]) -> LinkIndex:
+        if self.links is None or self.paths != paths:
+            self.paths, self.links = paths, _MemoLinks(paths)
+        return self.links
 
     def _update_contacts(self, by_path: dict[str, Note], today: date, links: LinkIndex) -> None:
         """Bring the contacts and last contacts up to date with the notes that changed."""

@@ -174,20 +174,30 @@ class VaultState:
 
     def refresh(
         self, stamps: Mapping[str, Stamp] | None = None, *, paths: list[str] | None = None,
-        progress: Progress | None = None,
+        progress: Progress | None = None, meanwhile: Callable[[list[str]], None] | None = None,
     ) -> Vault:
         """Rescan the vault; re-read new and changed files, forget vanished ones.
 
         `stamps`, from a `stat()` just made, spares scanning again; `progress` hears how the
         reading goes. Many files to read are read by several processes where that pays. A first
         refresh, with nothing held, stats nothing: every file is read, and its stamp is taken
-        from the open file (`paths`, from a `scan()` just made, spares scanning again).
+        from the open file (`paths`, from a `scan()` just made, spares scanning again). Then
+        `meanwhile(paths)` is called while other processes read, for work that needs the paths
+        only (see parallel.run_chunks).
         """
         if stamps is None and not self.files:
-            paths = self.scan() if paths is None else paths
+            scanned = self.scan() if paths is None else paths
+
+            def alongside() -> None:
+                self._index(scanned)  # what `vault()` makes of the paths, unless some vanish
+                if meanwhile is not None:
+                    meanwhile(scanned)
+
             read, self.pickled = _read_all(
-                self.root, dict.fromkeys(paths), paths, self._tasks_from_all, progress
+                self.root, dict.fromkeys(scanned), scanned, self._tasks_from_all, progress,
+                alongside,
             )
+            paths = scanned
             self.files = {path: read[path] for path in paths if path in read}
             return self.vault()
         if stamps is None:
@@ -230,14 +240,19 @@ class VaultState:
         read = _load(str(self.root), path, self._tasks_from_all)
         return None if read is None else FileState(read[0], read[1], tuple(read[2]))
 
+    def _index(self, paths: list[str]) -> None:
+        """What `vault()` derives from the set of paths alone: `paths` sorted."""
+        self._paths = paths
+        self._conflict_copies = conflict_copies(paths)
+        self._collisions = case_collisions(paths)
+
     def vault(self) -> Vault:
         """Assemble the Vault from what is held: conflict copies dropped, case collisions found."""
         files = self.files
         paths = self._paths
         if paths is None or len(paths) != len(files) or not all(p in files for p in paths):
-            paths = self._paths = sorted(files)
-            self._conflict_copies = conflict_copies(paths)
-            self._collisions = case_collisions(paths)
+            paths = sorted(files)
+            self._index(paths)
         problems = list(self._scan_problems)
         notes: list[Note] = []
         for path in paths:
@@ -294,11 +309,12 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
 
 def _read_all(
     root: Path, stamps: Mapping[str, Stamp | None], paths: list[str], tasks_from_all: bool,
-    progress: Progress | None,
+    progress: Progress | None, meanwhile: Callable[[], None] | None = None,
 ) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
-    """Read and parse these files: in several processes when there are many (parallel.py).
-    Returns the FileStates by path (a file gone meanwhile has none), and the chunks other
-    processes read as they arrived — each a pickled {path: FileState}, with its paths."""
+    """Read and parse these files: in several processes when there are many (parallel.py),
+    calling `meanwhile` while the others read (else first). Returns the FileStates by path (a
+    file gone meanwhile has none), and the chunks other processes read as they arrived — each
+    a pickled {path: FileState}, with its paths."""
     count = workers()
     items = [(path, stamps[path]) for path in paths]
     parallel = count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork()
@@ -319,9 +335,11 @@ def _read_all(
 
             results = forked.run_chunks(
                 lambda index: _read_chunk(str(root), chunks[index], tasks_from_all),
-                len(chunks), count - 1, done,
+                len(chunks), count - 1, done, meanwhile,
             )
         else:
+            if meanwhile is not None:
+                meanwhile()
             results = []
             for chunk in chunks:
                 results.append((_read_chunk(str(root), chunk, tasks_from_all), None))

@@ -156,3 +156,17 @@ def test_without_file_descriptors_to_spare_everything_is_done_here(
     monkeypatch.setattr(os, "pipe", no_pipe)
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked without a pipe"))
     assert parallel.run_chunks(lambda index: -index, 12, 3) == [(-i, None) for i in range(12)]
+
+
+def test_meanwhile_runs_here_once_while_the_others_take_chunks() -> None:
+    parent = os.getpid()
+    calls: list[int] = []
+
+    def meanwhile() -> None:
+        calls.append(os.getpid())
+        time.sleep(0.3)  # the others take chunks meanwhile
+
+    results = parallel.run_chunks(lambda index: index, 20, 1, meanwhile=meanwhile)
+    assert calls == [parent]
+    assert [value for value, _ in results] == list(range(20))
+    assert any(blob is not None for _, blob in results)

@@ -289,6 +289,24 @@ def test_a_rebuild_after_changes_equals_a_build_from_scratch(tmp_path: Path) -> 
             assert again == reused
 
 
+def test_a_build_prepared_beforehand_equals_one_that_is_not(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    generate(root, 200, seed=9, today=TODAY)
+    loaded = vault.load_vault(root, load_config(root))
+    fresh = _fresh_build(list(loaded.notes), TODAY, loaded.config, list(loaded.paths))
+    saved = engine._REUSE
+    engine._REUSE = reuse.Reuse()
+    try:
+        engine.prepare(loaded.paths, loaded.config)
+        prepared = engine.build_agenda(loaded.notes, TODAY, loaded.config, paths=loaded.paths)
+        assert prepared == fresh
+        engine.prepare(loaded.paths[1:], loaded.config)  # other paths: made again at the build
+        assert engine.build_agenda(
+            loaded.notes, TODAY, loaded.config, paths=loaded.paths) == fresh
+    finally:
+        engine._REUSE = saved
+
+
 def test_notes_sharing_a_path_are_built_as_given() -> None:
     from jobjournal.model import NoteType
 

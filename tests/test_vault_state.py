@@ -105,3 +105,13 @@ def test_a_note_gone_between_the_scan_and_its_read_is_left_out_quietly(vault: Va
     assert list(state.files) == ["Interviews/Acme.md"]
     assert [note.path for note in result.notes] == ["Interviews/Acme.md"]
     assert result.problems == ()
+
+
+def test_a_first_refresh_hands_the_scanned_paths_to_meanwhile(vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", ACME)
+    vault.write("Notes/Plain.md", "Just a note.\n")
+    seen: list[list[str]] = []
+    state = VaultState(vault.root, Config())
+    result = state.refresh(meanwhile=seen.append)
+    assert seen == [["Interviews/Acme.md", "Notes/Plain.md"]]
+    assert result.paths == ("Interviews/Acme.md", "Notes/Plain.md")
