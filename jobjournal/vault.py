@@ -355,10 +355,16 @@ def _read_all(
 
 
 def _chunks(items: list[_Item], processes: int) -> list[list[_Item]]:
-    # Small enough that the processes finish close together, large enough that handing them
-    # over costs little (and that there are never more than parallel.MAX_CHUNKS).
-    size = max(100, min(500, len(items) // (processes * 24) or 1), -(-len(items) // 8192))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+    """Chunks that shrink as the work left does ("guided" scheduling): large while much is left,
+    so that handing them over costs little, small at the end, so that the processes finish
+    within a few notes of each other (and never more than parallel.MAX_CHUNKS of them)."""
+    smallest = max(25, -(-len(items) // 8192))
+    chunks, start = [], 0
+    while start < len(items):
+        size = max(smallest, min(500, (len(items) - start) // (processes * 2)))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
 
 
 def _read_chunk(root: str, items: list[_Item], tasks_from_all: bool) -> dict[str, FileState]:
