@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .dates import parse_day, parse_when
-from .links import parse_link
+from .links import make_link, parse_link
 from .model import Link, When
 
 _DATE_SHAPED = re.compile(r"^\s*(?:\[\[)?\d{4}-\d{2}-\d{2}")
@@ -138,13 +138,13 @@ def _links(value: Any) -> tuple[Link, ...] | None:
                 found.append(parse_link(item))
             elif isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
                 link = parse_link(f"[[{item[0]}]]")
-                found.append(link if link.is_wikilink else Link(item[0].strip(), is_wikilink=True))
+                found.append(link if link.is_wikilink else make_link(item[0].strip(), None, True))
             elif isinstance(item, list):
                 stack.append(items[position + 1 :])  # keep the order: finish this one first
                 stack.append(item)
                 break
             elif isinstance(item, int | float) and not isinstance(item, bool):
-                found.append(Link(str(item)))
+                found.append(make_link(str(item)))
             else:
                 raise FieldError(f"must be a link or a name, not {_what(item)}")
     return tuple(found) or None

@@ -12,12 +12,30 @@ from .model import Link, file_name
 _WIKILINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
 
 
+#: Links made so far, by value: a vault names the same few people thousands of times, and a
+#: Link is immutable, so one object serves them all (fewer to make, to pickle and to load).
+_MADE: dict[tuple[str, str | None, bool], Link] = {}
+_MADE_MAX = 50_000  # forgotten past this many (a watcher runs for days)
+
+
+def make_link(target: str, alias: str | None = None, is_wikilink: bool = False) -> Link:
+    """Link(target, alias, is_wikilink), the same object for the same values."""
+    key = (target, alias, is_wikilink)
+    try:
+        return _MADE[key]
+    except KeyError:
+        if len(_MADE) >= _MADE_MAX:
+            _MADE.clear()
+        link = _MADE[key] = Link(target, alias, is_wikilink)
+        return link
+
+
 def parse_links(text: str) -> tuple[Link, ...]:
     """Every wikilink in a piece of text, in order."""
     if "[[" not in text:
         return ()
     return tuple(
-        Link(m.group(1).strip(), (m.group(2) or "").strip() or None, is_wikilink=True)
+        make_link(m.group(1).strip(), (m.group(2) or "").strip() or None, True)
         for m in _WIKILINK.finditer(text)
         if m.group(1).strip()
     )
@@ -28,8 +46,8 @@ def parse_link(text: str) -> Link:
     stripped = text.strip()
     match = _WIKILINK.fullmatch(stripped)
     if match and match.group(1).strip():
-        return Link(match.group(1).strip(), (match.group(2) or "").strip() or None, True)
-    return Link(stripped)
+        return make_link(match.group(1).strip(), (match.group(2) or "").strip() or None, True)
+    return make_link(stripped)
 
 
 class LinkIndex:

@@ -7,6 +7,7 @@ import pickle
 from datetime import date, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,3 +67,19 @@ def test_parsing_hands_note_of_field_names_only() -> None:
     names = {f.name for f in dataclasses.fields(Note)}
     assert {FIELD_NAMES.get(key, key) for key in COERCERS} <= names
     assert set(_VALUES) <= names
+
+
+def test_links_of_the_same_value_are_one_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jobjournal import links
+
+    first = links.parse_links("Called [[People/Jane|Jane]] and [[Sam]]")
+    again = links.parse_links("Met [[People/Jane|Jane]]")
+    assert first == (Link("People/Jane", "Jane", True), Link("Sam", None, True))
+    assert again[0] is first[0]
+    assert links.parse_link("Jane") is links.make_link("Jane")
+    assert links.parse_link("[[Sam]]") is first[1]
+    monkeypatch.setattr(links, "_MADE_MAX", 2)  # a long-running watcher forgets, never grows
+    for name in ("a", "b", "c", "d"):
+        links.make_link(name)
+    assert len(links._MADE) <= 2
+    assert links.make_link("Sam", None, True) == first[1]
