@@ -8,6 +8,7 @@ reason in plain words.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -43,7 +44,9 @@ def _what(value: Any) -> str:
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str):  # the usual case first
-        return value.strip() or None
+        # one object for each value many notes share (a company, a role, a stage): dict
+        # lookups and pickles share it too
+        return sys.intern(value.strip()) or None
     if _empty(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 MAX_DEPTH = 50
@@ -217,7 +218,7 @@ def _simple_yaml(fm_text: str) -> tuple[dict[str, Any], dict[str, int]] | None:
             return None
         if name in _YAML_WORDS or name in lines:
             return None  # (a key given twice is the loader's path's to report)
-        key = name
+        key = sys.intern(name)  # one object for every note: dict lookups and pickles share it
         lines[key] = number
         raw = rest.strip(" ")
         if raw:
