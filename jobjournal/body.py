@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .dates import LEADING_WHEN, DateError, parse_day, parse_when
@@ -399,18 +399,11 @@ def _log_entry(content: str, line: int, problems: list[tuple[int, str]]) -> LogE
     match = LEADING_WHEN.match(content)
     if match is None:
         return None  # an undated item is a remark, not a contact
-    written = match["when"]
     try:
-        if len(written) == 10:  # the usual YYYY-MM-DD, without parse_when's second regex
-            when: date | datetime = date(int(written[:4]), int(written[5:7]), int(written[8:]))
-        else:
-            when = parse_when(written)
-    except ValueError:
-        try:  # an impossible date: parse_when says why, in its words
-            when = parse_when(written)
-        except DateError as exc:
-            problems.append((line, f"Log entry: {exc}"))
-            return None
+        when = parse_when(match["when"])  # (remembered: the same days come back again and again)
+    except DateError as exc:
+        problems.append((line, f"Log entry: {exc}"))
+        return None
     text = " ".join(content[match.end() :].lstrip(_LOG_SEPARATORS).split())
     return LogEntry(when, text, line, parse_links(text))
 

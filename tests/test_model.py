@@ -83,3 +83,19 @@ def test_links_of_the_same_value_are_one_object(monkeypatch: pytest.MonkeyPatch)
         links.make_link(name)
     assert len(links._MADE) <= 2
     assert links.make_link("Sam", None, True) == first[1]
+
+
+def test_a_date_written_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jobjournal import dates
+
+    first = dates.parse_when("2026-11-20")
+    assert first == date(2026, 11, 20)
+    assert dates.parse_when("2026-11-20") is first
+    assert dates.parse_when("2026-11-20T10:30") == datetime(2026, 11, 20, 10, 30)
+    for _ in range(2):  # an impossible date is refused every time, never remembered
+        with pytest.raises(dates.DateError, match="not a valid date"):
+            dates.parse_when("2026-02-30")
+    monkeypatch.setattr(dates, "_READ_MAX", 2)  # a long-running watcher forgets, never grows
+    for day in range(1, 6):
+        dates.parse_when(f"2026-01-0{day}")
+    assert len(dates._READ) <= 2
