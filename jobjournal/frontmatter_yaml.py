@@ -183,52 +183,85 @@ def _simple_yaml(fm_text: str) -> tuple[dict[str, Any], dict[str, int]] | None:
     items: list[Any] | None = None  # the list under the last key, while its value is empty
     key = ""
     indent = -1
+    known = _LINES
     for number, line in enumerate(fm_text.split("\n"), start=2):
-        first = line[:1]
-        if first == "#" or not first:
-            continue  # a comment line or an empty one
-        if first == " " or first == "-":
-            stripped = line.lstrip(" ")
-            if not stripped or stripped[0] == "#":
-                continue  # a blank line or a comment line
-            if stripped[0] != "-":
-                return None  # indented: more of a value, or nesting
-            match = _SIMPLE_ITEM.fullmatch(line)
-            if match is None or items is None:
+        try:
+            said = known[line]
+        except KeyError:
+            said = _read_line(line)
+            if len(known) >= _LINES_MAX:
+                known.clear()
+            known[line] = said
+        if said is None:
+            return None
+        kind, name_or_indent, value = said
+        if kind is _SKIP_LINE:
+            continue
+        if kind is _ITEM_LINE:
+            if items is None:
                 return None
             if indent < 0:
-                indent = len(match[1])
+                indent = name_or_indent
                 result[key] = items
-            elif len(match[1]) != indent:
-                return None
-            value = _simple_scalar(match[2])
-            if value is _NOT_SIMPLE:
+            elif name_or_indent != indent:
                 return None
             items.append(value)
             continue
-        # `key: value` (or `key:`): a plain key, a colon, then nothing or spaces and the value
-        name, colon, rest = line.partition(":")
-        if (
-            not colon
-            or not (first == "_" or first.isalpha())
-            or len(name) > 101
-            or not _KEY_CHARS.issuperset(name)
-            or (rest and rest[0] != " ")
-        ):
-            return None
-        if name in _YAML_WORDS or name in lines:
+        if name_or_indent in lines:
             return None  # (a key given twice is the loader's path's to report)
-        key = sys.intern(name)  # one object for every note: dict lookups and pickles share it
+        key = name_or_indent
         lines[key] = number
-        raw = rest.strip(" ")
-        if raw:
-            value = _simple_scalar(raw)
-            if value is _NOT_SIMPLE:
-                return None
-            result[key], items = value, None
-        else:
+        if value is _EMPTY:
             result[key], items, indent = None, [], -1
+        else:
+            result[key], items = value, None
     return (result, lines) if result else ({}, {})
+
+
+# What each line of front matter says on its own, remembered by its text: most lines come back
+# note after note (`type: interview`, `status: rejected`, `  - contact`). Forgotten past
+# _LINES_MAX (a watcher runs for days). The values are immutable, so notes share them.
+_SKIP_LINE, _ITEM_LINE, _KEY_LINE = "skip", "item", "key"
+_EMPTY = object()  # a key with no value (None, or the list its items make)
+_LINES: dict[str, tuple[str, Any, Any] | None] = {}
+_LINES_MAX = 50_000
+
+
+def _read_line(line: str) -> tuple[str, Any, Any] | None:
+    """One line of plain front matter: (_SKIP_LINE, None, None) for a blank or comment line,
+    (_ITEM_LINE, its indent, its value) for a list item, (_KEY_LINE, the key, its value or
+    _EMPTY) for `key: value` or `key:`; None for any other shape."""
+    first = line[:1]
+    if first == "#" or not first:
+        return _SKIP_LINE, None, None  # a comment line or an empty one
+    if first == " " or first == "-":
+        stripped = line.lstrip(" ")
+        if not stripped or stripped[0] == "#":
+            return _SKIP_LINE, None, None  # a blank line or a comment line
+        if stripped[0] != "-":
+            return None  # indented: more of a value, or nesting
+        match = _SIMPLE_ITEM.fullmatch(line)
+        if match is None:
+            return None
+        value = _simple_scalar(match[2])
+        return None if value is _NOT_SIMPLE else (_ITEM_LINE, len(match[1]), value)
+    # `key: value` (or `key:`): a plain key, a colon, then nothing or spaces and the value
+    name, colon, rest = line.partition(":")
+    if (
+        not colon
+        or not (first == "_" or first.isalpha())
+        or len(name) > 101
+        or not _KEY_CHARS.issuperset(name)
+        or (rest and rest[0] != " ")
+        or name in _YAML_WORDS
+    ):
+        return None
+    key = sys.intern(name)  # one object for every note: dict lookups and pickles share it
+    raw = rest.strip(" ")
+    if not raw:
+        return _KEY_LINE, key, _EMPTY
+    value = _simple_scalar(raw)
+    return None if value is _NOT_SIMPLE else (_KEY_LINE, key, value)
 
 
 def _simple_scalar(raw: str) -> Any:

@@ -93,6 +93,24 @@ def test_front_matter_of_the_usual_shape_is_read_without_yaml() -> None:
     )
 
 
+def test_front_matter_lines_are_read_once_and_forgotten_past_a_bound(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(frontmatter_yaml, "_LINES", {})
+    first = frontmatter_yaml._simple_yaml("type: contact\ncompany: Acme\ntags:\n  - a\n")
+    second = frontmatter_yaml._simple_yaml("company: Acme\ntype: contact\n")
+    assert first == ({"type": "contact", "company": "Acme", "tags": ["a"]},
+                     {"type": 2, "company": 3, "tags": 4})
+    assert second == ({"company": "Acme", "type": "contact"}, {"company": 2, "type": 3})
+    assert first[0]["company"] is second[0]["company"]  # one value, read once
+    # a line's meaning never depends on the lines around it: an item only under an empty key
+    assert frontmatter_yaml._simple_yaml("type: contact\n  - a\n") is None
+    monkeypatch.setattr(frontmatter_yaml, "_LINES_MAX", 2)
+    for n in range(5):
+        assert frontmatter_yaml._simple_yaml(f"k{n}: v\n") == ({f"k{n}": "v"}, {f"k{n}": 2})
+    assert len(frontmatter_yaml._LINES) <= 2
+
+
 # --- bodies without markdown-it ---------------------------------------------------------------
 
 _MD = MarkdownIt("commonmark")
