@@ -176,6 +176,7 @@ _NOT_PARAGRAPH = re.compile(
     r"|\[(?!\[|.\](?:[ \t]|$))"
 )
 _RULE_LIKE = re.compile(r"[-*_ \t]+")
+_ORDERED = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")  # the one _NOT_PARAGRAPH start with a digit
 _FENCE_LINE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 # A line that can only start or continue a paragraph at the left edge. (`[!todo]`, a callout's
 # first line, can't start a link reference definition: no `:` follows its `]`.)
@@ -362,6 +363,11 @@ def _plain_items(lines: list[str], start: int) -> list[tuple[int, str]] | None:
 def _paragraph_item(line: str, content: str) -> bool:
     """Whether a one-line list item (`line` from its bullet on, `content` after the bullet)
     holds just a paragraph."""
+    first = content[0]
+    if first.isascii() and first.isalnum():
+        # The usual item (a Log entry's date, a word): a letter starts no other block, nor
+        # does a digit unless an ordered list's `1.`; and neither item nor line is a rule.
+        return not (first.isdigit() and _ORDERED.match(content)) and not content[-1].isspace()
     return not (
         _RULE_LIKE.fullmatch(line)
         or _NOT_PARAGRAPH.match(content)
