@@ -320,6 +320,8 @@ def follow_up(note: Note, ctx: RuleContext) -> Item | None:
 
 def task(note: Note, ctx: RuleContext) -> tuple[Item, ...]:
     """§3 task: every open dated task in the body, due on its date, worded as written."""
+    if not note.tasks:
+        return ()
     return tuple(
         ctx.item(Kind.TASK, t.due, note, text=t.text, why=f"task {fmt(t.due)} (your date)")
         for t in note.tasks
@@ -357,6 +359,18 @@ NOTE_RULES: tuple[Rule, ...] = (
 )
 
 
+#: The rules that can yield an item for a note of each type, in NOTE_RULES's order (each rule
+#: still checks the type itself; tests/test_rules.py holds the others to yielding nothing).
+RULES_FOR: dict[NoteType, tuple[Rule, ...]] = {
+    NoteType.CONTACT: (call_back, stay_in_touch, follow_up),
+    NoteType.INTERVIEW: (
+        call_back, appointment, gather_info, thank_you, ask_decision_date, decision_follow_up,
+        ask_new_date, offer_deadline, follow_up,
+    ),
+    NoteType.APPLICATION: (call_back, application_follow_up, follow_up),
+    NoteType.REFERRAL: (call_back, thank_referrer, follow_up),
+    NoteType.MEETING: (call_back, appointment, thank_you, follow_up),
+}
 #: The rules whose items a closed note keeps (§2.1): a rule is named after its kind.
 CLOSED_NOTE_RULES: tuple[Rule, ...] = tuple(
     rule for rule in NOTE_RULES if Kind(rule.__name__.replace("_", "-")) in CLOSED_NOTE_KINDS
@@ -370,7 +384,7 @@ def note_items(note: Note, ctx: RuleContext) -> list[Item]:
     items = list(task(note, ctx))
     if note.type is None:  # an ordinary note: read only for its tasks
         return items
-    rules = CLOSED_NOTE_RULES if note.closed else NOTE_RULES
+    rules = CLOSED_NOTE_RULES if note.closed else RULES_FOR[note.type]
     items += [item for rule in rules if (item := rule(note, ctx)) is not None]
     if any(item.kind is Kind.FOLLOW_UP for item in items):
         items = [item for item in items if item.kind not in REPLACED_BY_FOLLOW_UP]

@@ -767,3 +767,25 @@ def test_a_closed_note_gets_what_running_every_rule_and_filtering_gives(vault: V
         kept = [item for item in every if item.kind in CLOSED_NOTE_KINDS]
         assert sorted(rules.note_items(note, ctx), key=Item.sort_key) == sorted(
             kept, key=Item.sort_key)
+
+
+@PROPERTY
+@given(vaults())
+def test_a_rule_left_out_for_a_type_yields_nothing_for_it(vault: Vault) -> None:
+    # note_items runs only RULES_FOR[type] on an open note: the others must yield nothing
+    notes, today, config, workdays = vault
+    ctx = make_context(notes, today, config, workdays=workdays)
+    for note in notes:
+        if note.type is None:
+            continue
+        for rule in rules.NOTE_RULES:
+            if rule not in rules.RULES_FOR[note.type]:
+                assert rule(note, ctx) is None, (rule.__name__, note)
+
+
+def test_every_rule_is_run_for_some_type_in_its_order() -> None:
+    listed = {rule for kept in rules.RULES_FOR.values() for rule in kept}
+    assert listed == set(rules.NOTE_RULES)
+    assert set(rules.RULES_FOR) == set(NoteType)
+    for kept in rules.RULES_FOR.values():
+        assert list(kept) == [rule for rule in rules.NOTE_RULES if rule in kept]
