@@ -81,8 +81,12 @@ def _note_results(note: Note, ctx: RuleContext) -> tuple[list[Item], list[Proble
     given its contacts and the context."""
     note_items = rules.note_items(note, ctx)
     found: list[Problem] = []
-    if note.type is not None:
+    if note.type is None:
+        return note_items, found
+    # (the checks below only spare calls: each function asks them again)
+    if note.follow_up is not None or note.type is NoteType.INTERVIEW:
         found += note_warnings(note, ctx)
+    if len(note.log) >= TOO_OFTEN_COUNT:
         too_often = calling_too_often(note, ctx)
         if too_often is not None:
             warning, problem = too_often
