@@ -78,7 +78,8 @@ def parse_note(
     except _FileProblem as exc:
         report(exc.line, exc.message, looks_typed(data))
         note = None
-    problems.sort(key=lambda p: p.line or 0)
+    if len(problems) > 1:
+        problems.sort(key=lambda p: p.line or 0)
     return note, problems
 
 
@@ -99,7 +100,11 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
         raise _FileProblem(line, "git conflict markers: resolve the merge conflict in this file")
 
     fm_text, body, body_line = _split(text)
-    unfilled = placeholders.find(fm_text, 2) if fm_text and placeholders.could_hold(fm_text) else {}
+    maybe_placeholders = placeholders.could_hold(text)  # once for front matter and body
+    unfilled = (
+        placeholders.find(fm_text, 2)
+        if fm_text and maybe_placeholders and placeholders.could_hold(fm_text) else {}
+    )
     # Without a `type` key front matter can't make a jobjournal note: don't spend YAML on it
     # (an ordinary note is ignored silently, whatever its front matter holds).
     try:
@@ -137,7 +142,7 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
             report(last, f"{key}: given twice (lines {first} and {last}), and YAML silently "
                    "keeps only the last: delete the one you don't mean", True)
             bad.add(key)
-    if unfilled or placeholders.could_hold(body):
+    if unfilled or (maybe_placeholders and placeholders.could_hold(body)):
         bad |= placeholders.report_unfilled(unfilled, lines, body, body_line, report)
     for key, raw in fields.items():
         coerce = COERCERS.get(key)
@@ -182,7 +187,7 @@ def _decode(data: bytes) -> str:
         reason = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8"
         raise _FileProblem(line, reason) from None
     # one line-ending convention for the front matter, YAML marks and markdown-it alike
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _split(text: str) -> tuple[str | None, str, int]:
@@ -191,7 +196,7 @@ def _split(text: str) -> tuple[str | None, str, int]:
     first = text if first_end < 0 else text[:first_end]
     if not _FENCE.match(first):
         return None, text, 1
-    closing = _FM_END.search(text, first_end + 1) if first_end >= 0 else None
+    closing = _closing_fence(text, first_end) if first_end >= 0 else None
     if closing is None:
         raise _FileProblem(1, "unterminated front matter: the `---` on line 1 has no closing `---`")
     fm_text = text[first_end + 1 : closing.start()]
@@ -201,6 +206,22 @@ def _split(text: str) -> tuple[str | None, str, int]:
         return fm_text, "", closing_line + 1
     return fm_text, text[body_start + 1 :], closing_line + 1
 
+
+
+def _closing_fence(text: str, start: int) -> re.Match[str] | None:
+    """`_FM_END.search(text, start + 1)`, looking only at lines starting `---` or `...` (found
+    with str.find, where a regex would try every character); `start` is a line end."""
+    position = start
+    while True:
+        found = [at for at in (text.find("\n---", position), text.find("\n...", position))
+                 if at >= 0]
+        if not found:
+            return None
+        at = min(found)
+        match = _FM_END.match(text, at + 1)
+        if match is not None:
+            return match
+        position = at + 1
 
 
 def _note_type(raw: Any, line: int, report: Report) -> NoteType | None:

@@ -111,6 +111,21 @@ def test_front_matter_lines_are_read_once_and_forgotten_past_a_bound(
     assert len(frontmatter_yaml._LINES) <= 2
 
 
+_FENCE_LINES = ["---", "...", "--- ", "...\t", "----", "..", "x", "", " ---", "...x", "a: b",
+                "---x", "--", "\t---"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FENCE_LINES), max_size=10), st.booleans())
+def test_the_closing_fence_is_found_where_the_regex_finds_it(
+    lines: list[str], trailing: bool
+) -> None:
+    text = "---\n" + "\n".join(lines) + ("\n" if trailing else "")
+    found = parse._closing_fence(text, 3)
+    expected = parse._FM_END.search(text, 4)
+    assert (found.span() if found else None) == (expected.span() if expected else None)
+
+
 # --- bodies without markdown-it ---------------------------------------------------------------
 
 _MD = MarkdownIt("commonmark")
