@@ -84,6 +84,27 @@ def could_hold_tasks(text: str) -> bool:
     return "::" in text and _TASK_FIELD.search(text) is not None
 
 
+def _has_log_heading(text: str, lowered: str) -> bool:
+    """`_LOG_HEADING.search(text) is not None`, trying the regex only where it can match: at
+    the start of the line of each "log", and of the line of the `#` before it (its `\\s` spans
+    line ends), rather than at every character. `lowered` is text.lower()."""
+    if len(lowered) != len(text):  # lower-casing moved the offsets: let the regex look
+        return _LOG_HEADING.search(text) is not None
+    at = lowered.find("log")
+    while at >= 0:
+        if _LOG_HEADING.match(text, text.rfind("\n", 0, at) + 1):
+            return True
+        before = at - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        if before >= 0 and text[before] == "#" and _LOG_HEADING.match(
+            text, text.rfind("\n", 0, before) + 1
+        ):
+            return True
+        at = lowered.find("log", at + 1)
+    return False
+
+
 def parse_body(text: str, first_line: int, *, with_log: bool = True) -> Body:
     """Read the Log entries (when `with_log`) and the open dated tasks of a note body.
 
@@ -91,7 +112,7 @@ def parse_body(text: str, first_line: int, *, with_log: bool = True) -> Body:
     reported is a line of the whole file. The text must use `\\n` line endings.
     """
     lowered = text.lower()
-    want_log = with_log and "log" in lowered and _LOG_HEADING.search(text) is not None
+    want_log = with_log and "log" in lowered and _has_log_heading(text, lowered)
     want_tasks = could_hold_tasks(text)
     body = Body()
     if not (want_log or want_tasks):

@@ -222,6 +222,21 @@ def test_bodies_read_without_markdown_it_as_with_it(
     assert (fast.log, fast.tasks, fast.problems) == (slow.log, slow.tasks, slow.problems)
 
 
+_HEADING_LINES = [*BODY_LINES, "\u00a0## Log", "\t## Log", "   ## Log", "    ## Log",
+                  "## Log\u2028", "#\tLog", "Log\n\u00a0===", " Log \n  ---", "LOG\n--- x", "blog",
+                  "## Technology", "# Catalog", "\x0c## log", "log\n", "\n## Log  #  ", "İ ## Log"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_HEADING_LINES), max_size=12), st.booleans())
+def test_log_headings_are_found_line_by_line_as_the_regex_finds_them(
+    lines: list[str], trailing: bool
+) -> None:
+    text = "\n".join(lines) + ("\n" if trailing else "")
+    expected = body._LOG_HEADING.search(text) is not None
+    assert body._has_log_heading(text, text.lower()) is expected
+
+
 def test_a_plain_body_is_read_without_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse() -> None:
         raise AssertionError("markdown-it was not needed")
