@@ -8,6 +8,7 @@ import contextlib
 import errno
 import gc
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,17 +85,23 @@ def _load(
     file: no second look-up by name); None when it is gone."""
     full = os.path.join(root, path)
     try:
-        with open(full, "rb") as file:
-            st = os.fstat(file.fileno())
+        # os-level calls, without the file objects open() makes: half the time per note
+        fd = os.open(full, _READ_FLAGS)
+        try:
+            st = os.fstat(fd)
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            if not stat.S_ISREG(st.st_mode):  # replaced by a pipe or a device since the scan
+                raise OSError(errno.EINVAL, "not a regular file")
             parse = _parse()
             if st.st_size > parse.MAX_BYTES:
-                typed = parse.looks_typed(file.read(HEAD_BYTES))
+                typed = parse.looks_typed(os.read(fd, HEAD_BYTES))
                 severity = Severity.ERROR if typed else Severity.WARNING
                 size = st.st_size / 2**20
                 message = f"the file is {size:.1f} MiB, over the 4 MiB limit: not read"
                 return stamp, None, [Problem(path, 1, severity, message)]
-            data = file.read()
+            data = _read_to_end(fd, st.st_size)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         return None  # gone since the folder was listed
     except OSError as exc:
@@ -108,6 +115,23 @@ def _load(
         return stamp, None, [Problem(path, 1, Severity.WARNING, reason)]
     note, problems = parse.parse_note(path, data, tasks_from_all=tasks_from_all)
     return stamp, note, problems
+
+
+#: Reading a note: no blocking on a pipe put where a note was, binary on Windows.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_to_end(fd: int, size: int) -> bytes:
+    """All the bytes of an open file whose size was `size` when statted: one read asking for
+    one byte more than that, which finds the end at once, unless the file grew or the system
+    gave less (a network file system may), then reads until the end."""
+    data = os.read(fd, size + 1)
+    if len(data) == size:
+        return data
+    parts = [data]
+    while more := os.read(fd, max(size, 1 << 16)):
+        parts.append(more)
+    return b"".join(parts)
 
 
 def _parse() -> ModuleType:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 
+import pytest
+
+from jobjournal import vault as vault_module
 from jobjournal.config import Config, parse_config
-from jobjournal.vault import VaultState, load_vault
+from jobjournal.vault import VaultState, load_note, load_vault
 
 from .conftest import VaultDir
 
@@ -115,3 +119,38 @@ def test_a_first_refresh_hands_the_scanned_paths_to_meanwhile(vault: VaultDir) -
     result = state.refresh(meanwhile=seen.append)
     assert seen == [["Interviews/Acme.md", "Notes/Plain.md"]]
     assert result.paths == ("Interviews/Acme.md", "Notes/Plain.md")
+
+
+def test_a_note_is_read_whole_however_the_system_hands_it_over(
+    vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = ACME + "## Log\n" + "".join(f"- 2026-11-{d:02} Called\n" for d in range(1, 29))
+    path = vault.write("Interviews/Acme.md", text)
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))  # short reads
+    note, problems = load_note(vault.root, "Interviews/Acme.md")
+    assert problems == [] and note is not None and len(note.log) == 28
+    monkeypatch.undo()
+    # a file that grew since it was statted is read to its end
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert vault_module._read_to_end(fd, 10) == text.encode()
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_pipe_where_a_note_was_is_a_problem_not_a_hang(vault: VaultDir) -> None:
+    vault.write("Interviews/Acme.md", ACME)
+    os.mkfifo(vault.root / "Interviews" / "Pipe.md")
+    state = VaultState(vault.root, Config())
+    done: list[object] = []
+    paths = ["Interviews/Acme.md", "Interviews/Pipe.md"]
+    reader = threading.Thread(target=lambda: done.append(state.refresh(paths=paths)), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert not reader.is_alive(), "reading a pipe blocked"
+    (result,) = done
+    assert [n.path for n in result.notes] == ["Interviews/Acme.md"]
+    assert [(p.path, p.message) for p in result.problems] == [
+        ("Interviews/Pipe.md", "cannot read it (not a regular file)")]
