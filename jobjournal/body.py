@@ -101,7 +101,12 @@ def _has_log_heading(text: str, lowered: str) -> bool:
             text, text.rfind("\n", 0, before) + 1
         ):
             return True
-        at = lowered.find("log", at + 1)
+        # A later "log" on this line has text before it on the line: it can only be tried at
+        # this same line start again. On to the next line (linear time, however long a line).
+        end = text.find("\n", at)
+        if end < 0:
+            return False
+        at = lowered.find("log", end + 1)
     return False
 
 
@@ -280,15 +285,20 @@ def _marks(text: str, lowered: str, reader: _Reader) -> Iterator[int]:
         if len(lowered) != len(text):  # lower-casing moved the offsets: let the regex look
             yield from (match.start() for match in _NESTED_LOG.finditer(text))
             return
+        # One look per line holding "log" (linear time, however long a line): some "log" on
+        # it has a `#` before it exactly when its last one does.
         at = lowered.find("log")
         while at >= 0:
             line_start = text.rfind("\n", 0, at) + 1
             line_end = text.find("\n", at)
-            if "#" in text[line_start:at] or (
+            last = lowered.rfind("log", at, len(text) if line_end < 0 else line_end)
+            if "#" in text[line_start:last] or (
                 line_end >= 0 and _UNDERLINE.match(text, line_end + 1)
             ):
                 yield at
-            at = lowered.find("log", at + 1)
+            if line_end < 0:
+                return
+            at = lowered.find("log", line_end + 1)
 
 
 def _plain_items(lines: list[str], start: int) -> list[tuple[int, str]] | None:

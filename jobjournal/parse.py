@@ -211,17 +211,17 @@ def _split(text: str) -> tuple[str | None, str, int]:
 def _closing_fence(text: str, start: int) -> re.Match[str] | None:
     """`_FM_END.search(text, start + 1)`, looking only at lines starting `---` or `...` (found
     with str.find, where a regex would try every character); `start` is a line end."""
-    position = start
-    while True:
-        found = [at for at in (text.find("\n---", position), text.find("\n...", position))
-                 if at >= 0]
-        if not found:
-            return None
-        at = min(found)
+    # the next candidate of each kind, found again only once it has been tried: linear time
+    dashes, dots = text.find("\n---", start), text.find("\n...", start)
+    while dashes >= 0 or dots >= 0:
+        if dots < 0 or 0 <= dashes < dots:
+            at, dashes = dashes, text.find("\n---", dashes + 1)
+        else:
+            at, dots = dots, text.find("\n...", dots + 1)
         match = _FM_END.match(text, at + 1)
         if match is not None:
             return match
-        position = at + 1
+    return None
 
 
 def _note_type(raw: Any, line: int, report: Report) -> NoteType | None:

@@ -126,6 +126,40 @@ def test_the_closing_fence_is_found_where_the_regex_finds_it(
     assert (found.span() if found else None) == (expected.span() if expected else None)
 
 
+class _Scanned(str):
+    """A text that counts how many characters its `find`, `rfind` and regex matches look at."""
+
+    looked = 0
+
+    def find(self, sub: str, start: int | None = None, end: int | None = None) -> int:  # type: ignore[override]
+        found = str.find(self, sub, start, end)
+        _Scanned.looked += (found if found >= 0 else len(self)) - (start or 0)
+        return found
+
+    def rfind(self, sub: str, start: int | None = None, end: int | None = None) -> int:  # type: ignore[override]
+        found = str.rfind(self, sub, start, end)
+        _Scanned.looked += (len(self) if end is None else end) - max(found, start or 0)
+        return found
+
+
+@pytest.mark.parametrize("shape", ["---\n" + "...x\n" * 2000, "---\n" + "---x\n...y\n" * 1000])
+def test_finding_the_closing_fence_looks_at_each_character_a_few_times(shape: str) -> None:
+    _Scanned.looked = 0
+    assert parse._closing_fence(_Scanned(shape), 3) is None
+    assert _Scanned.looked <= 4 * len(shape)  # linear: a 4 MiB note must not take minutes
+
+
+@pytest.mark.parametrize("text", ["catalog " * 5000, "# x " + "log " * 5000 + "\n## Log\n",
+                                  "- 2026-01-01 # log " * 3000])
+def test_looking_for_log_headings_looks_at_each_character_a_few_times(text: str) -> None:
+    _Scanned.looked = 0
+    scanned = _Scanned(text)
+    body._has_log_heading(scanned, text.lower())
+    reader = body._Reader(1, True, True, [])
+    list(body._marks(scanned, text.lower(), reader))
+    assert _Scanned.looked <= 6 * len(text)
+
+
 # --- bodies without markdown-it ---------------------------------------------------------------
 
 _MD = MarkdownIt("commonmark")
