@@ -274,7 +274,9 @@ class Watcher:
         if batch is None:
             if today != self._today:
                 self._regenerate("midnight", self._vault, ())
-            elif self._held is not None and self._operation() is None:
+            elif self._held is not None and self._idle() and self._operation() is None:
+                # (with events still gathering, their batch writes it, from the notes as they
+                # are now, rather than this tick from the notes as they were)
                 self._regenerate(f"after {self._held}", self._vault, ())
             return
         if batch.vault_gone:
@@ -331,6 +333,11 @@ class Watcher:
         self._block, self._failed, self._held = block, False, None
         self.writes += written
         self.on_regenerate(Regeneration(now, today, reason, changed, written, agenda))
+
+    def _idle(self) -> bool:
+        """Whether no event waits to be taken."""
+        with self._lock:
+            return self._pending.first is None
 
     def _operation(self) -> str | None:
         """The git operation half done in the vault's repository, if any (see gitops)."""
