@@ -69,9 +69,10 @@ def run_chunks(
         queue_read = queue_write = -1
     children: dict[int, int] = {}  # the read end of each child's pipe → its pid
     try:
-        if queue_write >= 0:
-            os.write(queue_write, b"".join(_NUMBER.pack(index) for index in range(count)))
-            os.close(queue_write)  # once the numbers are taken, reads find the end of the pipe
+        if queue_write >= 0 and not _fill(queue_write, count):
+            others = 0  # the pipe can't hold them all (a user over the pipe limit): all here
+            os.close(queue_read)
+            queue_read = -1
         for _ in range(others):
             if not _fork(work, queue_read, children):
                 break  # no more processes to be had: fewer do the work
@@ -103,6 +104,21 @@ def run_chunks(
             if done is not None:
                 done(index)
     return results
+
+
+def _fill(queue: int, count: int) -> bool:
+    """Put every chunk number in the queue and close its writing end; False (the queue closed
+    unfilled) when the pipe has no room for them all: a blocking write would wait forever."""
+    numbers = b"".join(_NUMBER.pack(index) for index in range(count))
+    _widen(queue)
+    os.set_blocking(queue, False)
+    try:
+        written = os.write(queue, numbers)
+    except BlockingIOError:
+        written = 0
+    finally:
+        os.close(queue)  # once the numbers are taken, reads find the end of the pipe
+    return written == len(numbers)
 
 
 def _fork(work: Callable[[int], Any], queue: int, children: dict[int, int]) -> bool:
@@ -150,10 +166,27 @@ def _child(work: Callable[[int], Any], queue: int, out: int) -> None:  # pragma:
 
 
 def _pickled_exception(exc: BaseException) -> bytes:
+    """The exception's words, then the exception pickled (when it can be): some exceptions
+    pickle but can't be unpickled (an __init__ with other arguments), and then the words do."""
+    words = f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")
     try:
-        return pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
-    except Exception:  # an exception that can't be pickled: its words, at least
-        return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+        pickled = pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        pickled = b""
+    return _NUMBER.pack(len(words)) + words + pickled
+
+
+def _raise_sent(payload: bytes) -> None:
+    """Raise, here, the exception a forked process sent (see `_pickled_exception`)."""
+    (size,) = _NUMBER.unpack_from(payload)
+    words = payload[_NUMBER.size : _NUMBER.size + size].decode("utf-8", "replace")
+    try:
+        exc = pickle.loads(payload[_NUMBER.size + size :])
+    except Exception:
+        exc = None
+    if isinstance(exc, BaseException):
+        raise exc
+    raise RuntimeError(words)
 
 
 def _take(queue: int) -> int | None:
@@ -192,7 +225,7 @@ def _drain(
             payload = bytes(buffer[start + _HEADER.size : end])
             start = end
             if index == _FAILED:
-                raise pickle.loads(payload)
+                _raise_sent(payload)
             results[index] = (pickle.loads(payload), payload)
             finished[index] = True
             if done is not None:

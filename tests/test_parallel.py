@@ -170,3 +170,34 @@ def test_meanwhile_runs_here_once_while_the_others_take_chunks() -> None:
     assert calls == [parent]
     assert [value for value, _ in results] == list(range(20))
     assert any(blob is not None for _, blob in results)
+
+
+class _TwoArguments(Exception):
+    def __init__(self, what: str, where: int) -> None:
+        super().__init__(f"{what} at {where}")
+
+
+def test_an_exception_that_pickles_but_cannot_be_unpickled_still_says_what_it_was() -> None:
+    parent = os.getpid()
+    slow = _slow_here(parent, 0.02)
+
+    def work(index: int) -> int:
+        if os.getpid() != parent:
+            raise _TwoArguments("bad chunk", index)
+        slow()
+        return index
+
+    with pytest.raises(RuntimeError, match=r"_TwoArguments: bad chunk at \d+"):
+        parallel.run_chunks(work, 50, 1)
+
+
+def test_a_queue_pipe_too_small_for_every_chunk_number_means_all_of_it_here(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+
+    # a user over the pipe limit gets one-page pipes: 2,000 chunk numbers don't fit in one
+    monkeypatch.setattr(parallel, "_widen", lambda fd: fcntl.fcntl(fd, 1031, 4096))
+    before = _children()
+    assert parallel.run_chunks(lambda index: index, 2000, 1) == [(i, None) for i in range(2000)]
+    assert _children() == before
