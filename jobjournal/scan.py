@@ -25,6 +25,14 @@ if TYPE_CHECKING:
 HEAD_BYTES = 4096
 #: (st_mtime_ns, st_size, st_ino): a save or a rename changes it.
 Stamp = tuple[int, int, int]
+#: On Windows a folder listing's stat gives inode 0 where os.stat and os.fstat give the file
+#: index: stamps leave it out there, so that the ways of taking one agree.
+_INODES = os.name != "nt"
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
+    """A file's stamp from its stat."""
+    return (st.st_mtime_ns, st.st_size, st.st_ino if _INODES else 0)
 
 # A sync tool's copy of a note both devices changed: it would double the note's follow-ups.
 # Syncthing: `Jane.sync-conflict-20261120-123456-ABCDEFG.md`; Dropbox:
@@ -114,7 +122,7 @@ def walk(
                     st = entry.stat()
                 except OSError:
                     continue  # vanished since the folder was listed
-                stamps[rel] = (st.st_mtime_ns, st.st_size, st.st_ino)
+                stamps[rel] = stamp_of(st)
     found.sort()
     return found, problems
 

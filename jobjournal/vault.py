@@ -25,6 +25,7 @@ from .scan import (
     case_collisions,
     conflict_copies,
     conflict_copy,
+    stamp_of,
     walk,
 )
 
@@ -89,7 +90,7 @@ def _load(
         fd = os.open(full, _READ_FLAGS)
         try:
             st = os.fstat(fd)
-            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            stamp = stamp_of(st)
             if not stat.S_ISREG(st.st_mode):  # replaced by a pipe or a device since the scan
                 raise OSError(errno.EINVAL, "not a regular file")
             parse = _parse()
@@ -110,7 +111,7 @@ def _load(
             st = os.stat(full)
         except OSError:
             return None
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        stamp = stamp_of(st)
         reason = f"cannot read it ({exc.strerror or exc})"
         return stamp, None, [Problem(path, 1, Severity.WARNING, reason)]
     note, problems = parse.parse_note(path, data, tasks_from_all=tasks_from_all)
@@ -257,7 +258,7 @@ class VaultState:
             st = os.stat(os.path.join(self.root, path))
         except OSError:
             return None  # vanished since the scan (or a dangling link)
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        stamp = stamp_of(st)
         known = self.files.get(path)
         if known is not None and known.stamp == stamp:
             return known

@@ -133,6 +133,21 @@ def test_export_reads_only_what_the_cache_does_not_hold(
     assert reads.take() == ["Contacts/Dana.md", "Interviews/Acme.md", "Notes/Ordinary.md"]
 
 
+def test_stamps_agree_however_they_are_taken_where_inodes_are_left_out(
+    vault: VaultDir, cache_dir: Path, reads: Reads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows: a folder listing's stat has no inode, os.fstat has one: stamps leave it out,
+    # or the second run (stat by listing) would find every note of the first (fstat) changed
+    from jobjournal import scan
+
+    monkeypatch.setattr(scan, "_INODES", False)
+    root = small_vault(vault)
+    first = agenda_json(root)
+    assert len(reads.take()) == 3
+    assert agenda_json(root, today="2026-12-20") != first  # computed again, from the cache
+    assert reads.take() == []
+
+
 def test_another_day_computes_again_from_the_cached_parses(
     vault: VaultDir, cache_dir: Path, reads: Reads
 ) -> None:
