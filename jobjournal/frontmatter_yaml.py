@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from typing import TYPE_CHECKING, Any
+
+from .sharing import share
 
 MAX_DEPTH = 50
 MAX_VALUES = 10_000  # far above any real front matter; an alias bomb reaches it at once
@@ -189,9 +190,10 @@ def _simple_yaml(fm_text: str) -> tuple[dict[str, Any], dict[str, int]] | None:
             said = known[line]
         except KeyError:
             said = _read_line(line)
-            if len(known) >= _LINES_MAX:
-                known.clear()
-            known[line] = said
+            if len(line) <= _LINE_KEPT:  # a long line is seldom seen twice: not kept
+                if len(known) >= _LINES_MAX:
+                    known.clear()
+                known[line] = said
         if said is None:
             return None
         kind, name_or_indent, value = said
@@ -225,6 +227,7 @@ _SKIP_LINE, _ITEM_LINE, _KEY_LINE = "skip", "item", "key"
 _EMPTY = object()  # a key with no value (None, or the list its items make)
 _LINES: dict[str, tuple[str, Any, Any] | None] = {}
 _LINES_MAX = 50_000
+_LINE_KEPT = 200  # characters
 
 
 def _read_line(line: str) -> tuple[str, Any, Any] | None:
@@ -256,7 +259,7 @@ def _read_line(line: str) -> tuple[str, Any, Any] | None:
         or name in _YAML_WORDS
     ):
         return None
-    key = sys.intern(name)  # one object for every note: dict lookups and pickles share it
+    key = share(name)  # one object for every note: dict lookups and pickles share it
     raw = rest.strip(" ")
     if not raw:
         return _KEY_LINE, key, _EMPTY

@@ -99,3 +99,16 @@ def test_a_date_written_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) -> N
     for day in range(1, 6):
         dates.parse_when(f"2026-01-0{day}")
     assert len(dates._READ) <= 2
+
+
+def test_shared_texts_are_one_object_and_the_table_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobjournal import sharing
+
+    first = sharing.share("".join(["Ac", "me"]))  # made at run time: not a constant
+    assert sharing.share("".join(["Acm", "e"])) is first
+    monkeypatch.setattr(sharing, "SHARED_MAX", 3)
+    for n in range(10):
+        sharing.share(f"company {n}")
+    assert len(sharing._SHARED) <= 3

@@ -1,0 +1,22 @@
+"""One object per text: what many notes repeat (a key, a company, a status) is held once.
+
+Notes share it in memory, dict lookups compare it by identity first, and a chunk of parsed notes
+pickles it once. Unlike `sys.intern` (whose strings some Python versions never free), the table
+is bounded: past SHARED_MAX texts it starts afresh, for a watcher that runs for days.
+"""
+
+from __future__ import annotations
+
+SHARED_MAX = 50_000
+_SHARED: dict[str, str] = {}
+
+
+def share(text: str) -> str:
+    """The object held for a text equal to `text` (itself, the first time)."""
+    try:
+        return _SHARED[text]
+    except KeyError:
+        if len(_SHARED) >= SHARED_MAX:
+            _SHARED.clear()
+        _SHARED[text] = text
+        return text
