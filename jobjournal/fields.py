@@ -15,7 +15,7 @@ from typing import Any
 from .dates import parse_day, parse_when
 from .links import make_link, parse_link
 from .model import Link, When
-from .sharing import share
+from .sharing import SHARED, share
 
 _DATE_SHAPED = re.compile(r"^\s*(?:\[\[)?\d{4}-\d{2}-\d{2}")
 _NOT_SENT = frozenset({"", "false", "no", "off", "n"})
@@ -46,7 +46,8 @@ def _text(value: Any) -> str | None:
     if isinstance(value, str):  # the usual case first
         # one object for each value many notes share (a company, a role, a stage): dict
         # lookups and pickles share it too
-        return share(value.strip()) or None
+        text = value.strip()
+        return (SHARED.get(text) or share(text)) if text else None
     if _empty(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):

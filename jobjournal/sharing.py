@@ -8,15 +8,16 @@ is bounded: past SHARED_MAX texts it starts afresh, for a watcher that runs for 
 from __future__ import annotations
 
 SHARED_MAX = 50_000
-_SHARED: dict[str, str] = {}
+#: text → the object held for it; `SHARED.get(text) or share(text)` spares a call on a hit
+SHARED: dict[str, str] = {}
 
 
 def share(text: str) -> str:
     """The object held for a text equal to `text` (itself, the first time)."""
     try:
-        return _SHARED[text]
+        return SHARED[text]
     except KeyError:
-        if len(_SHARED) >= SHARED_MAX:
-            _SHARED.clear()
-        _SHARED[text] = text
+        if len(SHARED) >= SHARED_MAX:
+            SHARED.clear()
+        SHARED[text] = text
         return text

@@ -111,4 +111,4 @@ def test_shared_texts_are_one_object_and_the_table_stays_bounded(
     monkeypatch.setattr(sharing, "SHARED_MAX", 3)
     for n in range(10):
         sharing.share(f"company {n}")
-    assert len(sharing._SHARED) <= 3
+    assert len(sharing.SHARED) <= 3
