@@ -271,11 +271,18 @@ def test_log_headings_are_found_line_by_line_as_the_regex_finds_them(
     assert body._has_log_heading(text, text.lower()) is expected
 
 
-def test_a_plain_body_is_read_without_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def no_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any use of markdown-it fails the test: the line reader must do."""
+
     def refuse() -> None:
         raise AssertionError("markdown-it was not needed")
 
     monkeypatch.setattr(body, "_markdown", refuse)
+
+
+@pytest.mark.usefixtures("no_markdown_it")
+def test_a_plain_body_is_read_without_markdown_it() -> None:
     text = ("## Notes\nSome text about technology.\n\n```\n## Log\n- 2020-01-01 code\n```\n"
             "## Log\n- 2026-11-20 Called [[Jane]]\n- not dated\n\n## Tasks\n"
             "- [ ] Send CV 📅 2026-11-28\n- [x] Done 📅 2026-11-27\n")
@@ -285,12 +292,8 @@ def test_a_plain_body_is_read_without_markdown_it(monkeypatch: pytest.MonkeyPatc
 
 
 def test_list_items_continued_lazily_are_read_without_markdown_it(
-    monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, no_markdown_it: None
 ) -> None:
-    def refuse() -> None:
-        raise AssertionError("markdown-it was not needed")
-
-    monkeypatch.setattr(body, "_markdown", refuse)
     text = ("## Tasks\n> [!todo]\n> - [ ] Ask about salary\n> 📅 2026-11-30\n> [!todo]\n"
             "> - [x] Done 📅 2026-11-27\n\n## Log\n- 2026-11-20 Called [[Jane]],\n"
             "who said to wait  \nuntil Friday\n- 2026-11-21 Met [[Sam]]\n")
