@@ -232,7 +232,7 @@ def _jobjournal() -> list[str]:
     script = Path(sys.executable).with_name("jobjournal")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from jobjournal.cli import main; main()"]
+    return [sys.executable, "-c", "from jobjournal.cli.main import main; main()"]
 
 
 def _measure(kind: str, *args: str) -> list[str]:
@@ -291,11 +291,11 @@ def measure_naive(root: str) -> float:
 
 def measure_watch(root: str, today: str, saves: int) -> list[float]:
     """Per save: re-read the note, rebuild the agenda, render it and write the agenda note."""
-    from jobjournal.agenda_note import write_agenda
+    from jobjournal.cli.common import compute_agenda
     from jobjournal.config import load_config
-    from jobjournal.options import compute_agenda
-    from jobjournal.render import render_markdown
-    from jobjournal.vault import VaultState, load_vault
+    from jobjournal.core.render import render_markdown
+    from jobjournal.vault.agenda_note import write_agenda
+    from jobjournal.vault.reader import VaultState, load_vault
 
     day = date.fromisoformat(today)
     root_path = Path(root)

@@ -112,7 +112,7 @@ def measure(notes: int, saves: int, rename: bool, workdir: Path) -> dict[str, fl
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("---\ntype: contact\n---\n", encoding="utf-8")
     agenda = root / "Agenda.md"
-    command = [sys.executable, "-c", "from jobjournal.cli import main; main()"]
+    command = [sys.executable, "-c", "from jobjournal.cli.main import main; main()"]
     started = time.perf_counter()
     watch = subprocess.Popen([*command, "watch", "--quiet", "--vault", str(root)])
     try:

@@ -1,7 +1,7 @@
 """`python -m jobjournal`: how the git hooks run jobjournal, with the interpreter recorded by
 `jobjournal git install`, so a virtualenv or pipx install needs nothing on PATH."""
 
-from .cli import main
+from jobjournal.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import ConfigError
-from .model import NoteType
+from jobjournal.core.model import NoteType
+from jobjournal.errors import ConfigError
 
 CONFIG_NAME = ".jobjournal.toml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from jobjournal import agenda_note
-from jobjournal.agenda_note import (
+from jobjournal.errors import JobJournalError, RefusalError
+from jobjournal.vault import agenda_note
+from jobjournal.vault.agenda_note import (
     BEGIN,
     END,
     agenda_file,
@@ -18,7 +19,6 @@ from jobjournal.agenda_note import (
     merge_agenda,
     write_agenda,
 )
-from jobjournal.errors import JobJournalError, RefusalError
 
 BLOCK = "# Agenda — 2026-11-26 (Thursday)\n\n- [[Interviews/Acme|Acme]]: call Jane\n"
 NEW_NOTE = f"---\ntype: agenda\ngenerated_by: jobjournal\n---\n{BEGIN}\n{BLOCK}{END}\n"

@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from jobjournal import cache, parse, vault
-from jobjournal.cli import cli
+from jobjournal.cli.main import cli
+from jobjournal.core import parse
+from jobjournal.vault import cache
+from jobjournal.vault import reader as vault
 
 from .conftest import TODAY, VaultDir
 
@@ -103,7 +105,7 @@ def test_a_first_run_stats_no_note_and_the_next_one_finds_them_unchanged(
     # with no cache yet, each note's stamp is taken as it is read: no stat pass over the vault
     root = small_vault(vault)
 
-    from jobjournal.vault import VaultState
+    from jobjournal.vault.reader import VaultState
 
     def no_stat(self: VaultState) -> None:
         raise AssertionError("a first run stats the vault")
@@ -138,7 +140,7 @@ def test_stamps_agree_however_they_are_taken_where_inodes_are_left_out(
 ) -> None:
     # Windows: a folder listing's stat has no inode, os.fstat has one: stamps leave it out,
     # or the second run (stat by listing) would find every note of the first (fstat) changed
-    from jobjournal import scan
+    from jobjournal.vault import scan
 
     monkeypatch.setattr(scan, "_INODES", False)
     root = small_vault(vault)

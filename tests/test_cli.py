@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from jobjournal.cli import cli
+from jobjournal.cli.main import cli
 
 from .conftest import VaultDir
 
@@ -193,12 +193,12 @@ def test_bad_today_is_a_usage_error(runner: CliRunner, vault: VaultDir) -> None:
 def test_a_crash_says_it_is_a_bug(
     runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import jobjournal.engine
+    import jobjournal.core.engine
 
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(jobjournal.engine, "build_agenda", explode)
+    monkeypatch.setattr(jobjournal.core.engine, "build_agenda", explode)
     result = runner.invoke(cli, ["agenda", "--vault", str(vault.root)])
     assert result.exit_code == 3
     assert "bug" in result.stderr and "boom" in result.stderr
@@ -303,7 +303,7 @@ def test_examples_fill_every_section_on_every_weekday(
 ) -> None:
     from datetime import date, timedelta
 
-    from jobjournal.scaffold import init_vault
+    from jobjournal.edit.scaffold import init_vault
 
     day = date(2026, 11, 23) + timedelta(days=offset)  # Monday … Sunday
     init_vault(tmp_path / "v", today=day)

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from jobjournal import edit
-from jobjournal.cli import cli
+from jobjournal.cli.main import cli
+from jobjournal.edit import editor as edit
 
 from .conftest import VaultDir
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from jobjournal import cache, deferred
+from jobjournal.vault import background as deferred
+from jobjournal.vault import cache
 
 from .conftest import TODAY
 
@@ -54,7 +55,7 @@ def test_deferred_work_runs_after_the_process_has_exited_and_left_its_pipes(
     go, done = tmp_path / "go", tmp_path / "done"
     code = f"""
 import os, sys, time
-from jobjournal import deferred
+from jobjournal.vault import background as deferred
 
 def task():
     deadline = time.monotonic() + 20
@@ -88,14 +89,14 @@ def _vault(tmp_path: Path) -> Path:
 
 _RUN = """
 import sys
-from jobjournal.cli import main
+from jobjournal.cli.main import main
 sys.argv = ["jobjournal", *sys.argv[1:]]
 main()
 """
 
 _DIE_WHILE_WRITING = """
 import os, pickle, signal, sys
-from jobjournal import cache
+from jobjournal.vault import cache
 
 def dump(obj, file, protocol=None):  # the writer is killed half-way through its first file
     data = pickle.dumps(obj, protocol)
@@ -104,7 +105,7 @@ def dump(obj, file, protocol=None):  # the writer is killed half-way through its
     os.kill(os.getpid(), signal.SIGKILL)
 
 cache.pickle.dump = dump
-from jobjournal.cli import main
+from jobjournal.cli.main import main
 sys.argv = ["jobjournal", *sys.argv[1:]]
 main()
 """

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobjournal.dates import parse_when
-from jobjournal.edit import (
+from jobjournal.core.dates import parse_when
+from jobjournal.edit.editor import (
     append_log,
     edit_note,
     format_when,

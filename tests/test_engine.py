@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from jobjournal.config import AgendaConfig, Config
-from jobjournal.engine import build_agenda, make_context, section_for
-from jobjournal.model import (
+from jobjournal.core.engine import build_agenda, make_context, section_for
+from jobjournal.core.model import (
     Kind,
     Link,
     LogEntry,

@@ -15,10 +15,10 @@ from click.testing import CliRunner, Result
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from jobjournal import cli_export
-from jobjournal.cli import cli
-from jobjournal.export.ics import event_uid
-from jobjournal.export.table import AGENDA_COLUMNS, NOTE_COLUMNS
+from jobjournal.cli import exchange as cli_export
+from jobjournal.cli.main import cli
+from jobjournal.exports.ics import event_uid
+from jobjournal.exports.table import AGENDA_COLUMNS, NOTE_COLUMNS
 
 from .conftest import VaultDir
 

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from jobjournal import fsio
-from jobjournal.agenda_note import BEGIN, END, write_agenda
 from jobjournal.config import Config
-from jobjournal.lock import LockedError, agenda_lock, vault_lock
-from jobjournal.vault import load_vault
+from jobjournal.vault import atomic as fsio
+from jobjournal.vault.agenda_note import BEGIN, END, write_agenda
+from jobjournal.vault.locks import LockedError, agenda_lock, vault_lock
+from jobjournal.vault.reader import load_vault
 
 from .vault_snapshot import changes, snapshot
 
@@ -198,7 +198,7 @@ def test_the_agenda_lock_is_not_the_watch_lock(tmp_path: Path) -> None:
 _CHILD = """
 import sys
 from pathlib import Path
-from jobjournal.fsio import atomic_write
+from jobjournal.vault.atomic import atomic_write
 target, size = Path(sys.argv[1]), int(sys.argv[2])
 payloads = [b"A" * size, b"B" * size]
 print("ready", flush=True)

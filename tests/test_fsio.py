@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jobjournal.errors import JobJournalError
-from jobjournal.fsio import atomic_write
+from jobjournal.vault.atomic import atomic_write
 
 
 def _mode(path: Path) -> int:

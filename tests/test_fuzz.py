@@ -25,14 +25,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from jobjournal.agenda_note import BEGIN, END
 from jobjournal.config import Config
-from jobjournal.engine import build_agenda
-from jobjournal.model import Note, Problem
-from jobjournal.parse import parse_note
-from jobjournal.render import render_markdown
-from jobjournal.vault import load_vault
-from jobjournal.watch import Watcher
+from jobjournal.core.engine import build_agenda
+from jobjournal.core.model import Note, Problem
+from jobjournal.core.parse import parse_note
+from jobjournal.core.render import render_markdown
+from jobjournal.vault.agenda_note import BEGIN, END
+from jobjournal.vault.reader import load_vault
+from jobjournal.vault.watcher import Watcher
 
 CORPUS = Path(__file__).parent / "data" / "hostile"
 SAMPLES = [p.read_bytes() for p in sorted(CORPUS.glob("*.md")) if p.name != "README.md"]

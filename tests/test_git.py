@@ -13,16 +13,16 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from jobjournal.agenda_note import BEGIN, END
-from jobjournal.cli import cli
+from jobjournal.cli.main import cli
 from jobjournal.config import load_config
-from jobjournal.githooks import (
+from jobjournal.git.hooks import (
     DRIVER,
     attribute_pattern,
     hooks_dir,
     merge_agenda_versions,
 )
-from jobjournal.gitops import AutoCommitter, commit_message, open_repo
+from jobjournal.git.repo import AutoCommitter, commit_message, open_repo
+from jobjournal.vault.agenda_note import BEGIN, END
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOK_NAMES = ("pre-commit", "post-merge", "post-checkout", "post-rewrite")
@@ -506,7 +506,7 @@ def test_auto_commit_refused_by_the_hook_waits_for_the_next_change(tmp_path: Pat
 def test_auto_commit_of_many_notes_passes_them_on_stdin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("jobjournal.gitops._ARGS_LIMIT", 100)
+    monkeypatch.setattr("jobjournal.git.repo._ARGS_LIMIT", 100)
     repo = new_repo(tmp_path / "repo", {".jobjournal.toml": QUICK})
     names = [f"Contacts/Person {n}.md" for n in range(12)]
     for name in names:

@@ -35,12 +35,12 @@ from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from jobjournal.agenda_note import BEGIN, END
-from jobjournal.cli import cli
+from jobjournal.cli.main import cli
 from jobjournal.config import Config
-from jobjournal.model import Link
-from jobjournal.parse import parse_note
-from jobjournal.watch import Watcher
+from jobjournal.core.model import Link
+from jobjournal.core.parse import parse_note
+from jobjournal.vault.agenda_note import BEGIN, END
+from jobjournal.vault.watcher import Watcher
 
 from .vault_snapshot import changes, snapshot
 

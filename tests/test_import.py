@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from jobjournal.cli import cli
+from jobjournal.cli.main import cli
 from jobjournal.config import load_config
-from jobjournal.export.sheet_dates import AmbiguousDate, SheetDateError, parse_sheet_date
-from jobjournal.model import Note
-from jobjournal.vault import load_vault
+from jobjournal.core.model import Note
+from jobjournal.imports.sheet_dates import AmbiguousDate, SheetDateError, parse_sheet_date
+from jobjournal.vault.reader import load_vault
 
 from .conftest import VaultDir
 
@@ -424,14 +424,14 @@ def test_a_template_in_crlf_without_a_notes_heading(runner: CliRunner, vault: Va
     ("Line\nbreak\ttab", "Line break tab"),
 ])
 def test_import_titles_are_made_safe(raw: str, title: str) -> None:
-    from jobjournal.export.note_text import import_title
+    from jobjournal.imports.note_text import import_title
 
     assert import_title(raw) == title
 
 
 @pytest.mark.parametrize("raw", ["", "//", "CON", "x" * 300])
 def test_import_titles_that_cannot_be_made(raw: str) -> None:
-    from jobjournal.export.note_text import import_title
+    from jobjournal.imports.note_text import import_title
 
     with pytest.raises(ValueError):
         import_title(raw)

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jobjournal.fields import COERCERS, FIELD_NAMES
-from jobjournal.model import Link, LogEntry, Note, NoteType, Task
+from jobjournal.core.fields import COERCERS, FIELD_NAMES
+from jobjournal.core.model import Link, LogEntry, Note, NoteType, Task
 
 _WHEN = st.dates(date(2000, 1, 1), date(2100, 1, 1)) | st.datetimes(
     datetime(2000, 1, 1), datetime(2100, 1, 1))
@@ -70,7 +70,7 @@ def test_parsing_hands_note_of_field_names_only() -> None:
 
 
 def test_links_of_the_same_value_are_one_object(monkeypatch: pytest.MonkeyPatch) -> None:
-    from jobjournal import links
+    from jobjournal.core import links
 
     first = links.parse_links("Called [[People/Jane|Jane]] and [[Sam]]")
     again = links.parse_links("Met [[People/Jane|Jane]]")
@@ -86,7 +86,7 @@ def test_links_of_the_same_value_are_one_object(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_a_date_written_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from jobjournal import dates
+    from jobjournal.core import dates
 
     first = dates.parse_when("2026-11-20")
     assert first == date(2026, 11, 20)
@@ -104,7 +104,7 @@ def test_a_date_written_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) -> N
 def test_shared_texts_are_one_object_and_the_table_stays_bounded(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jobjournal import sharing
+    from jobjournal.core import intern as sharing
 
     first = sharing.share("".join(["Ac", "me"]))  # made at run time: not a constant
     assert sharing.share("".join(["Acm", "e"])) is first

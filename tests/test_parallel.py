@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from jobjournal import parallel
+from jobjournal.vault import parallel
 
 pytestmark = pytest.mark.skipif(
     not parallel.can_fork(), reason="forked work needs Linux and a single thread"

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobjournal.model import Link, Note, NoteType, Problem, Severity
-from jobjournal.parse import JOBJOURNAL_TYPES, MAX_BYTES, parse_note
+from jobjournal.core.model import Link, Note, NoteType, Problem, Severity
+from jobjournal.core.parse import JOBJOURNAL_TYPES, MAX_BYTES, parse_note
 
 DATA = Path(__file__).parent / "data" / "parse"
 CASES = sorted(DATA.glob("*.md"))

@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from jobjournal.agenda_note import BEGIN, END, merge_agenda
 from jobjournal.config import AgendaConfig, Config
-from jobjournal.model import (
+from jobjournal.core.model import (
     Agenda,
     Item,
     Kind,
@@ -28,7 +27,7 @@ from jobjournal.model import (
     Section,
     Severity,
 )
-from jobjournal.render import (
+from jobjournal.core.render import (
     escape_md,
     note_link,
     render_json,
@@ -36,6 +35,7 @@ from jobjournal.render import (
     render_terminal,
     summary_line,
 )
+from jobjournal.vault.agenda_note import BEGIN, END, merge_agenda
 
 TODAY = date(2026, 11, 26)  # a Thursday
 DATA = Path(__file__).parent / "data" / "render"

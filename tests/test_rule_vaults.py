@@ -11,7 +11,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from jobjournal.cli import cli
+from jobjournal.cli.main import cli
 
 from .conftest import VaultDir
 

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jobjournal import rules
 from jobjournal.config import WEEKDAYS, AgendaConfig, CalendarConfig, Config, FollowupConfig
-from jobjournal.engine import build_agenda, make_context, section_for
-from jobjournal.model import (
+from jobjournal.core import rules
+from jobjournal.core.engine import build_agenda, make_context, section_for
+from jobjournal.core.model import (
     CLOSED_STATUSES,
     Agenda,
     Item,
@@ -34,8 +34,8 @@ from jobjournal.model import (
     Task,
     day_of,
 )
-from jobjournal.rules import CLOSED_NOTE_KINDS, REPLACED_BY_FOLLOW_UP
-from jobjournal.workdays import Workdays
+from jobjournal.core.rules import CLOSED_NOTE_KINDS, REPLACED_BY_FOLLOW_UP
+from jobjournal.core.workdays import Workdays
 
 T = date(2026, 11, 26)  # a Thursday; Thanksgiving in the US
 DEFAULT = Config()

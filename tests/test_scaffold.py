@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from jobjournal.config import Config, load_config
-from jobjournal.errors import JobJournalError, RefusalError
-from jobjournal.scaffold import (
+from jobjournal.edit.scaffold import (
     FIRST_COMMIT_MESSAGE,
     KEEP_FILE,
     expand_today_tokens,
@@ -21,6 +20,7 @@ from jobjournal.scaffold import (
     init_vault,
     template_dir,
 )
+from jobjournal.errors import JobJournalError, RefusalError
 
 TODAY = date(2026, 11, 26)  # a Thursday
 TYPE_FOLDERS = {

@@ -28,13 +28,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from jobjournal import body, context, engine, frontmatter_yaml, model, parse, render, reuse, vault
-from jobjournal.cli import cli
+from jobjournal.cli.main import cli
+from jobjournal.cli.progress import ProgressLine
 from jobjournal.config import Config, load_config
-from jobjournal.dates import LEADING_WHEN, DateError, parse_when
-from jobjournal.links import LinkIndex, parse_links
-from jobjournal.model import Agenda, LogEntry, Note
-from jobjournal.progress import ProgressLine
+from jobjournal.core import body, context, engine, model, parse, render
+from jobjournal.core import frontmatter as frontmatter_yaml
+from jobjournal.core import incremental as reuse
+from jobjournal.core.dates import LEADING_WHEN, DateError, parse_when
+from jobjournal.core.links import LinkIndex, parse_links
+from jobjournal.core.model import Agenda, LogEntry, Note
+from jobjournal.vault import reader as vault
 
 from .conftest import TODAY
 
@@ -393,7 +396,7 @@ def test_a_build_prepared_beforehand_equals_one_that_is_not(tmp_path: Path) -> N
 
 
 def test_notes_sharing_a_path_are_built_as_given() -> None:
-    from jobjournal.model import NoteType
+    from jobjournal.core.model import NoteType
 
     twice = [Note("Contacts/Jo.md", NoteType.CONTACT, stay_in_touch=7),
              Note("Contacts/Jo.md", NoteType.CONTACT, stay_in_touch=30)]
@@ -562,7 +565,7 @@ def test_no_progress_in_json_output_nor_on_a_pipe(
 ) -> None:
     root = tmp_path / "vault"
     generate(root, 60, seed=1, today=TODAY)
-    monkeypatch.setattr("jobjournal.progress.DELAY", 0.0)
+    monkeypatch.setattr("jobjournal.cli.progress.DELAY", 0.0)
     monkeypatch.setenv("JOBJOURNAL_CACHE_DIR", str(tmp_path / "cache"))
     result = CliRunner().invoke(
         cli, ["agenda", "--json", "--today", TODAY.isoformat(), "--vault", str(root)])
@@ -586,22 +589,24 @@ def _imported_by(statement: str) -> list[str]:
 
 
 def test_reading_and_computing_modules_import_no_heavy_library() -> None:
-    modules = "jobjournal.cache, jobjournal.vault, jobjournal.engine, jobjournal.render, "
-    modules += "jobjournal.options, jobjournal.progress"
+    modules = "jobjournal.vault.cache, jobjournal.vault.reader, jobjournal.core.engine, "
+    modules += "jobjournal.core.render, jobjournal.cli.common, jobjournal.cli.progress"
     assert _imported_by(f"import {modules}") == []
 
 
 def test_the_command_line_imports_no_heavy_library_before_a_command_runs() -> None:
-    assert _imported_by("import jobjournal.cli") == []
+    assert _imported_by("import jobjournal.cli.main") == []
 
 
 def test_a_command_loads_no_other_command_s_module(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     generate(root, 20, seed=3, today=TODAY)
-    code = ("import sys\nfrom jobjournal.cli import cli\n"
+    code = ("import sys\nfrom jobjournal.cli.main import cli\n"
             f"cli(['agenda', '--json', '--today', '{TODAY}', '--vault', {str(root)!r}], "
             "standalone_mode=False)\n"
-            "print(' '.join(sorted(m for m in sys.modules if m.startswith('jobjournal.cli_'))), "
+            "others = {'jobjournal.cli.edit', 'jobjournal.cli.exchange', 'jobjournal.cli.git', "
+            "'jobjournal.cli.watch'}\n"
+            "print(' '.join(sorted(m for m in sys.modules if m in others)), "
             "file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=REPO, env={**os.environ, "JOBJOURNAL_CACHE_DIR": str(tmp_path)})

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from jobjournal.edit import front_matter
-from jobjournal.model import NoteType
-from jobjournal.parse import parse_note
-from jobjournal.templates import (
+from jobjournal.core.model import NoteType
+from jobjournal.core.parse import parse_note
+from jobjournal.edit.editor import front_matter
+from jobjournal.edit.templates import (
     builtin_template,
     format_moment,
     obsidian_formats,

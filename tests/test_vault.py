@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from jobjournal.config import Config, parse_config
+from jobjournal.core.model import NoteType, Severity
 from jobjournal.errors import VaultError
-from jobjournal.model import NoteType, Severity
-from jobjournal.scan import scan
-from jobjournal.vault import find_vault, load_note, load_vault
+from jobjournal.vault.reader import find_vault, load_note, load_vault
+from jobjournal.vault.scan import scan
 
 from .conftest import VaultDir
 

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from jobjournal import vault as vault_module
 from jobjournal.config import Config, parse_config
-from jobjournal.vault import VaultState, load_note, load_vault
+from jobjournal.vault import reader as vault_module
+from jobjournal.vault.reader import VaultState, load_note, load_vault
 
 from .conftest import VaultDir
 

@@ -24,11 +24,17 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from jobjournal.cli import cli
+from jobjournal.cli.main import cli
 from jobjournal.config import Config
 from jobjournal.errors import VaultError
-from jobjournal.lock import vault_lock
-from jobjournal.watch import Regeneration, Watcher, classify, describe, seconds_until_midnight
+from jobjournal.vault.locks import vault_lock
+from jobjournal.vault.watcher import (
+    Regeneration,
+    Watcher,
+    classify,
+    describe,
+    seconds_until_midnight,
+)
 
 from .conftest import VaultDir
 
@@ -290,7 +296,7 @@ def test_a_broken_note_is_a_problem_and_the_watcher_goes_on(
 def test_a_crash_in_a_regeneration_is_one_line_and_the_watcher_goes_on(
     vault: VaultDir, start: Callable[..., Running], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jobjournal.render import render_markdown
+    from jobjournal.core.render import render_markdown
 
     running = start()
     calls = []
@@ -301,7 +307,7 @@ def test_a_crash_in_a_regeneration_is_one_line_and_the_watcher_goes_on(
             raise RuntimeError("boom")
         return render_markdown(*args)
 
-    monkeypatch.setattr("jobjournal.watch.render_markdown", render_crashing_once)
+    monkeypatch.setattr("jobjournal.vault.watcher.render_markdown", render_crashing_once)
     replace(vault, "Contacts/Jane.md", missed_call())
     wait_for(lambda: running.reports, "the error")
     assert running.reports[0].startswith("error: RuntimeError: boom (a bug in jobjournal")
@@ -447,7 +453,7 @@ def test_a_lock_folder_someone_else_can_write_is_refused(
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_stops_it_cleanly(vault: VaultDir, signum: int) -> None:
     vault.write("Contacts/Jane.md", missed_call())
-    command = [sys.executable, "-c", "from jobjournal.cli import main; main()"]
+    command = [sys.executable, "-c", "from jobjournal.cli.main import main; main()"]
     process = subprocess.Popen(  # the environment holds the test's XDG_RUNTIME_DIR
         [*command, "watch", "--vault", str(vault.root)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

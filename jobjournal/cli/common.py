@@ -1,0 +1,112 @@
+"""Options and helpers shared by every command: --vault, --today, opening a vault, computing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from jobjournal.config import Config
+    from jobjournal.core.model import Agenda
+    from jobjournal.vault.cache import CachedVault
+    from jobjournal.vault.reader import Vault
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember_vault(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(dict)["vault"] = value
+
+
+def vault_option(func: F) -> F:
+    """`--vault PATH`, accepted before or after the command name (PRODUCT §2)."""
+    return click.option(
+        "--vault",
+        metavar="PATH",
+        expose_value=False,
+        is_eager=True,
+        callback=_remember_vault,
+        help="The vault folder (default: $JOBJOURNAL_VAULT, else the nearest folder above "
+        "the current one holding .jobjournal.toml).",
+    )(func)
+
+
+def today_option(func: F) -> F:
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        metavar="YYYY-MM-DD",
+        help="Compute as if today were this date (default: the real date).",
+    )(func)
+
+
+def today_from(value: Any) -> date:
+    """The one place that reads the clock."""
+    return value.date() if value is not None else date.today()
+
+
+def find_root(ctx: click.Context) -> tuple[Path, Config]:
+    """Find the vault (PRODUCT §2: --vault, $JOBJOURNAL_VAULT, walking up) and read its config."""
+    from jobjournal.config import load_config
+    from jobjournal.vault.reader import find_vault
+
+    explicit = (ctx.obj or {}).get("vault")
+    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
+    return root, load_config(root)
+
+
+def open_vault(ctx: click.Context, *, use_cache: bool = True) -> Vault:
+    """Find the vault and load its notes, through the parse cache unless `use_cache` is false."""
+    return read_vault(open_cached_vault(ctx, use_cache=use_cache))
+
+
+def no_cache_option(func: F) -> F:
+    """`--no-cache`: read every note, neither using nor updating the parse cache."""
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Read every note again, without the parse cache (which is left as it is).",
+    )(func)
+
+
+def open_cached_vault(ctx: click.Context, *, use_cache: bool = True) -> CachedVault:
+    """Find the vault (PRODUCT §2), load its config, stat its notes and load its cache."""
+    from jobjournal.config import load_config
+    from jobjournal.vault.cache import CachedVault
+    from jobjournal.vault.reader import find_vault
+
+    explicit = (ctx.obj or {}).get("vault")
+    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
+    return CachedVault.open(root, load_config(root), use_cache=use_cache)
+
+
+def read_vault(run: CachedVault) -> Vault:
+    """The vault's notes, read where the cache doesn't hold them, with a progress line on a
+    terminal when that takes long. While other processes read (a first read of a large vault),
+    this one gets the agenda's build ready, which every caller runs next."""
+    from jobjournal.cli.progress import ProgressLine
+
+    def get_ready(paths: list[str]) -> None:
+        from jobjournal.core import engine, render  # noqa: F401 - imported now rather than after the read
+
+        engine.prepare(paths, run.config)
+
+    with ProgressLine() as progress:
+        return run.vault(progress=progress, meanwhile=get_ready)
+
+
+def compute_agenda(vault: Vault, today: date) -> Agenda:
+    """Run the rules over a loaded vault."""
+    from jobjournal.core.engine import build_agenda
+    from jobjournal.vault.reader import gc_paused
+
+    with gc_paused():  # thousands of acyclic objects: collecting while making them only costs
+        return build_agenda(
+            vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems
+        )

@@ -1,0 +1,251 @@
+"""`jobjournal export` and `jobjournal import` (PRODUCT §5, §8): the spreadsheet and the calendar
+the advice recommends, and the way in for people who already track their search in a spreadsheet.
+
+Thin: the vault is loaded and the agenda computed as for `jobjournal agenda` (same notes, same
+rules); `export/` turns them into bytes, or a CSV file into planned notes; this layer reads the
+clock and the disk and writes. openpyxl and icalendar are imported only by the format that uses
+them, so `jobjournal --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from jobjournal.cli.common import (
+    find_root,
+    no_cache_option,
+    open_vault,
+    today_from,
+    today_option,
+    vault_option,
+)
+from jobjournal.errors import JobJournalError, RefusalError
+
+if TYPE_CHECKING:
+    from jobjournal.core.engine import RuleContext
+    from jobjournal.core.model import Agenda
+    from jobjournal.edit.new_notes import NoteMaker
+    from jobjournal.imports.csv_import import RowPlan
+    from jobjournal.vault.reader import Vault
+
+FORMATS = ("csv", "xlsx", "ics")
+
+
+def _compute(vault: Vault, today: date) -> tuple[Agenda, RuleContext]:
+    """The agenda, as `jobjournal agenda` computes it, and the RuleContext of the same build."""
+    from jobjournal.core.engine import build_agenda, make_context
+
+    ctx = make_context(vault.notes, today, vault.config, paths=vault.paths)
+    agenda = build_agenda(vault.notes, today, vault.config, paths=vault.paths,
+                          problems=vault.problems, workdays=ctx.workdays)
+    return agenda, ctx
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+@click.command("export", short_help="Export notes and follow-ups as csv, xlsx or ics.")
+@vault_option
+@today_option
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS, case_sensitive=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="Write to this file (replaced if it exists) instead of standard output.")
+@no_cache_option
+@click.pass_context
+def export_command(
+    ctx: click.Context, today: Any, fmt: str, output: Path | None, no_cache: bool
+) -> None:
+    """Export notes and follow-ups as a spreadsheet or a calendar (csv, xlsx, ics).
+
+    \b
+    FORMAT is one of:
+      csv   one row per note: type, title, company, role, status, key dates,
+            last contact, next action and its due date, contact person, path
+            (UTF-8, a header row, dates as 2026-11-20)
+      xlsx  an Excel workbook: that table as the "Notes" sheet (real dates, a
+            bold frozen header, filters) and the due items, section by section,
+            as the "Agenda" sheet
+      ics   a calendar: interviews and meetings at their time (an hour long;
+            all day when the note gives no time), and every follow-up as an
+            all-day event on its due date with a reminder at 09:00
+
+    csv and ics go to standard output unless -o PATH is given. An xlsx
+    workbook is binary: give -o PATH, or redirect standard output to a file
+    (it is refused on a terminal).
+
+    Everything comes from the same notes and rules as `jobjournal agenda`, as
+    of --today. Times in the calendar are "floating": 10:00 in a note is 10:00
+    in your calendar's own time zone. Each event keeps its identity from one
+    export to the next (it is derived from the note's path and the kind of
+    follow-up), so importing a newer file, or subscribing to it, updates
+    events instead of duplicating them; renaming a note makes new ones.
+
+    \b
+    Examples:
+      jobjournal export csv > jobs.csv
+      jobjournal export xlsx -o jobs.xlsx
+      jobjournal export ics -o ~/Calendars/jobjournal.ics
+    """
+    fmt = fmt.lower()
+    if output is not None and output.suffix.lower() == ".md":
+        raise RefusalError(f"{output} looks like a note: jobjournal never writes an export over "
+                           "one (choose a name ending in .csv, .xlsx or .ics)")
+    if fmt == "xlsx" and output is None and _stdout_is_terminal():
+        raise JobJournalError("an xlsx workbook is binary and would garble the terminal: give "
+                              "-o PATH (like -o jobs.xlsx), or redirect it: "
+                              "jobjournal export xlsx > jobs.xlsx")
+    vault = open_vault(ctx, use_cache=not no_cache)
+    agenda, context = _compute(vault, today_from(today))
+    from jobjournal.exports.table import AGENDA_COLUMNS, NOTE_COLUMNS, agenda_rows, note_rows
+
+    rows = note_rows(vault.notes, agenda, context)
+    if fmt == "csv":
+        from jobjournal.exports.csv_export import render_csv
+
+        data = render_csv(NOTE_COLUMNS, rows).encode("utf-8")
+        what = f"{len(rows)} notes"
+    elif fmt == "xlsx":
+        from jobjournal.exports.xlsx import render_xlsx
+
+        items = agenda_rows(agenda)
+        data = render_xlsx([("Notes", NOTE_COLUMNS, rows), ("Agenda", AGENDA_COLUMNS, items)],
+                           created=datetime.combine(agenda.today, datetime.min.time()))
+        what = f"{len(rows)} notes, {len(items)} agenda items"
+    else:
+        from jobjournal.exports.ics import render_ics
+
+        data = render_ics(vault.notes, agenda, context, vault_name=vault.root.name)
+        events = data.count(b"BEGIN:VEVENT")
+        what = f"{events} event{'s' * (events != 1)}"
+    if output is None:
+        click.echo(data, nl=False)  # bytes go to the binary stream, as they are
+    else:
+        from jobjournal.vault.atomic import atomic_write
+
+        atomic_write(output, data)
+        click.echo(f"{output}: {what}")
+    _mention_problems(agenda)
+
+
+def _mention_problems(agenda: Agenda) -> None:
+    errors = {problem.path for problem in agenda.problems if problem.is_error}
+    if errors:
+        count = len(errors)
+        click.echo(f"jobjournal: {count} note{'s' * (count != 1)} could not be read in full and "
+                   "may be missing or incomplete: run `jobjournal check`", err=True)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@click.command("import")
+@vault_option
+@today_option
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(("csv",), case_sensitive=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be created, and write nothing.")
+@click.pass_context
+def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run: bool) -> None:
+    """Turn a tracking spreadsheet, saved as CSV, into application notes.
+
+    Each row with a company or a role becomes Applications/COMPANY - ROLE.md
+    (the folders are [vault.folders] in .jobjournal.toml), made from
+    Templates/application.md, with its date applied, status, source and
+    contact; a named contact gets a linked note of their own in Contacts/
+    (with phone and email) unless a note with that name exists. The other
+    columns, and the notes column, go into the note's text. Try it with
+    --dry-run first.
+
+    \b
+    Columns are recognised by their usual names, in any order and any case:
+      company: Company, Employer, Organization
+      role:    Position, Role, Job Title, Title
+      contact: Contact, Recruiter, Contact Name; Phone; Email, E-mail
+      applied: Date Applied, Applied, Application Date, Date
+      status:  Status, Stage (Applied, Interviewing, Offer, Rejected,
+               Withdrawn… become jobjournal statuses)
+      also:    Notes, Comments, Source, Link, URL, Follow-up, Last Contact
+
+    The file may be comma, semicolon or tab separated, UTF-8 with or without
+    a BOM (or Windows-1252, as older Excel versions save it). Dates may be
+    written 2026-11-20, 20/11/2026, 11/20/2026, 20.11.2026, Nov 20, 2026 or
+    20 Nov 2026; one like 03/04/2026, which reads both ways, follows
+    [import] date_order ("DMY" or "MDY") in .jobjournal.toml, and without it
+    is reported, never guessed.
+
+    Every row is reported: created, skipped (and why), or a problem that
+    kept it out. A note is never overwritten and a title that exists is
+    skipped, so importing the same file again changes nothing, and after
+    fixing a problem it creates just what was left out. Exit status 0, or 2
+    when the file can't be read at all.
+    """
+    from jobjournal.imports.csv_import import DELIMITERS, Planner, map_columns, read_sheet
+    from jobjournal.imports.note_text import import_title
+    from jobjournal.vault.scan import scan
+
+    root, config = find_root(ctx)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise JobJournalError(f"cannot read {file} ({exc.strerror or exc})") from None
+    sheet = read_sheet(data, file.name)
+    columns = map_columns(sheet.header)
+    if "company" not in columns.fields and "role" not in columns.fields:
+        raise JobJournalError(f"{file.name}: no Company or Position column: its first row reads "
+                              f"{', '.join(sheet.header)}")
+    titles = {path.rpartition("/")[2].removesuffix(".md").casefold(): path
+              for path in scan(root, config)}
+    plans = Planner(sheet, columns, titles=titles, folders=config.vault.folders,
+                    date_order=config.import_.date_order, make_title=import_title).plan()
+    above = f"; the header is row {sheet.header_row}" if sheet.header_row > 1 else ""
+    click.echo(f"{file.name}: {DELIMITERS[sheet.delimiter]}-separated, {sheet.encoding}, "
+               f"{len(sheet.rows)} row{'s' * (len(sheet.rows) != 1)}{above}")
+    click.echo(f"columns: {columns.describe(sheet.header)}")
+    if not dry_run:
+        now = datetime.combine(today_from(today), datetime.now().time().replace(microsecond=0))
+        from jobjournal.edit.new_notes import NoteMaker
+
+        maker = NoteMaker(root, config, now)
+        plans = [_create_notes(maker, plan) if plan.creates else plan for plan in plans]
+    for plan in plans:
+        for line in plan.report(dry_run=dry_run):
+            click.echo(line)
+    click.echo(_summary(plans, dry_run=dry_run))
+
+
+def _create_notes(maker: NoteMaker, plan: RowPlan) -> RowPlan:
+    """Write a row's notes; what can't be written makes the rest of the row a problem."""
+    from jobjournal.imports.note_text import render_note
+
+    done = []
+    try:
+        texts = [render_note(maker, note) for note in plan.creates]
+        for note, text in zip(plan.creates, texts, strict=True):
+            maker.create(note.path, text)
+            done.append(note)
+    except JobJournalError as exc:
+        return replace(plan, creates=tuple(done), problem=exc.message)
+    return plan
+
+
+def _summary(plans: list[RowPlan], *, dry_run: bool) -> str:
+    from jobjournal.core.model import NoteType
+
+    notes = [note for plan in plans for note in plan.creates]
+    applications = sum(note.type is NoteType.APPLICATION for note in notes)
+    contacts = len(notes) - applications
+    made = (f"{len(notes)} note{'s' * (len(notes) != 1)} ({applications} "
+            f"application{'s' * (applications != 1)}, {contacts} contact{'s' * (contacts != 1)})")
+    skipped = sum(plan.skipped is not None for plan in plans)
+    problems = sum(plan.problem is not None for plan in plans)
+    rest = f"{skipped} row{'s' * (skipped != 1)} skipped, {problems} with problems"
+    if dry_run:
+        return f"Dry run: would create {made}; {rest}. Nothing was written."
+    return f"Created {made}; {rest}."

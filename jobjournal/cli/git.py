@@ -1,0 +1,259 @@
+"""`jobjournal git …`: install the hooks and the agenda's merge driver, sync, and the hidden
+commands those hooks and that driver run. Wiring only: the work is in gitops.py, gitsync.py and
+githooks.py.
+
+The hidden commands run where git runs hooks and merge drivers, at the top of the working tree,
+and find the vault from `--vault-path`, relative to there, recorded at install time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import click
+
+from jobjournal.cli.common import compute_agenda, today_from, vault_option
+from jobjournal.errors import JobJournalError
+
+
+@click.group("git")
+def git_group() -> None:
+    """Keep the vault in git: hooks, a merge driver for the agenda, and sync.
+
+    \b
+      jobjournal git install   hooks and the agenda's merge driver, in the vault's repository
+      jobjournal git sync      commit, pull and push in one step
+    """
+
+
+@git_group.command()
+@vault_option
+@click.option(
+    "--uninstall",
+    is_flag=True,
+    help="Remove jobjournal's hooks and merge driver, and put back the hooks they replaced.",
+)
+@click.pass_context
+def install(ctx: click.Context, uninstall: bool) -> None:
+    """Set up the git hooks and the agenda's merge driver in the vault's repository.
+
+    \b
+    pre-commit      refuses a commit of notes with errors (as `jobjournal check` finds
+                    them), naming them; `git commit --no-verify` skips it
+    post-merge, post-checkout, post-rewrite
+                    regenerate the agenda after a pull, a merge, a branch switch, a rebase
+    merge driver    the agenda note never conflicts: the text you wrote around its
+                    markers is merged, the generated part is written afresh
+
+    The hooks run jobjournal with this Python (its virtualenv or pipx needs nothing on
+    PATH); run install again if you reinstall jobjournal elsewhere. A hook you already
+    had moves to NAME.local and ours runs it first, with the same arguments and input;
+    --uninstall puts it back. Running install twice changes nothing the second time.
+    """
+    from jobjournal.git.hooks import install as install_git
+    from jobjournal.git.hooks import uninstall as uninstall_git
+    from jobjournal.git.repo import open_repo
+
+    root, agenda = _vault(ctx)
+    repo = open_repo(root)
+    done = uninstall_git(repo) if uninstall else install_git(repo, agenda, sys.executable)
+    for line in done:
+        click.echo(line)
+    if not done:
+        click.echo("nothing to do: " + ("nothing of jobjournal's is installed" if uninstall else
+                   "the hooks and the merge driver are in place"))  # fmt: skip
+
+
+@git_group.command()
+@vault_option
+@click.pass_context
+def sync(ctx: click.Context) -> None:
+    """Commit the vault's changes, pull, and push, in one step.
+
+    The commit holds every change in the vault (its message names the first note and
+    how many more); changes you staged outside the vault stay staged. The pull is a
+    merge (never a rebase), with the agenda's merge driver, so the agenda never
+    conflicts; it is regenerated and committed at once. With no remote, it only
+    commits. When a note conflicts, nothing is merged: it names the files, and the
+    repository stays as it was.
+    """
+    from jobjournal.git.hooks import DRIVER, driver_options, merge_attribute
+    from jobjournal.git.repo import open_repo
+    from jobjournal.git.sync import sync as sync_git
+
+    root, agenda = _vault(ctx)
+    repo = open_repo(root)
+    if merge_attribute(repo, agenda) != DRIVER:
+        click.echo(
+            f"jobjournal: warning: {agenda} has no merge=jobjournal-agenda line in .gitattributes, "
+            "so it can conflict: run `jobjournal git install`",
+            err=True,
+        )
+
+    def regenerate() -> None:
+        try:
+            _regenerate(root, today_from(None))
+        except JobJournalError as exc:
+            click.echo(f"jobjournal: warning: agenda not regenerated: {exc.message}", err=True)
+
+    sync_git(
+        repo,
+        agenda,
+        regenerate=regenerate,
+        pull_options=driver_options(sys.executable, repo.vault_path),
+        say=click.echo,
+    )
+
+
+@git_group.command("hook", hidden=True)
+@click.argument("name")
+@click.option("--vault-path", default=".", help="The vault, relative to the working tree's top.")
+@click.option("--hooks-dir", type=click.Path(path_type=Path), required=True)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def hook(
+    ctx: click.Context, name: str, vault_path: str, hooks_dir: Path, args: tuple[str, ...]
+) -> None:
+    """Run by the hooks `jobjournal git install` writes: the user's NAME.local hook, then ours."""
+    from jobjournal.git.hooks import HOOKS, run_chained
+
+    if name not in HOOKS:
+        raise click.BadParameter(f"must be one of {', '.join(HOOKS)}", param_hint="NAME")
+    stdin = b"" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer.read()
+    root = Path.cwd() / vault_path
+
+    def own() -> int:
+        return _pre_commit(root) if name == "pre-commit" else _after(name, root, args)
+
+    ctx.exit(run_chained(name, args, hooks_dir, stdin, own))
+
+
+@git_group.command("merge-agenda", hidden=True)
+@click.option("--vault-path", default=".", help="The vault, relative to the working tree's top.")
+@click.option("--marker-size", type=int, default=7)
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@click.argument("path", default="")
+@click.pass_context
+def merge_agenda_driver(
+    ctx: click.Context, vault_path: str, marker_size: int, base: Path, ours: Path,
+    theirs: Path, path: str,
+) -> None:  # fmt: skip
+    """The agenda's merge driver (`merge.jobjournal-agenda.driver`): %O %A %B %P."""
+    from jobjournal.git.hooks import merge_agenda_versions
+
+    fresh = _fresh_agenda(Path.cwd() / vault_path, vault_path, path)
+    conflicts = merge_agenda_versions(base, ours, theirs, fresh=fresh, marker_size=marker_size)
+    if conflicts:
+        click.echo(
+            f"jobjournal: {path}: your text around the agenda conflicts; resolve the "
+            "<<<<<<< lines there (the agenda itself is regenerated)",
+            err=True,
+        )
+        ctx.exit(1)
+
+
+# --- what the hooks do ----------------------------------------------------------------------------
+
+
+def _pre_commit(root: Path) -> int:
+    """Refuse (1) when a note being committed has errors; the config is checked when staged."""
+    from jobjournal.config import CONFIG_NAME, load_config
+    from jobjournal.git.hooks import staged_paths
+    from jobjournal.git.repo import open_repo
+    from jobjournal.vault.cache import load_cached_vault
+
+    if not root.is_dir():
+        return 0  # this commit has no vault (yet, or any more)
+    repo = open_repo(root)
+    staged = {p for p in staged_paths(repo) if p.endswith(".md") or p == CONFIG_NAME}
+    if not staged:
+        return 0
+    try:
+        vault = load_cached_vault(root, load_config(root))
+    except JobJournalError as exc:
+        click.echo(f"jobjournal: commit refused: {exc.message}", err=True)
+        return 1
+    result = compute_agenda(vault, today_from(None))
+    errors = [p for p in result.problems if p.is_error and p.path in staged]
+    if not errors:
+        return 0
+    for problem in errors:
+        click.echo(f"{repo.prefix}{problem.path}:{problem.line or 1}: error: {problem.message}",
+                   err=True)  # fmt: skip
+    names = sorted({f"{repo.prefix}{p.path}" for p in errors})
+    click.echo(
+        f"jobjournal: commit refused: {len(names)} note{'s' * (len(names) != 1)} with errors: "
+        f"{', '.join(names)}. Fix them (`jobjournal check` lists every problem), or skip this "
+        "check with `git commit --no-verify`",
+        err=True,
+    )
+    return 1
+
+
+def _after(name: str, root: Path, args: Sequence[str]) -> int:
+    """post-merge, post-checkout (of a branch, not within a rebase or a bisect), post-rewrite (by
+    a rebase): regenerate the agenda. Never fails: the merge or checkout is done anyway."""
+    from jobjournal.git.repo import open_repo
+
+    if name == "post-checkout" and (len(args) < 3 or args[2] != "1" or args[0] == args[1]):
+        return 0  # a file checkout, or a new branch at the same commit: no note changed
+    if name == "post-rewrite" and tuple(args[:1]) != ("rebase",):
+        return 0  # `commit --amend` changes no file
+    if not root.is_dir():
+        return 0
+    try:
+        # git runs post-merge before it removes MERGE_HEAD, and post-rewrite before it removes
+        # the rebase's state: both are done all the same. A checkout may be a step of a rebase
+        # or a bisect, which a changed agenda would get in the way of.
+        busy = open_repo(root).operation_in_progress() if name == "post-checkout" else None
+        if busy is None and _regenerate(root, today_from(None)):
+            click.echo("jobjournal: agenda regenerated", err=True)
+    except JobJournalError as exc:
+        click.echo(f"jobjournal: warning: agenda not regenerated: {exc.message}", err=True)
+    return 0
+
+
+def _fresh_agenda(root: Path, vault_path: str, path: str) -> str | None:
+    """The agenda's generated part, computed now, for the merge driver; None (keep ours) when it
+    can't be: a merge must not fail because the agenda couldn't be computed."""
+    from jobjournal.config import load_config
+    from jobjournal.core.render import render_markdown
+    from jobjournal.vault.cache import load_cached_vault
+
+    try:
+        vault = load_cached_vault(root, load_config(root))
+        prefix = "" if vault_path in ("", ".") else vault_path.rstrip("/") + "/"
+        if path and path != prefix + vault.config.agenda.path:
+            return None  # an old agenda path still in .gitattributes: not this vault's agenda
+        return render_markdown(compute_agenda(vault, today_from(None)), vault.config)
+    except Exception as exc:  # noqa: BLE001 - whatever it was, the merge goes on with ours
+        click.echo(f"jobjournal: warning: {path}: kept this side's agenda ({exc})", err=True)
+        return None
+
+
+def _regenerate(root: Path, today: date) -> bool:
+    """Write the vault's agenda note for `today`; whether it changed."""
+    from jobjournal.config import load_config
+    from jobjournal.core.render import render_markdown
+    from jobjournal.vault.agenda_note import write_agenda
+    from jobjournal.vault.cache import load_cached_vault
+
+    vault = load_cached_vault(root, load_config(root))
+    result = compute_agenda(vault, today)
+    return write_agenda(root, vault.config.agenda.path, render_markdown(result, vault.config))
+
+
+def _vault(ctx: click.Context) -> tuple[Path, str]:
+    """The vault's folder and its agenda path, without reading every note."""
+    from jobjournal.config import load_config
+    from jobjournal.vault.reader import find_vault
+
+    explicit = (ctx.obj or {}).get("vault")
+    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
+    return root, load_config(root).agenda.path

@@ -1,0 +1,270 @@
+"""The `jobjournal` command: wires vault → rules → renderers together; no domain logic here.
+
+Heavy modules (YAML, markdown-it, holidays) are imported inside the commands that need them,
+so `jobjournal --help` starts as fast as click itself.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from jobjournal import __version__
+from jobjournal.cli.common import (
+    compute_agenda,
+    no_cache_option,
+    open_cached_vault,
+    read_vault,
+    today_from,
+    today_option,
+    vault_option,
+)
+from jobjournal.errors import JobJournalError
+
+BUG_EXIT = 3
+ISSUES_URL = "https://github.com/jobjournal/jobjournal/issues"
+
+
+class JobJournalGroup(click.Group):
+    """A JobJournalError becomes one line on stderr and its exit code; a crash says it's a bug.
+
+    The commands of other modules are imported only when they run (or `--help` lists them):
+    `jobjournal agenda` never loads what `watch`, `git` or `export` need.
+    """
+
+    #: command name → "module:object" in this package
+    LAZY_COMMANDS = {
+        "new": "edit:new",
+        "log": "edit:log",
+        "export": "exchange:export_command",
+        "import": "exchange:import_command",
+        "watch": "watch:watch",
+        "git": "git:git_group",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = self.LAZY_COMMANDS.get(cmd_name)
+        if where is None:
+            return super().get_command(ctx, cmd_name)
+        module, name = where.split(":")
+        command = getattr(importlib.import_module(f".{module}", __package__), name)
+        assert isinstance(command, click.Command) and command.name == cmd_name
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except JobJournalError as exc:
+            click.echo(f"jobjournal: error: {exc.message}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # an unexpected crash is our bug, never the user's fault
+            if os.environ.get("JOBJOURNAL_DEBUG"):
+                import traceback  # only for a crash: it costs start-up time
+
+                traceback.print_exc()
+            click.echo(
+                f"jobjournal: internal error: {type(exc).__name__}: {exc}\n"
+                f"This is a bug in jobjournal {__version__}. Please report it at {ISSUES_URL} "
+                "with the command you ran (set JOBJOURNAL_DEBUG=1 for the full traceback).",
+                err=True,
+            )
+            ctx.exit(BUG_EXIT)
+
+
+@click.group(cls=JobJournalGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@vault_option
+@click.version_option(__version__, prog_name="jobjournal")
+def cli() -> None:
+    """Follow-ups for your job hunt, kept in plain Markdown notes.
+
+    One note per contact, interview, application, referral or meeting, with YAML
+    front matter, in a folder ("vault") you edit in Obsidian or any editor.
+    jobjournal reads the vault, works out which follow-ups are due, and writes
+    them into an agenda note (Agenda.md) in the same vault.
+
+    \b
+    Start here:
+      jobjournal init ~/JobHunt     make a vault with templates and examples
+      cd ~/JobHunt
+      jobjournal agenda             write Agenda.md and print a summary
+      jobjournal agenda --print     show the agenda in the terminal
+      jobjournal agenda --json      the same as JSON, for scripts
+      jobjournal check              list notes jobjournal cannot read
+    """
+
+
+@cli.command()
+@click.argument("path", type=click.Path(file_okay=True, dir_okay=True, path_type=Path))
+@click.option(
+    "--git",
+    "make_git",
+    is_flag=True,
+    help="Also make it a git repository, with jobjournal's hooks and merge driver "
+    "(see `jobjournal git install`), and a first commit.",
+)
+@click.option("--no-examples", is_flag=True, help="Leave out the example notes.")
+def init(path: Path, make_git: bool, no_examples: bool) -> None:
+    """Create a new vault at PATH: config, templates, Obsidian settings, example notes.
+
+    PATH must not exist yet or be an empty folder. The example notes are dated
+    around today, so the first agenda shows every section; delete them when you
+    start your own.
+    """
+    from jobjournal.core.render import render_markdown
+    from jobjournal.edit.scaffold import init_git, init_vault
+    from jobjournal.vault.agenda_note import write_agenda
+
+    if make_git:
+        from jobjournal.git.repo import require_git
+
+        # before copying anything: no half-made vault when git is missing
+        require_git(", or create the vault without --git")
+    today = today_from(None)
+    created = init_vault(path, today=today, examples=not no_examples)
+    from jobjournal.config import load_config
+    from jobjournal.vault.reader import load_vault
+
+    vault = load_vault(path, load_config(path))
+    agenda = compute_agenda(vault, today)
+    write_agenda(path, vault.config.agenda.path, render_markdown(agenda, vault.config))
+    if make_git:
+        for warning in init_git(path):
+            click.echo(f"jobjournal: warning: {warning}", err=True)
+    click.echo(f"Created a vault in {path} ({len(created)} files).")
+    click.echo("Open that folder as a vault in Obsidian, then run:")
+    click.echo(f"  jobjournal agenda --vault {path}")
+
+
+@cli.command()
+@vault_option
+@today_option
+@click.option("--json", "as_json", is_flag=True, help="Print the agenda as JSON and write nothing.")
+@click.option(
+    "--print", "as_text", is_flag=True, help="Show the agenda in the terminal and write nothing."
+)
+@no_cache_option
+@click.pass_context
+def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cache: bool) -> None:
+    """Work out the follow-ups due and write them into the agenda note.
+
+    The agenda note ([agenda] path in .jobjournal.toml, default Agenda.md) is
+    rewritten only between its <!-- jobjournal:begin --> and
+    <!-- jobjournal:end --> markers, and only when something changed. Notes
+    jobjournal cannot read are listed under Problems; they never stop the run.
+
+    With --json, print one JSON object (today, items, problems) for scripts;
+    with --print, show the agenda in the terminal. Neither writes anything.
+    """
+    if as_json and as_text:
+        raise click.UsageError("choose one of --json and --print")
+    from jobjournal.vault.reader import gc_paused
+
+    day = today_from(today)
+    mode = "json" if as_json else "print" if as_text else "note"
+    with gc_paused(freeze=True):  # a run makes thousands of lasting objects: see gc_paused
+        run = open_cached_vault(ctx, use_cache=not no_cache)
+        output = run.result(mode, day)
+        if output is None:
+            from jobjournal.core.render import (
+                render_json,
+                render_markdown,
+                render_terminal,
+                summary_line,
+            )
+
+            result = compute_agenda(read_vault(run), day)
+            if as_json:
+                output = render_json(result)
+            elif as_text:
+                output = render_terminal(result, width=80, color=True)
+            else:
+                output = (render_markdown(result, run.config), summary_line(result))
+            run.keep(mode, day, output)
+        if mode == "note":
+            from jobjournal.vault.agenda_note import write_agenda
+
+            block, summary = output
+            path = run.config.agenda.path
+            written = write_agenda(run.root, path, block)
+            output = f"{path} {'updated' if written else 'unchanged'}: {summary}\n"
+        click.echo(output, nl=False)
+        run.save()
+
+
+@cli.command()
+@vault_option
+@today_option
+@no_cache_option
+@click.pass_context
+def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
+    """Validate every note and list its problems, one per line.
+
+    Each line reads `path:line: error: message` (or `warning:`), so editors and
+    CI can jump to it. Exits 1 when there are errors, 0 when there are only
+    warnings or nothing at all. Writes nothing.
+    """
+    from jobjournal.vault.reader import gc_paused
+
+    day = today_from(today)
+    with gc_paused(freeze=True):  # a run makes thousands of lasting objects: see gc_paused
+        run = open_cached_vault(ctx, use_cache=not no_cache)
+        output = run.result("check", day)
+        if output is None:
+            vault = read_vault(run)
+            result = compute_agenda(vault, day)
+            lines = []
+            errors = warnings = 0
+            for problem in result.problems:
+                where = problem.path if problem.path is not None else str(vault.root)
+                # one problem, one line: a newline or escape code in a file name can't split it
+                where = "".join(c if c.isprintable() else repr(c)[1:-1] for c in where)
+                lines.append(f"{where}:{problem.line or 1}: {problem.severity.value}: "
+                             f"{problem.message}")
+                if problem.is_error:
+                    errors += 1
+                else:
+                    warnings += 1
+            notes = len([n for n in vault.notes if n.type is not None])
+            summary = (f"{notes} notes checked: {errors} error{'s' * (errors != 1)}, "
+                       f"{warnings} warning{'s' * (warnings != 1)}")
+            output = ("\n".join(lines), summary, errors)
+            run.keep("check", day, output)
+        text, summary, errors = output
+        if text:
+            click.echo(text)
+        click.echo(summary, err=True)
+        run.save()
+    if errors:
+        ctx.exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from jobjournal.vault import background as deferred
+
+    deferred.enable()  # cache writes wait until the output is out (see deferred.py)
+    try:
+        cli(prog_name="jobjournal")
+    except SystemExit as exc:
+        gc.freeze()
+        deferred.finish(exc.code)  # ends the process, unless it must end the usual way
+        raise
+    finally:
+        # The process ends here: spare the interpreter's last collection a walk over every
+        # object a large vault left behind (tens of milliseconds for nothing).
+        gc.freeze()
+        deferred.run_pending()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,195 @@
+"""Front-matter values → typed Note fields (PRODUCT §2.1): every field's coercion, in one place.
+
+YAML hands over strings (dates and numbers are loaded as text), booleans, lists and mappings; each
+coercion returns the field's value, None when it is empty, or raises FieldError / DateError with a
+reason in plain words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from jobjournal.core.dates import parse_day, parse_when
+from jobjournal.core.intern import SHARED, share
+from jobjournal.core.links import make_link, parse_link
+from jobjournal.core.model import Link, When
+
+_DATE_SHAPED = re.compile(r"^\s*(?:\[\[)?\d{4}-\d{2}-\d{2}")
+_NOT_SENT = frozenset({"", "false", "no", "off", "n"})
+
+#: Front-matter keys whose Note field has another name (`with` and `from` are Python keywords).
+FIELD_NAMES = {"with": "with_", "from": "from_"}
+
+
+class FieldError(ValueError):
+    """One field is unusable: reported, and the note is read as if it were absent."""
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a set of `key: value` pairs"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    return repr(value)
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):  # the usual case first
+        # one object for each value many notes share (a company, a role, a stage): dict
+        # lookups and pickles share it too
+        text = value.strip()
+        return (SHARED.get(text) or share(text)) if text else None
+    if _empty(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    wikilink = _nested_link(value)
+    if wikilink is not None:
+        return f"[[{wikilink}]]"  # an unquoted [[Acme]], as the user wrote it
+    raise FieldError(f"must be text, not {_what(value)}")
+
+
+def _status(value: Any) -> str | None:
+    text = _text(value)
+    return text.lower() if text else None
+
+
+def _when(value: Any) -> When | None:
+    if isinstance(value, str):  # the usual case first
+        return parse_when(value) if value.strip() else None
+    if _empty(value):
+        return None
+    if isinstance(value, dict | bool):
+        raise FieldError(f"{_what(value)} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+    return parse_when(value)
+
+
+def _day(value: Any) -> date | None:
+    when = _when(value)
+    return when.date() if isinstance(when, datetime) else when
+
+
+def _count(value: Any) -> int | None:
+    if _empty(value):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    raise FieldError(f"{_what(value)} is not a whole number")
+
+
+def _sent(value: Any) -> date | bool | None:
+    """`thank_you` / `thanked`: a date or true once sent; false or empty while not."""
+    if value is True:
+        return True
+    if value is False or _empty(value):
+        return None
+    if isinstance(value, str) and not _DATE_SHAPED.match(value):
+        # "yes, by email" says it was sent; only the spelled-out "no"/"false" say it wasn't
+        return None if value.strip().lower() in _NOT_SENT else True
+    return parse_day(value)
+
+
+def _tags(value: Any) -> tuple[str, ...] | None:
+    if _empty(value):
+        return None
+    if isinstance(value, str):
+        items: list[Any] = re.split(r"[,\s]+", value)
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise FieldError(f"must be a list of tags, not {_what(value)}")
+    tags = []
+    for item in items:
+        if isinstance(item, dict | list):
+            raise FieldError(f"must be a list of tags, not a list holding {_what(item)}")
+        if item is not None and str(item).strip().lstrip("#"):
+            tags.append(str(item).strip().lstrip("#"))
+    return tuple(tags) or None
+
+
+def _nested_link(value: Any) -> str | None:
+    """The target of an unquoted [[Jane Doe]], which YAML reads as [['Jane Doe']]."""
+    if isinstance(value, list) and len(value) == 1:
+        inner = value[0]
+        if isinstance(inner, list) and len(inner) == 1 and isinstance(inner[0], str):
+            return inner[0]
+    return None
+
+
+def _links(value: Any) -> tuple[Link, ...] | None:
+    """Every link in a string, a list of strings, unquoted [[links]] (nested lists) or a mix."""
+    if _empty(value):
+        return None
+    found: list[Link] = []
+    stack: list[list[Any]] = [value if isinstance(value, list) else [value]]
+    while stack:  # iterative: depth was capped already, but a reader should never recurse on input
+        items = stack.pop()
+        for position, item in enumerate(items):
+            if item is None or (isinstance(item, str) and not item.strip()):
+                continue
+            if isinstance(item, str):
+                found.append(parse_link(item))
+            elif isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
+                link = parse_link(f"[[{item[0]}]]")
+                found.append(link if link.is_wikilink else make_link(item[0].strip(), None, True))
+            elif isinstance(item, list):
+                stack.append(items[position + 1 :])  # keep the order: finish this one first
+                stack.append(item)
+                break
+            elif isinstance(item, int | float) and not isinstance(item, bool):
+                found.append(make_link(str(item)))
+            else:
+                raise FieldError(f"must be a link or a name, not {_what(item)}")
+    return tuple(found) or None
+
+
+def _link(value: Any) -> Link | None:
+    found = _links(value)
+    return found[0] if found else None
+
+
+#: Each known front-matter key's coercion: its typed value (None: empty), or FieldError or
+#: DateError (both ValueErrors) when the value is unusable.
+COERCERS: dict[str, Callable[[Any], Any]] = {
+    "status": _status,
+    "missed_call": _when,
+    "follow_up": _day,
+    "last_contact": _day,
+    "tags": _tags,
+    "company": _text,
+    "role": _text,
+    "relationship": _text,
+    "phone": _text,
+    "email": _text,
+    "stay_in_touch": _count,
+    "date": _when,
+    "stage": _text,
+    "recruiter": _link,
+    "hiring_manager": _link,
+    "with": _links,
+    "decision_date": _day,
+    "candidates": _count,
+    "thank_you": _sent,
+    "respond_by": _day,
+    "applied": _day,
+    "source": _text,
+    "contact": _link,
+    "referral": _link,
+    "from": _link,
+    "thanked": _sent,
+    "purpose": _text,
+}
+
+#: Keys whose value is a date (or, for `thank_you` / `thanked`, a date or true).
+DATE_KEYS = frozenset(key for key, coerce in COERCERS.items() if coerce in (_when, _day, _sent))

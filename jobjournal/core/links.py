@@ -1,0 +1,86 @@
+"""Resolving Obsidian links to notes (PRODUCT §2.1)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from jobjournal.core.model import Link, file_name
+
+# [[target#heading^block|alias]]
+_WIKILINK = re.compile(r"\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
+
+
+#: Links made so far, by value: a vault names the same few people thousands of times, and a
+#: Link is immutable, so one object serves them all (fewer to make, to pickle and to load).
+_MADE: dict[tuple[str, str | None, bool], Link] = {}
+_MADE_MAX = 50_000  # forgotten past this many (a watcher runs for days)
+
+
+def make_link(target: str, alias: str | None = None, is_wikilink: bool = False) -> Link:
+    """Link(target, alias, is_wikilink), the same object for the same values."""
+    key = (target, alias, is_wikilink)
+    try:
+        return _MADE[key]
+    except KeyError:
+        if len(_MADE) >= _MADE_MAX:
+            _MADE.clear()
+        link = _MADE[key] = Link(target, alias, is_wikilink)
+        return link
+
+
+def parse_links(text: str) -> tuple[Link, ...]:
+    """Every wikilink in a piece of text, in order."""
+    if "[[" not in text:
+        return ()
+    return tuple(
+        make_link(m.group(1).strip(), (m.group(2) or "").strip() or None, True)
+        for m in _WIKILINK.finditer(text)
+        if m.group(1).strip()
+    )
+
+
+def parse_link(text: str) -> Link:
+    """A field value: a wikilink (quoted in YAML) or plain text naming a person."""
+    stripped = text.strip()
+    match = _WIKILINK.fullmatch(stripped)
+    if match and match.group(1).strip():
+        return make_link(match.group(1).strip(), (match.group(2) or "").strip() or None, True)
+    return make_link(stripped)
+
+
+class LinkIndex:
+    """Resolves link targets to vault paths: by file name or path suffix, case-insensitively;
+    among several matches the shortest path wins, then the alphabetically first."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._by_name: dict[str, list[str]] = defaultdict(list)
+        for path in paths:
+            stem = path[:-3] if path.lower().endswith(".md") else path
+            self._by_name[file_name(stem).lower()].append(path)
+        for candidates in self._by_name.values():
+            candidates.sort(key=lambda p: (len(p), p))
+
+    def resolve(self, link: Link) -> str | None:
+        """The path of the note a link points to, or None (plain text never resolves)."""
+        if not link.is_wikilink:
+            return None
+        target = link.target.strip().lstrip("/")
+        if target.lower().endswith(".md"):
+            target = target[:-3]
+        suffix = target.lower()
+        for path in self._by_name.get(file_name(target).lower(), ()):
+            stem = path[:-3].lower()
+            if stem == suffix or stem.endswith("/" + suffix):
+                return path
+        return None
+
+    def person_name(self, link: Link | None) -> str | None:
+        """The title of the person a link names: the resolved note's title, else the link's name."""
+        if link is None:
+            return None
+        path = self.resolve(link)
+        if path is not None:
+            return file_name(path)[:-3]
+        return link.name or None

@@ -1,0 +1,468 @@
+"""Renderers: an Agenda as the agenda note's Markdown, as JSON, or for the terminal (PRODUCT §4).
+
+Pure functions of their arguments: the same Agenda (and config) always gives byte-identical text.
+Every piece of user text (titles, names, item texts, messages) goes through `escape_md` or
+`_plain` on its way out, so a note can neither break the agenda's Markdown nor forge its markers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections.abc import Iterable
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+import click
+
+from jobjournal.config import Config
+from jobjournal.core.model import Agenda, Item, NoteType, PipelineRow, Problem, Section, Severity
+
+# Fixed English names: the agenda must not depend on the machine's locale.
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: The sections the agenda note and the terminal show (`later` is JSON only), with their
+#: heading, explanation and what to say when empty.
+_SHOWN: tuple[tuple[Section, str, str, str], ...] = (
+    (Section.CALL_BACK, "Call back now",
+     "Missed calls not yet returned. Recruiters move on within hours: return these first.",
+     "No missed calls to return."),
+    (Section.OVERDUE, "Overdue", "Past their date: do these now.", "Nothing overdue."),
+    (Section.TODAY, "Today", "Due today.", "Nothing due today."),
+    (Section.UPCOMING, "Upcoming", "Due in the next {horizon} days, by day.",
+     "Nothing in the next {horizon} days."),
+    (Section.WAITING, "Waiting",
+     "Decisions not due yet: give it time to play out, and don't call before the date shown.",
+     "Nothing to wait for."),
+    (Section.NEEDS_INFO, "Needs info", "What to ask or record, so follow-ups can be worked out.",
+     "Nothing missing."),
+)  # fmt: skip
+
+_PROBLEMS_EXPLANATION = (
+    "Notes jobjournal could not read, or doubts: fix them and the agenda follows."
+)
+
+#: summary_line's labels, in section order.
+_COUNTED: tuple[tuple[Section, str], ...] = (
+    (Section.CALL_BACK, "call back"),
+    (Section.OVERDUE, "overdue"),
+    (Section.TODAY, "today"),
+    (Section.UPCOMING, "upcoming"),
+    (Section.WAITING, "waiting"),
+    (Section.NEEDS_INFO, "needs info"),
+)
+
+# --- text safety ------------------------------------------------------------------------------
+
+# C0/C1 controls (terminal escapes included) and bidi overrides: never passed through.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Backslash-escaped: CommonMark and Obsidian syntax (emphasis, code, links, tables, tags,
+# math, strikethrough, highlight, block ids); `_` only where it could start or end emphasis
+# (inside a word, as in follow_up, it cannot).
+_MD_SPECIAL = re.compile(r"([\\`*\[\]|#$~=^]|(?<![^\W_])_|_(?![^\W_]))")
+# Characters that end or split a wikilink: such a note is linked with a Markdown link instead.
+# (and `<>&` and backticks and `$`, which Obsidian might read as HTML, code or math around them).
+_WIKILINK_BREAKERS = frozenset("|[]#^<>&`$")
+
+
+# What _plain drops: C0/C1 controls that are not whitespace (whitespace becomes a space), and
+# bidi overrides. The same as testing each character's Unicode category, in one pass.
+_DROPPED = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f" + "".join(sorted(_BIDI)) + "]")
+# A character that keeps a title out of a wikilink: a breaker, whitespace other than a space,
+# or a character _plain drops.
+_WIKILINK_UNSAFE = re.compile(
+    "[" + re.escape("".join(sorted(_WIKILINK_BREAKERS))) + "]|%%|[^\\S ]|" + _DROPPED.pattern
+)
+
+
+def _plain(text: str) -> str:
+    """One line of printable text: whitespace runs (newlines included) become one space."""
+    return " ".join(_DROPPED.sub("", text).split())
+
+
+def escape_md(text: str) -> str:
+    """User text made safe inside one line of the agenda's Markdown.
+
+    Newlines collapse to spaces; Markdown and Obsidian syntax is backslash-escaped; `&`, `<`, `>`
+    become entities (so no HTML, and no `<!--` that could forge a marker); `%%` (an Obsidian
+    comment) is broken with an entity.
+    """
+    out = _MD_SPECIAL.sub(r"\\\g<0>", _plain(text))
+    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("%%", "%&#37;")
+
+
+def _wikilink_safe(text: str) -> bool:
+    return _WIKILINK_UNSAFE.search(text) is None
+
+
+def note_link(path: str, title: str | None = None) -> str:
+    """An Obsidian link to a note: `[[Folder/Note|Note]]`, or a Markdown link with a percent-encoded
+    path when the path or the title holds a character that would break a wikilink."""
+    label = title if title is not None else PurePosixPath(path).name.removesuffix(".md")
+    target = path.removesuffix(".md")
+    if not (_wikilink_safe(target) and _wikilink_safe(label)):
+        return f"[{escape_md(label)}]({quote(path, safe='/')})"
+    return f"[[{target}]]" if target == label else f"[[{target}|{label}]]"
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+def _day_heading(day: date, today: date) -> str:
+    """`Mon 30 Nov`, with the year when it is not this year's, and "(tomorrow)"."""
+    label = f"{_WEEKDAYS[day.weekday()][:3]} {day.day} {_MONTHS[day.month - 1]}"
+    if day.year != today.year:
+        label += f" {day.year}"
+    if (day - today).days == 1:
+        label += " (tomorrow)"
+    return label
+
+
+def _days_overdue(item: Item, today: date) -> int | None:
+    return (today - item.due).days if item.section is Section.OVERDUE else None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _upcoming_by_day(items: Iterable[Item]) -> list[tuple[date, list[Item]]]:
+    groups: dict[date, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.due, []).append(item)
+    return sorted(groups.items())
+
+
+# --- summary ------------------------------------------------------------------------------------
+
+
+def summary_line(agenda: Agenda) -> str:
+    """One short line: "2 call back · 3 overdue · … · 1 problem (1 error)"; "nothing due" when
+    no section has an item."""
+    parts = [
+        f"{n} {label}" for section, label in _COUNTED if (n := len(agenda.in_section(section)))
+    ]
+    if not parts:
+        parts.append("nothing due")
+    if agenda.problems:
+        errors = sum(p.is_error for p in agenda.problems)
+        detail = f" ({_plural(errors, 'error')})" if errors else ""
+        parts.append(_plural(len(agenda.problems), "problem") + detail)
+    return " · ".join(parts)
+
+
+# --- JSON (PRODUCT §4.4: a public interface; add fields, never rename or remove) ----------------
+
+
+# Written directly, as `json.dumps(data, ensure_ascii=False, indent=2)` writes it, three times
+# quicker (json's indenting encoder is pure Python): strings are escaped by json's own encoder,
+# and tests/test_render.py checks the text against json.dumps.
+_json_string = json.encoder.encode_basestring  # what ensure_ascii=False uses
+
+
+def _json_value(value: str | int | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _json_string(value)
+    return str(int(value))
+
+
+def _json_list(values: list[str], pad: str) -> str:
+    if not values:
+        return "[]"
+    inner = ",\n".join(f"{pad}  {_json_string(value)}" for value in values)
+    return f"[\n{inner}\n{pad}]"
+
+
+def _item_json(item: Item, today: date) -> str:
+    at = item.at.strftime("%H:%M") if item.at else None
+    return (
+        "    {\n"
+        f'      "section": {_json_string(item.section.value)},\n'
+        f'      "kind": {_json_string(item.kind.value)},\n'
+        f'      "due": "{item.due.isoformat()}",\n'
+        f'      "note": {_json_value(item.note)},\n'
+        f'      "title": {_json_value(item.title)},\n'
+        f'      "contact": {_json_value(item.contact)},\n'
+        f'      "text": {_json_string(item.text)},\n'
+        f'      "warnings": {_json_list(list(item.warnings), "      ")},\n'
+        f'      "why": {_json_string(item.why)},\n'
+        f'      "days_overdue": {_json_value(_days_overdue(item, today))},\n'
+        f'      "at": {_json_value(at)}\n'
+        "    }"
+    )
+
+
+def _problem_json(problem: Problem) -> str:
+    return (
+        "    {\n"
+        f'      "note": {_json_value(problem.path)},\n'
+        f'      "line": {_json_value(problem.line)},\n'
+        f'      "severity": {_json_string(problem.severity.value)},\n'
+        f'      "message": {_json_string(problem.message)}\n'
+        "    }"
+    )
+
+
+def _json_objects(objects: list[str]) -> str:
+    return "[\n" + ",\n".join(objects) + "\n  ]" if objects else "[]"
+
+
+def render_json(agenda: Agenda) -> str:
+    """The agenda as one JSON object (PRODUCT §4.4), items in section order, `later` last:
+    `today`, then `items` (section, kind, due, note, title, contact, text, warnings, why,
+    days_overdue, at), then `problems` (note, line, severity, message)."""
+    items = _json_objects([_item_json(item, agenda.today) for item in agenda.items])
+    problems = _json_objects([_problem_json(problem) for problem in agenda.problems])
+    return (f'{{\n  "today": "{agenda.today.isoformat()}",\n  "items": {items},\n'
+            f'  "problems": {problems}\n}}\n')
+
+
+# --- Markdown (the agenda note, PRODUCT §4.2) ---------------------------------------------------
+
+
+# Each item's lines from the last render, by identity: the engine hands back the same Item
+# objects for the notes a save did not touch, so a watcher's next render rewrites few of them.
+_MD_ITEM_LINES: dict[int, tuple[Item, date, list[str]]] = {}
+
+
+def _md_items(items: Iterable[Item], today: date, seen: dict[int, tuple[Item, date, list[str]]],
+              out: list[str]) -> None:
+    """Append the lines of each item to `out` (reusing those of the last render), noting them
+    in `seen`."""
+    last = _MD_ITEM_LINES
+    for item in items:
+        known = last.get(id(item))
+        if known is None or known[0] is not item or known[1] != today:
+            known = (item, today, _md_item(item, today))
+        seen[id(item)] = known
+        out += known[2]
+
+
+def _md_item(item: Item, today: date) -> list[str]:
+    who = escape_md(item.contact) if item.contact and item.contact != item.title else ""
+    if item.note is not None:
+        head = note_link(item.note, item.title) + (f" ({who})" if who else "")
+    else:
+        head = who
+    if item.at is not None:
+        head = f"**{item.at:%H:%M}** {head}".rstrip()
+    line = f"- {head}: {escape_md(item.text)}" if head else f"- {escape_md(item.text)}"
+    days = _days_overdue(item, today)
+    if days is not None:
+        line += f" — **{_plural(days, 'day')} overdue**"
+    lines = [line]
+    if item.why:
+        lines.append(f"  - why: {escape_md(item.why)}")
+    lines.extend(f"  - ⚠ {escape_md(warning)}" for warning in item.warnings)
+    return lines
+
+
+def _md_problem(problem: Problem) -> str:
+    where = note_link(problem.path) if problem.path is not None else "vault"
+    if problem.line is not None:
+        where += f", line {problem.line}"
+    mark = "❌" if problem.severity is Severity.ERROR else "⚠"
+    return f"- {mark} **{problem.severity.value}** {where}: {escape_md(problem.message)}"
+
+
+#: Pipeline columns: open statuses, then closed ones, in PRODUCT §2.1's order; others after.
+_STATUS_ORDER = (
+    "scheduled", "applied", "interviewing", "completed", "waiting", "offer", "active",
+    "accepted", "rejected", "declined", "withdrawn", "closed", "inactive",
+)  # fmt: skip
+
+
+def _status_order(status: str) -> tuple[int, int, str]:
+    if status in _STATUS_ORDER:
+        return (0, _STATUS_ORDER.index(status), "")
+    return (1, 0, status) if status else (2, 0, "")
+
+
+def _pipeline_counts(rows: Iterable[PipelineRow]) -> dict[tuple[NoteType, str], int]:
+    counts: dict[tuple[NoteType, str], int] = {}
+    for row in rows:
+        if row.count > 0:
+            key = (row.type, row.status)
+            counts[key] = counts.get(key, 0) + row.count
+    types = list(NoteType)
+    return dict(
+        sorted(counts.items(), key=lambda kv: (types.index(kv[0][0]), _status_order(kv[0][1])))
+    )
+
+
+def _status_label(status: str) -> str:
+    return status or "no status"
+
+
+def _mermaid_label(text: str) -> str:
+    return re.sub(r"[^\w .,/()'+-]", "_", _plain(text))
+
+
+def _md_pipeline(rows: Iterable[PipelineRow]) -> list[str]:
+    counts = _pipeline_counts(rows)
+    if not counts:
+        return ["No jobjournal notes yet."]
+    statuses = sorted({status for _, status in counts}, key=_status_order)
+    types = sorted({t for t, _ in counts}, key=list(NoteType).index)
+    header = ["Type", *(escape_md(_status_label(s)) for s in statuses), "Total"]
+    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
+    for note_type in types:
+        cells = [str(counts.get((note_type, s), "")) for s in statuses]
+        total = sum(n for (t, _), n in counts.items() if t is note_type)
+        lines.append(f"| {note_type.value} | " + " | ".join([*cells, str(total)]) + " |")
+    totals = [str(sum(n for (_, s2), n in counts.items() if s2 == s)) for s in statuses]
+    lines.append("| **Total** | " + " | ".join([*totals, str(sum(counts.values()))]) + " |")
+    lines += ["", "```mermaid", "pie title Notes by type and status"]
+    lines += [
+        f'    "{t.value}: {_mermaid_label(_status_label(s))}" : {n}' for (t, s), n in counts.items()
+    ]
+    lines.append("```")
+    return lines
+
+
+def render_markdown(agenda: Agenda, config: Config) -> str:
+    """The agenda note's generated part (what goes between the markers), ending with a newline.
+
+    Every section is shown, with a "Nothing …" line when empty, so the note's layout is stable.
+    `later` items (beyond the horizon) are left out.
+    """
+    today = agenda.today
+    horizon = config.agenda.horizon_days
+    out = [
+        f"# Agenda — {today.isoformat()} ({_WEEKDAYS[today.weekday()]})",
+        "",
+        summary_line(agenda),
+        "",
+        "*Written by jobjournal: this part is rewritten on every run. "
+        "Write your own notes above or below it.*",
+    ]
+    by_section: dict[Section, list[Item]] = {}
+    for item in agenda.items:
+        by_section.setdefault(item.section, []).append(item)
+    seen: dict[int, tuple[Item, date, list[str]]] = {}
+    for section, heading, explanation, empty in _SHOWN:
+        items = by_section.get(section, [])
+        out += ["", f"## {heading}", "", explanation.format(horizon=horizon), ""]
+        if not items:
+            out.append(empty.format(horizon=horizon))
+        elif section is Section.UPCOMING:
+            for n, (day, day_items) in enumerate(_upcoming_by_day(items)):
+                out += ([] if n == 0 else [""]) + [f"### {_day_heading(day, today)}", ""]
+                _md_items(day_items, today, seen, out)
+        else:
+            _md_items(items, today, seen, out)
+    global _MD_ITEM_LINES
+    _MD_ITEM_LINES = seen
+    out += ["", "## Problems", "", _PROBLEMS_EXPLANATION, ""]
+    out += [_md_problem(p) for p in agenda.problems] or ["No problems found."]
+    out += ["", "## Pipeline", "", "Notes by type and status.", ""]
+    out += _md_pipeline(agenda.pipeline)
+    return "\n".join(out) + "\n"
+
+
+# --- terminal (`agenda --print`) ----------------------------------------------------------------
+
+_COLORS: dict[Section, dict[str, Any]] = {
+    Section.CALL_BACK: {"fg": "red", "bold": True},
+    Section.OVERDUE: {"fg": "red"},
+    Section.TODAY: {"fg": "yellow"},
+    Section.UPCOMING: {"fg": "cyan"},
+    Section.WAITING: {"fg": "blue"},
+    Section.NEEDS_INFO: {"fg": "magenta"},
+}
+_MIN_WIDTH = 24  # below this, wrapping cannot keep an indented line readable
+
+
+class _Terminal:
+    def __init__(self, width: int, color: bool) -> None:
+        self.width = max(width, _MIN_WIDTH)
+        self.color = color
+        self.lines: list[str] = []
+
+    def style(self, text: str, **styles: Any) -> str:
+        return click.style(text, **styles) if self.color and styles else text
+
+    def add(self, text: str, indent: str = "", more: str = "    ", **styles: Any) -> None:
+        """Wrap plain `text` to the width; continuation lines are indented `more` past `indent`."""
+        wrapped = textwrap.wrap(
+            text,
+            self.width,
+            initial_indent=indent,
+            subsequent_indent=" " * len(indent) + more,
+            break_on_hyphens=False,
+        )
+        self.lines += [self.style(line, **styles) for line in wrapped or [indent.rstrip()]]
+
+    def item(self, item: Item, today: date, indent: str) -> None:
+        head = _plain(item.title or "")
+        who = _plain(item.contact or "")
+        if who and who != head:
+            head = f"{head} ({who})" if head else who
+        if item.at is not None:
+            head = f"{item.at:%H:%M} {head}".rstrip()
+        text = f"{head}: {_plain(item.text)}" if head else _plain(item.text)
+        days = _days_overdue(item, today)
+        if days is not None:
+            text += f" — {_plural(days, 'day')} overdue"
+        self.add(text, indent + "- ", "")
+        if item.why:
+            self.add(f"why: {_plain(item.why)}", indent + "    ", "  ", dim=True)
+        for warning in item.warnings:
+            self.add(f"⚠ {_plain(warning)}", indent + "    ", "  ", fg="yellow")
+
+    def problem(self, where: str, problem: Problem) -> None:
+        severity = problem.severity.value
+        start = len(self.lines)
+        self.add(f"{where}: {severity}: {_plain(problem.message)}", "  ")
+        # wrapped uncoloured, then the severity word coloured: widths stay exact
+        prefix = f"  {where}: {severity}:"
+        if self.color and self.lines[start].startswith(prefix):
+            styled = self.style(severity, fg="red" if problem.is_error else "yellow", bold=True)
+            self.lines[start] = f"  {where}: {styled}:" + self.lines[start][len(prefix) :]
+
+
+def render_terminal(agenda: Agenda, *, width: int = 80, color: bool = True) -> str:
+    """The agenda for a terminal: the sections that have items, wrapped to `width` columns
+    (at least 24), coloured with ANSI codes only when `color`."""
+    today = agenda.today
+    term = _Terminal(width, color)
+    term.add(f"Agenda — {today.isoformat()} ({_WEEKDAYS[today.weekday()]})", bold=True)
+    term.add(summary_line(agenda), more="")
+    for section, heading, _, _ in _SHOWN:
+        items = agenda.in_section(section)
+        if not items:
+            continue
+        term.lines.append("")
+        term.add(heading, **{"bold": True, **_COLORS[section]})
+        if section is Section.UPCOMING:
+            for day, day_items in _upcoming_by_day(items):
+                term.add(_day_heading(day, today), "  ", bold=True)
+                for item in day_items:
+                    term.item(item, today, "    ")
+        else:
+            for item in items:
+                term.item(item, today, "  ")
+    if agenda.problems:
+        term.lines.append("")
+        term.add("Problems", bold=True)
+        for problem in agenda.problems:
+            where = _plain(problem.path or "vault")
+            where += f":{problem.line}" if problem.line is not None else ""
+            term.problem(where, problem)
+    counts = _pipeline_counts(agenda.pipeline)
+    if counts:
+        term.lines.append("")
+        term.add("Pipeline", bold=True)
+        for note_type in NoteType:
+            parts = [f"{n} {_status_label(s)}" for (t, s), n in counts.items() if t is note_type]
+            if parts:
+                total = sum(n for (t, _), n in counts.items() if t is note_type)
+                term.add(f"{note_type.value}: {total} — " + ", ".join(parts), "  ")
+    return "\n".join(term.lines) + "\n"

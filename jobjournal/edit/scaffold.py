@@ -1,0 +1,165 @@
+"""`jobjournal init`: a new vault from the bundled template, optionally a git repository (§5).
+
+The template (`vault-template/` in the source tree, `jobjournal/vault-template` when installed) is
+copied as it is, except its `examples/` folder: the example notes in it go into the vault's type
+folders, with their `{{today±N}}` tokens replaced by dates relative to the day `init` runs, so a
+fresh vault's agenda has something in every section.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+from jobjournal.config import load_config
+from jobjournal.errors import JobJournalError, RefusalError
+
+EXAMPLES_DIR = "examples"
+FIRST_COMMIT_MESSAGE = "jobjournal: new vault"
+#: Placed in a type folder that would otherwise be empty, so git (and so every device) keeps it.
+KEEP_FILE = ".gitkeep"
+
+# {{today}}, {{today+3}}, {{today-14}}: calendar days from the day the vault is created;
+# {{workday+3}}, {{workday-12}}: Monday-to-Friday days, for interviews (never on a Sunday).
+_TODAY_TOKEN = re.compile(r"\{\{(today|workday)(?:([+-])(\d+))?\}\}")
+# Used only when the user's git has no identity, so that `init --git` still makes its first commit.
+_FALLBACK_IDENTITY = {"user.name": "jobjournal", "user.email": "jobjournal@localhost"}
+
+
+def template_dir() -> Path:
+    """The vault template: in the installed package, else the source tree's `vault-template/`."""
+    package = Path(__file__).resolve().parent.parent  # the jobjournal package
+    for candidate in (package / "vault-template", package.parent / "vault-template"):
+        if (candidate / ".jobjournal.toml").is_file():
+            return candidate
+    raise JobJournalError(
+        f"the vault template is missing (looked in {package / 'vault-template'}): "
+        "reinstall jobjournal"
+    )
+
+
+def expand_today_tokens(text: str, today: date) -> str:
+    """Replace `{{today±N}}` (calendar days) and `{{workday±N}}` (Monday to Friday) tokens
+    with YYYY-MM-DD dates."""
+
+    def replace(match: re.Match[str]) -> str:
+        unit, sign, days = match.groups()
+        offset = int(days) if days else 0
+        step = timedelta(days=-1 if sign == "-" else 1)
+        if unit == "today":
+            return (today + offset * step).isoformat()
+        day = today
+        while offset:
+            day += step
+            offset -= day.weekday() < 5
+        return day.isoformat()
+
+    return _TODAY_TOKEN.sub(replace, text)
+
+
+def init_vault(target: Path, *, today: date, examples: bool = True) -> list[Path]:
+    """Create a vault at `target` from the template and return the files created, sorted.
+
+    `target` must not exist yet or be an empty folder: a vault is never created over anything.
+    """
+    source = template_dir()
+    try:
+        _refuse_unless_empty(target)
+        return _copy_template(source, target, today=today, examples=examples)
+    except OSError as exc:
+        raise JobJournalError(f"cannot create the vault in {target}: {exc}") from None
+
+
+def _copy_template(source: Path, target: Path, *, today: date, examples: bool) -> list[Path]:
+    target.mkdir(parents=True, exist_ok=True)
+    created: list[Path] = []
+    for path in _files(source):
+        relative = path.relative_to(source)
+        if relative.parts[0] == EXAMPLES_DIR:
+            continue
+        created.append(_write(target / relative, path.read_bytes()))
+    if examples:
+        for path in _files(source / EXAMPLES_DIR):
+            text = path.read_bytes().decode("utf-8")
+            data = expand_today_tokens(text, today).encode("utf-8")
+            created.append(_write(target / path.relative_to(source / EXAMPLES_DIR), data))
+    for folder in load_config(target).vault.folders.values():
+        directory = target / folder
+        directory.mkdir(parents=True, exist_ok=True)
+        if not any(directory.iterdir()):
+            created.append(_write(directory / KEEP_FILE, b""))
+    return sorted(created)
+
+
+def _refuse_unless_empty(target: Path) -> None:
+    if target.is_dir():
+        if any(target.iterdir()):
+            raise RefusalError(
+                f"{target} is not empty: jobjournal init creates a vault only in a new or empty "
+                "folder, so nothing of yours is overwritten"
+            )
+    elif target.exists() or target.is_symlink():
+        raise RefusalError(
+            f"{target} exists and is not a folder: choose a new folder for the vault"
+        )
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+def _write(path: Path, data: bytes) -> Path:
+    # Bytes, not text: the template's line endings reach the vault unchanged on every platform.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def init_git(target: Path) -> list[str]:
+    """Make `target` a git repository with jobjournal's hooks and merge driver, holding everything
+    in it in one first commit; return warnings (hooks that could not be installed).
+
+    The user's own git identity is used; only when git has none is the commit made as "jobjournal".
+    """
+    from jobjournal.git.hooks import install
+    from jobjournal.git.repo import GIT_MISSING, open_repo
+
+    if shutil.which("git") is None:
+        raise JobJournalError(f"{GIT_MISSING}, or create the vault without --git")
+    _git(target, "init", "--quiet")
+    warnings: list[str] = []
+    try:
+        install(open_repo(target), load_config(target).agenda.path, sys.executable)
+    except RefusalError as exc:  # e.g. a core.hooksPath shared by all the user's repositories
+        warnings.append(f"no hooks installed: {exc.message}")
+    _git(target, "add", "--all")
+    identity: list[str] = []
+    for key, fallback in _FALLBACK_IDENTITY.items():
+        if not _git(target, "config", "--get", key, check=False).strip():
+            identity += ["-c", f"{key}={fallback}"]
+    # Only the template's own files: the pre-commit hook's check (another Python start) can wait.
+    _git(
+        target, "commit", "--quiet", "--no-verify", "--message", FIRST_COMMIT_MESSAGE,
+        options=identity,
+    )  # fmt: skip
+    return warnings
+
+
+def _git(cwd: Path, *args: str, options: Sequence[str] = (), check: bool = True) -> str:
+    """Run `git [options] args` in `cwd`; a failure becomes one line naming the git command."""
+    try:
+        result = subprocess.run(
+            ["git", *options, *args], cwd=cwd, capture_output=True, text=True, check=False
+        )
+    except OSError as exc:
+        raise JobJournalError(f"cannot run git: {exc}") from None
+    if check and result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        detail = lines[-1] if lines else f"exit code {result.returncode}"
+        raise JobJournalError(f"git {args[0]} failed in {cwd}: {detail}")
+    return result.stdout

@@ -1,0 +1,84 @@
+"""The rows of the spreadsheet exports (PRODUCT §8): one per jobjournal note, one per agenda item.
+
+Shared by csv and xlsx, so both say the same thing. Cells are typed values (text, whole numbers,
+dates, date-times, or None for an empty cell); each renderer writes them in its own way. Everything
+computed comes from the agenda's own rules: the next action is one of the note's agenda items, and
+the last contact and the person to contact come from the engine's RuleContext.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from jobjournal.core.engine import RuleContext
+from jobjournal.core.model import Agenda, Item, Kind, Note
+
+#: One cell: text, a whole number, a date or a date-time; None is an empty cell.
+Cell = str | int | date | datetime | None
+Row = tuple[Cell, ...]
+
+#: The Notes columns, in a stable order (scripts rely on it: columns may be added, never moved).
+#: Front-matter names where the column is a note's field.
+NOTE_COLUMNS = (
+    "type", "title", "company", "role", "status", "date", "applied", "decision_date",
+    "candidates", "follow_up", "respond_by", "last_contact", "next_action", "next_action_due",
+    "contact", "path",
+)  # fmt: skip
+#: The Agenda columns: the due items in agenda order (by section, then due date).
+AGENDA_COLUMNS = (
+    "section", "due", "kind", "title", "contact", "text", "why", "warnings", "note",
+)  # fmt: skip
+
+
+def next_action(items: Iterable[Item]) -> Item | None:
+    """A note's next action: a call-back before anything (recruiters move on within hours), else
+    the item due first; ties go as in the agenda."""
+    return min(items, key=lambda item: (item.kind is not Kind.CALL_BACK, item.due,
+                                        item.sort_key()), default=None)
+
+
+def note_rows(notes: Sequence[Note], agenda: Agenda, ctx: RuleContext) -> list[Row]:
+    """One row per jobjournal note (ordinary notes are left out), by path."""
+    by_note: dict[str, list[Item]] = defaultdict(list)
+    for item in agenda.items:
+        if item.note is not None:
+            by_note[item.note].append(item)
+    rows: list[Row] = []
+    for note in sorted(notes, key=lambda n: n.path):
+        if note.type is None:
+            continue
+        action = next_action(by_note.get(note.path, ()))
+        rows.append((
+            note.type.value, note.title, note.company, note.role, note.status, note.date,
+            note.applied, note.decision_date, note.candidates, note.follow_up, note.respond_by,
+            ctx.last_contact(note), action.text if action else None,
+            action.due if action else None, ctx.contact_of(note), note.path,
+        ))
+    return rows
+
+
+def item_due(item: Item) -> date | datetime:
+    """An item's due date, with the appointment's time when the note gives one."""
+    return datetime.combine(item.due, item.at) if item.at is not None else item.due
+
+
+def agenda_rows(agenda: Agenda) -> list[Row]:
+    """One row per agenda item, in agenda order (`later` items, beyond the horizon, included)."""
+    return [
+        (item.section.value, item_due(item), item.kind.value, item.title, item.contact,
+         item.text, item.why, "; ".join(item.warnings) or None, item.note)
+        for item in agenda.items
+    ]
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as text: ISO dates (`2026-11-20`, `2026-12-03 10:00`), numbers, text; "" if empty."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,359 @@
+"""`import csv` (PRODUCT §8): an existing tracking spreadsheet becomes application notes.
+
+Reading: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode Text"), and, when the
+bytes are not UTF-8, Windows-1252 (Excel's "CSV" on Windows), which the report then says. The
+delimiter (comma, semicolon or tab) is the one under which the header row names the most known
+columns; csv.Sniffer settles a tie, and then the number of columns. Headers are matched without
+regard to case, spaces or punctuation ("E-mail", "Date Applied", "job_title"), in any order.
+
+Planning is pure: each row becomes a RowPlan (the notes it would create, or why it is skipped, or
+the problem that keeps it out) and nothing is written here. A row is created whole or not at all,
+so that fixing a problem and importing the same file again creates exactly what was left out, and
+a title that exists anywhere in the vault is never created twice: re-importing changes nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, NoteType
+from jobjournal.errors import JobJournalError
+from jobjournal.imports.sheet_dates import SheetDateError, parse_sheet_date
+
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+HEADER_SEARCH = 10  # the header row is looked for among this many first non-blank rows
+
+#: Known columns: the field each fills, and the header spellings that name it (normalised: lower
+#: case, letters and digits only), the preferred first when a sheet has several.
+ALIASES: Mapping[str, tuple[str, ...]] = {
+    "company": ("company", "companyname", "employer", "organization", "organisation", "org"),
+    "role": ("role", "position", "jobtitle", "positiontitle", "job", "title"),
+    "contact": ("contact", "contactname", "contactperson", "recruiter", "recruitername"),
+    "phone": ("phone", "phonenumber", "telephone", "tel", "mobile", "contactphone"),
+    "email": ("email", "emailaddress", "contactemail", "mail"),
+    "applied": ("applied", "dateapplied", "applicationdate", "applieddate", "appliedon",
+                "dateofapplication", "date"),
+    "status": ("status", "stage", "applicationstatus"),
+    "notes": ("notes", "note", "comments", "comment", "remarks"),
+    "source": ("source", "jobsource", "foundvia", "foundon"),
+    "link": ("link", "url", "joblink", "joburl", "jobposting", "posting"),
+    "follow_up": ("followup", "followupdate", "nextfollowup"),
+    "last_contact": ("lastcontact", "lastcontacted", "lastcontactdate"),
+    "type": ("type",),
+}
+KNOWN_KEYS = frozenset(key for keys in ALIASES.values() for key in keys)
+JOB_KEYS = frozenset(ALIASES["company"]) | frozenset(ALIASES["role"])
+#: Columns of jobjournal's own export that it computes: stale in a file, so not imported.
+COMPUTED = frozenset({"nextaction", "nextactiondue", "path"})
+#: Obvious spreadsheet statuses, as jobjournal statuses (PRODUCT §2.1).
+STATUS_MAP: Mapping[str, str] = {
+    "interview": "interviewing", "interviews": "interviewing", "interviewed": "interviewing",
+    "submitted": "applied", "sent": "applied", "applicationsent": "applied",
+    "rejection": "rejected", "offered": "offer", "offerreceived": "offer",
+    "withdrew": "withdrawn",
+}
+STATUSES = OPEN_STATUSES | CLOSED_STATUSES
+OTHER_TYPES = frozenset(t.value for t in NoteType) - {NoteType.APPLICATION.value}
+
+
+def header_key(header: str) -> str:
+    """A header as it is matched: "Date Applied", "date_applied" and "E-mail" → "dateapplied"…"""
+    return "".join(char for char in header.casefold() if char.isalnum())
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A CSV file's header and data rows (each with its row number as a spreadsheet shows it)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    delimiter: str
+    encoding: str
+    header_row: int = 1
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """The file's text and the encoding it was read with; JobJournalError when it is no text."""
+    if data.startswith(b"PK\x03\x04"):
+        raise JobJournalError(f"{name} is a workbook (.xlsx or .ods), not CSV: save it as "
+                              "\"CSV UTF-8\" from your spreadsheet app and import that")
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding.removesuffix("-sig").upper()
+            except UnicodeDecodeError as exc:
+                raise JobJournalError(f"{name} starts like {encoding.upper()} text but byte "
+                                      f"{exc.start} is not: save it as CSV UTF-8") from None
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as exc:
+        raise JobJournalError(f"{name} is neither UTF-8 nor Windows-1252 text (byte "
+                              f"0x{data[exc.start]:02x} at offset {exc.start}): save it as CSV "
+                              "UTF-8") from None
+
+
+def read_sheet(data: bytes, name: str) -> Sheet:
+    """Decode and split a CSV file; JobJournalError when it can't be read at all."""
+    text, encoding = decode(data, name)
+    if "\x00" in text:
+        raise JobJournalError(f"{name} holds NUL bytes: it is not a CSV text file")
+    delimiter = choose_delimiter(text)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                  skipinitialspace=True))
+    except csv.Error as exc:
+        raise JobJournalError(f"{name} is not readable CSV ({exc})") from None
+    numbered = [(number, tuple(cell.strip() for cell in record))
+                for number, record in enumerate(records, start=1)]
+    numbered = [(number, cells) for number, cells in numbered if any(cells)]
+    if not numbered:
+        raise JobJournalError(f"{name} is empty: no header row")
+    # A title or a note above the header row ("Job search 2026") is passed over.
+    start = next((i for i, (_, cells) in enumerate(numbered[:HEADER_SEARCH])
+                  if {header_key(cell) for cell in cells} & JOB_KEYS), 0)
+    (header_row, header), *rows = numbered[start:]
+    return Sheet(header, tuple(rows), delimiter, encoding, header_row)
+
+
+def choose_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one under which a header row (among the first few) names the
+    most known columns; csv.Sniffer's guess settles a tie, then the number of columns."""
+    try:
+        sniffed: str | None = csv.Sniffer().sniff(text[:65536], delimiters="".join(DELIMITERS))\
+            .delimiter
+    except csv.Error:
+        sniffed = None
+
+    def score(delimiter: str) -> tuple[int, bool, int]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            head = [row for _, row in zip(range(HEADER_SEARCH), reader, strict=False)]
+        except csv.Error:
+            return -1, False, 0
+        known = max((len({header_key(cell) for cell in row} & KNOWN_KEYS) for row in head),
+                    default=0)
+        return known, delimiter == sniffed, max((len(row) for row in head), default=0)
+
+    return max(DELIMITERS, key=score)
+
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which column fills which field; the others go into the note's body."""
+
+    fields: Mapping[str, int]  # field → column index; "title": the note's own title
+    extra: tuple[int, ...]  # columns written into the body as "Header: value"
+    ignored: tuple[int, ...]  # jobjournal's computed export columns
+
+    def describe(self, header: Sequence[str]) -> str:
+        """`Company → company, Salary → note text, …`, in the file's column order."""
+        def label(i: int) -> str:
+            return header[i] or f"Column {i + 1}"
+
+        named = [(i, f"{label(i)} → {name}") for name, i in self.fields.items()]
+        named += [(i, f"{label(i)} → note text") for i in self.extra]
+        named += [(i, f"{label(i)} → not imported (computed)") for i in self.ignored]
+        return ", ".join(text for _, text in sorted(named))
+
+
+def map_columns(header: Sequence[str]) -> Columns:
+    """Each field takes the column with its most preferred spelling (the leftmost of equals)."""
+    keys = [header_key(cell) for cell in header]
+    fields: dict[str, int] = {}
+    for name, aliases in ALIASES.items():
+        found = [(aliases.index(key), index) for index, key in enumerate(keys) if key in aliases]
+        if found:
+            fields[name] = min(found)[1]
+    own_export = {"type", "title", "role", "path", "nextaction"} <= set(keys)
+    if own_export:
+        fields["title"] = keys.index("title")  # there, the note's title (and Role the role)
+    used = set(fields.values())
+    ignored = tuple(i for i, key in enumerate(keys) if own_export and key in COMPUTED)
+    extra = tuple(i for i in range(len(header)) if i not in used and i not in ignored)
+    return Columns(fields, extra, ignored)
+
+
+class Quoted(str):
+    """Text written in quotes: a phone number like 0612345678 is text to PyYAML when bare, but a
+    number to YAML 1.2 readers such as Obsidian's, which would drop its leading zero."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class NewNote:
+    """A note to create: where, of which type, and what to set and write in it."""
+
+    path: str
+    type: NoteType
+    title: str
+    fields: tuple[tuple[str, object], ...]
+    body: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """What one row does: create notes, or be skipped (and why), or stay out with a problem."""
+
+    row: int
+    creates: tuple[NewNote, ...] = ()
+    skipped: str | None = None
+    problem: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def report(self, *, dry_run: bool) -> list[str]:
+        """The report's lines for this row: what happened, then its warnings."""
+        lines: list[str] = []
+        if self.creates:
+            verb = "would create" if dry_run else "created"
+            lines.append(f"row {self.row}: {verb} {', '.join(n.path for n in self.creates)}")
+        if self.skipped:
+            lines.append(f"row {self.row}: skipped: {self.skipped}")
+        if self.problem:
+            lines.append(f"row {self.row}: problem: {self.problem}")
+        return lines + [f"row {self.row}: warning: {warning}" for warning in self.warnings]
+
+
+def map_status(raw: str) -> tuple[str, str | None]:
+    """A spreadsheet status as a jobjournal status, with a warning when it is none of them."""
+    key = header_key(raw)
+    if key in STATUSES:
+        return key, None
+    if key in STATUS_MAP:
+        return STATUS_MAP[key], None
+    known = ", ".join(sorted(OPEN_STATUSES)) + "; closed: " + ", ".join(sorted(CLOSED_STATUSES))
+    return raw, (f'status "{raw}" is not a jobjournal status: kept as it is (it counts as '
+                 f"open; jobjournal knows {known})")
+
+
+class Planner:
+    """Plans rows one after another, remembering the titles taken (the vault's and the planned)."""
+
+    def __init__(self, sheet: Sheet, columns: Columns, *, titles: Mapping[str, str],
+                 folders: Mapping[str, str], date_order: str | None,
+                 make_title: Callable[[str], str]) -> None:
+        self.sheet, self.columns = sheet, columns
+        self.titles = dict(titles)  # casefolded title → path, of the vault's notes and new ones
+        self.planned: dict[str, tuple[int, str]] = {}  # an application's title → row, path
+        self.folders, self.date_order, self.make_title = folders, date_order, make_title
+
+    def plan(self) -> list[RowPlan]:
+        return [self.plan_row(number, cells) for number, cells in self.sheet.rows]
+
+    def cell(self, cells: Sequence[str], name: str) -> str:
+        index = self.columns.fields.get(name)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    def plan_row(self, number: int, cells: Sequence[str]) -> RowPlan:
+        def value(name: str) -> str:
+            return self.cell(cells, name)
+
+        kind = value("type").casefold()
+        if kind in OTHER_TYPES:
+            article = "an" if kind[0] in "aeiou" else "a"
+            return RowPlan(number, skipped=f"{article} {kind}, not an application (import "
+                           f"creates applications; add it with `jobjournal new {kind}`)")
+        company, role = value("company"), value("role")
+        if not company and not role:
+            return RowPlan(number, skipped="no company or role")
+        raw_title = value("title") or " - ".join(part for part in (company, role) if part)
+        try:
+            title = self.make_title(raw_title)
+        except ValueError as exc:
+            return RowPlan(number, problem=f"no note title can be made of {raw_title!r} ({exc})")
+        if title.casefold() in self.planned:
+            row, path = self.planned[title.casefold()]
+            return RowPlan(number, skipped=f"the same note as row {row} ({path})")
+        existing = self.titles.get(title.casefold())
+        if existing is not None:
+            return RowPlan(number, skipped=f"{existing} exists")
+        try:
+            dates = {name: self.date(value(name)) for name in ("applied", "follow_up",
+                                                                 "last_contact")}
+        except SheetDateError as exc:
+            return RowPlan(number, problem=str(exc))
+        warnings: list[str] = []
+        fields: list[tuple[str, object]] = [("company", company or None), ("role", role or None),
+                                            ("applied", dates["applied"])]
+        if dates["applied"] is None:
+            warnings.append("no application date: `applied` left empty (fill it in; "
+                            "`jobjournal check` reports it until then)")
+        if value("status"):
+            status, warning = map_status(value("status"))
+            fields.append(("status", status))
+            warnings += [warning] if warning else []
+        if value("source"):
+            fields.append(("source", value("source")))
+        creates: list[NewNote] = []
+        contact = self.contact(value("contact"), cells, title, company, warnings, creates)
+        if contact is not None:
+            fields.append(("contact", contact))
+        fields += [(name, dates[name]) for name in ("follow_up", "last_contact") if dates[name]]
+        path = f"{self.folders[NoteType.APPLICATION.value]}/{title}.md"
+        application = NewNote(path, NoteType.APPLICATION, title, tuple(fields),
+                              self.body(cells))
+        creates.insert(0, application)
+        for note in creates:
+            self.titles[note.title.casefold()] = note.path
+        self.planned[title.casefold()] = (number, path)
+        return RowPlan(number, creates=tuple(creates), warnings=tuple(warnings))
+
+    def date(self, text: str) -> date | None:
+        return parse_sheet_date(text, self.date_order) if text else None
+
+    def contact(self, raw: str, cells: Sequence[str], application: str, company: str,
+                warnings: list[str], creates: list[NewNote]) -> str | None:
+        """The application's `contact`: a link to the person's note, made when it is new."""
+        name = raw.strip().removeprefix("[[").removesuffix("]]").split("|")[0].strip()
+        if not name:
+            return None
+        try:
+            title = self.make_title(name)
+        except ValueError as exc:
+            warnings.append(f"contact {name!r} can't be a note title ({exc}): written as text")
+            return name
+        if title.casefold() == application.casefold():
+            warnings.append(f"contact {name!r} has the application's own title: written as text")
+            return name
+        existing = self.titles.get(title.casefold())
+        if existing is not None:
+            return f"[[{existing.rpartition('/')[2].removesuffix('.md')}]]"
+        recruiter = header_key(self.sheet.header[self.columns.fields["contact"]]).startswith(
+            "recruiter")
+        fields = [(name, value) for name, value in (
+            ("company", company), ("relationship", "recruiter" if recruiter else ""),
+            ("phone", Quoted(self.cell(cells, "phone"))), ("email", self.cell(cells, "email")))
+            if value]
+        path = f"{self.folders[NoteType.CONTACT.value]}/{title}.md"
+        creates.append(NewNote(path, NoteType.CONTACT, title, tuple(fields)))
+        return f"[[{title}]]"
+
+    def body(self, cells: Sequence[str]) -> tuple[str, ...]:
+        """The note's text: the Notes column as written, then every other column as a line."""
+        notes = self.cell(cells, "notes").replace("\r\n", "\n").replace("\r", "\n").strip()
+        lines = notes.split("\n") if notes else []
+        extra = [(self.sheet.header[i] or f"Column {i + 1}", cells[i])
+                 for i in self.columns.extra if i < len(cells) and cells[i]]
+        kind = self.cell(cells, "type")
+        if kind and kind.casefold() != NoteType.APPLICATION.value:  # "Full-time", say
+            extra.insert(0, (self.sheet.header[self.columns.fields["type"]], kind))
+        extra += [(f"Column {i + 1}", text) for i, text in enumerate(cells)
+                  if i >= len(self.sheet.header) and text]
+        if self.cell(cells, "link"):
+            extra.insert(0, (self.sheet.header[self.columns.fields["link"]],
+                             self.cell(cells, "link")))
+        if lines and extra:
+            lines.append("")
+        lines += [f"- {header}: {' '.join(text.split())}" for header, text in extra]
+        return tuple(lines)

@@ -1,0 +1,182 @@
+"""The agenda note: where it may live, and rewriting only its generated part (PRODUCT §4.2).
+
+Everything outside the `<!-- jobjournal:begin -->` / `<!-- jobjournal:end -->` marker lines is the
+user's and is kept byte for byte; a file at the agenda path without the markers is the user's own
+note, and jobjournal refuses to touch it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import time
+from pathlib import Path
+
+from jobjournal.errors import JobJournalError, RefusalError
+from jobjournal.vault.atomic import atomic_write
+from jobjournal.vault.locks import agenda_lock
+
+BEGIN = "<!-- jobjournal:begin -->"
+END = "<!-- jobjournal:end -->"
+NEW_NOTE_FRONT_MATTER = "---\ntype: agenda\ngenerated_by: jobjournal\n---\n"
+
+_BOM = "\ufeff"
+# A marker is a whole line: surrounding spaces or tabs allowed; the line ending is captured.
+_BEGIN_LINE = re.compile(rf"^[ \t]*{re.escape(BEGIN)}[ \t]*(\r\n|\n|\r|$)", re.MULTILINE)
+_END_LINE = re.compile(rf"^[ \t]*{re.escape(END)}[ \t]*(?=\r\n|\n|\r|$)", re.MULTILINE)
+_HOW_TO_FIX = (
+    f"add a line {BEGIN} and, below it, a line {END} where the agenda should go, "
+    "or set [agenda] path in .jobjournal.toml to another note"
+)
+# Writing races with an editor saving the same note: re-read when it changed under us.
+_ATTEMPTS = 5
+# A temp file of atomic_write's for the agenda note (`.Agenda.md.k2j4_x9z.tmp`) still there
+# this long after it was last written was left by a writer that was killed: removed.
+_LEFTOVER_SECONDS = 60
+
+
+def agenda_file(root: Path, relpath: str) -> Path:
+    """The real path of the agenda note, refusing one outside the vault (symlinks included),
+    in a hidden folder, not ending in `.md`, or that is a folder."""
+    if not relpath.endswith(".md"):
+        raise RefusalError(f'agenda path "{relpath}" must be a note ending in ".md"')
+    if Path(relpath).is_absolute() or relpath.startswith(("/", "\\", "~")):
+        raise RefusalError(f'agenda path "{relpath}" must be relative to the vault')
+    try:
+        vault = root.resolve(strict=True)
+        path = (vault / relpath).resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop, a missing vault
+        raise RefusalError(f'agenda path "{relpath}" cannot be resolved: {exc}') from None
+    if not path.is_relative_to(vault):
+        raise RefusalError(
+            f'agenda path "{relpath}" leads outside the vault ({path}); '
+            "set [agenda] path in .jobjournal.toml to a note inside it"
+        )
+    inside = path.relative_to(vault).parts
+    if not inside or any(part.startswith(".") for part in inside):
+        raise RefusalError(f'agenda path "{relpath}" is in a hidden folder Obsidian does not show')
+    if path.suffix != ".md":
+        raise RefusalError(f'agenda path "{relpath}" points to {path.name}, which is not a note')
+    if path.is_dir():
+        raise RefusalError(f'agenda path "{relpath}" is a folder, not a note')
+    return path
+
+
+def merge_agenda(existing: str | None, block: str) -> str:
+    """The agenda note's new text: `block` put between the markers of `existing`.
+
+    None or an empty (or blank) file gives a new note with front matter. Text outside the markers
+    is kept byte for byte; the block takes the line ending of the begin marker's line (CRLF
+    stays CRLF). Raises RefusalError when `existing` has no markers, or they are not one begin
+    marker followed by one end marker.
+    """
+    block = block.replace("\r\n", "\n")
+    if not block.endswith("\n"):
+        block += "\n"
+    if _BEGIN_LINE.search(block) or _END_LINE.search(block):
+        raise ValueError("the generated agenda must not contain a marker line")
+    bom = _BOM if existing and existing.startswith(_BOM) else ""
+    text = (existing or "")[len(bom) :]
+    if not text.strip():
+        return f"{bom}{NEW_NOTE_FRONT_MATTER}{BEGIN}\n{block}{END}\n"
+    begins = list(_BEGIN_LINE.finditer(text))
+    ends = list(_END_LINE.finditer(text))
+    if not begins and not ends:
+        raise RefusalError(
+            "the agenda note has no jobjournal markers: it is your own note, so jobjournal "
+            f"leaves it alone; to use it, {_HOW_TO_FIX}"
+        )
+    if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
+        found = f"{len(begins)} begin and {len(ends)} end marker lines"
+        if len(begins) == 1 and len(ends) == 1:
+            found = "the end marker before the begin marker"
+        raise RefusalError(
+            f"the agenda note's markers are broken ({found}): jobjournal will not guess which "
+            f"part is yours; keep exactly one {BEGIN} line followed by one {END} line, "
+            "or set [agenda] path in .jobjournal.toml to another note"
+        )
+    begin, end = begins[0], ends[0]
+    newline = begin.group(1)
+    if newline != "\n":
+        block = block.replace("\n", newline)
+    return f"{bom}{text[: begin.end()]}{block}{text[end.start() :]}"
+
+
+def generated_part(text: str) -> str:
+    """The text between the agenda's marker lines ("" when there are none)."""
+    begin = _BEGIN_LINE.search(text)
+    end = _END_LINE.search(text, begin.end()) if begin else None
+    return text[begin.end() : end.start()] if begin and end else ""
+
+
+def write_agenda(root: Path, relpath: str, block: str) -> bool:
+    """Write `block` into the agenda note at `relpath` (creating it and its folders when missing),
+    atomically and only when its content changes. Returns whether the file was written.
+
+    Holds the vault's agenda lock meanwhile (lock.py): two writers take turns."""
+    path = agenda_file(root, relpath)
+    with agenda_lock(root):
+        return _write_locked(path, relpath, block)
+
+
+def _write_locked(path: Path, relpath: str, block: str) -> bool:
+    for _ in range(_ATTEMPTS):
+        existing, seen = _read(path, relpath)
+        try:
+            merged = merge_agenda(existing, block)
+        except RefusalError as exc:
+            raise RefusalError(f"{relpath}: {exc.message}") from None
+        if merged == existing:
+            return False
+        if existing is None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise JobJournalError(f"cannot create the folder for {relpath}: {exc}") from exc
+        if _signature(path) != seen:
+            continue  # saved by someone else since we read it: merge again with what is there now
+        atomic_write(path, merged.encode("utf-8"))
+        _remove_leftovers(path)
+        return True
+    raise JobJournalError(f"{relpath} keeps changing while jobjournal writes it; try again")
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove the temp files a killed write of the agenda note left beside it. They are hidden
+    (a dot-file: never scanned, nor shown by Obsidian) but would travel with the vault."""
+    leftover = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
+    prefix = f".{path.name}."
+    too_old = time.time() - _LEFTOVER_SECONDS
+    with contextlib.suppress(OSError), os.scandir(path.parent) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefix) and leftover.fullmatch(entry.name):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < too_old:
+                        os.unlink(entry.path)
+
+
+def _read(path: Path, relpath: str) -> tuple[str | None, tuple[int, int, int] | None]:
+    """The note's text (None when missing) and its signature when read."""
+    try:
+        seen = _signature(path)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        raise JobJournalError(f"cannot read {relpath}: {exc.strerror or exc}") from exc
+    try:
+        return data.decode("utf-8"), seen
+    except UnicodeDecodeError:
+        raise RefusalError(
+            f"{relpath} is not UTF-8 text, so jobjournal will not overwrite it; "
+            "save it as UTF-8 or set [agenda] path in .jobjournal.toml to another note"
+        ) from None
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)

@@ -1,0 +1,412 @@
+"""Finding the vault and loading its notes with their problems (PRODUCT §2, §4.3): every file
+`scan.py` finds is read and parsed, in several processes when there are many, and kept with its
+stat stamp so that only changed files are read again."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import gc
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from jobjournal.config import CONFIG_NAME, Config, load_config
+from jobjournal.core.model import Note, Problem, Severity
+from jobjournal.errors import VaultError
+from jobjournal.vault.parallel import can_fork
+from jobjournal.vault.scan import (
+    HEAD_BYTES,
+    Stamp,
+    Wanted,
+    case_collisions,
+    conflict_copies,
+    conflict_copy,
+    stamp_of,
+    walk,
+)
+
+#: Below this many files to read, reading them in one process is quicker than starting others.
+PARALLEL_MIN_FILES = 2000
+#: Hears how reading goes: (files read, files to read).
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Vault:
+    """A loaded vault: its notes and every problem found reading them."""
+
+    root: Path
+    config: Config
+    notes: tuple[Note, ...]  # sorted by path
+    problems: tuple[Problem, ...]  # sorted by (path, line)
+    paths: tuple[str, ...]  # every scanned .md file (typed or not), for link resolution
+
+
+def find_vault(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
+    """PRODUCT §2: `--vault PATH`, else $JOBJOURNAL_VAULT, else the first folder holding
+    `.jobjournal.toml` from `cwd` upwards. A folder given explicitly needs no config file."""
+    for given, source in ((explicit, "--vault"), (env_value, "$JOBJOURNAL_VAULT")):
+        if given:
+            path = (cwd / Path(given).expanduser()).resolve()
+            if not path.exists():
+                raise VaultError(f"{source} {given}: no such folder")
+            if not path.is_dir():
+                raise VaultError(f"{source} {given}: not a folder")
+            return path
+    start = cwd.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise VaultError("no vault here: run `jobjournal init PATH`, or pass --vault PATH")
+
+
+def load_note(
+    root: str | Path, path: str, *, tasks_from_all: bool = False
+) -> tuple[Note | None, list[Problem]]:
+    """Read and parse one note (one open, one read); an unreadable file is a problem, not raised."""
+    read = _load(str(root), path, tasks_from_all)
+    if read is None:
+        return None, [_gone(path)]
+    return read[1], read[2]
+
+
+def _gone(path: str) -> Problem:
+    """The problem of a file that was there and is no more (a warning, as for any unreadable)."""
+    return Problem(path, 1, Severity.WARNING, f"cannot read it ({os.strerror(errno.ENOENT)})")
+
+
+def _load(
+    root: str, path: str, tasks_from_all: bool
+) -> tuple[Stamp, Note | None, list[Problem]] | None:
+    """One note read and parsed, with the stat stamp of what was read (taken from the open
+    file: no second look-up by name); None when it is gone."""
+    full = os.path.join(root, path)
+    try:
+        # os-level calls, without the file objects open() makes: half the time per note
+        fd = os.open(full, _READ_FLAGS)
+        try:
+            st = os.fstat(fd)
+            stamp = stamp_of(st)
+            if not stat.S_ISREG(st.st_mode):  # replaced by a pipe or a device since the scan
+                raise OSError(errno.EINVAL, "not a regular file")
+            parse = _parse()
+            if st.st_size > parse.MAX_BYTES:
+                typed = parse.looks_typed(os.read(fd, HEAD_BYTES))
+                severity = Severity.ERROR if typed else Severity.WARNING
+                size = st.st_size / 2**20
+                message = f"the file is {size:.1f} MiB, over the 4 MiB limit: not read"
+                return stamp, None, [Problem(path, 1, severity, message)]
+            data = _read_to_end(fd, st.st_size)
+        finally:
+            os.close(fd)
+    except FileNotFoundError:
+        return None  # gone since the folder was listed
+    except OSError as exc:
+        # nothing can be seen of it, so it can't be known to be a jobjournal note: a warning
+        try:
+            st = os.stat(full)
+        except OSError:
+            return None
+        stamp = stamp_of(st)
+        reason = f"cannot read it ({exc.strerror or exc})"
+        return stamp, None, [Problem(path, 1, Severity.WARNING, reason)]
+    note, problems = parse.parse_note(path, data, tasks_from_all=tasks_from_all)
+    return stamp, note, problems
+
+
+#: Reading a note: no blocking on a pipe put where a note was, binary on Windows.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_to_end(fd: int, size: int) -> bytes:
+    """All the bytes of an open file whose size was `size` when statted: one read asking for
+    one byte more than that, which finds the end at once, unless the file grew or the system
+    gave less (a network file system may), then reads until the end."""
+    data = os.read(fd, size + 1)
+    if len(data) == size:
+        return data
+    parts = [data]
+    while more := os.read(fd, max(size, 1 << 16)):
+        parts.append(more)
+    return b"".join(parts)
+
+
+def _parse() -> ModuleType:
+    """parse.py, imported when a first note is read: a run answered from the cache never is."""
+    global _PARSE
+    if _PARSE is None:
+        from jobjournal.core import parse
+
+        _PARSE = parse
+    return _PARSE
+
+
+_PARSE: ModuleType | None = None
+
+
+@dataclass(frozen=True)
+class FileState:
+    """One scanned file as last read: its stat stamp, and what parsing it gave."""
+
+    stamp: Stamp
+    note: Note | None
+    problems: tuple[Problem, ...]
+
+
+class VaultState:
+    """The vault held in memory: every scanned file's parse, keyed by path with its stat stamp.
+
+    A file is read again only when its stamp changed. `refresh()` rescans the whole folder (one
+    stat per file); `update(paths)` looks only at the given paths, for a watcher that knows what
+    changed. Both return the assembled Vault.
+    """
+
+    def __init__(
+        self, root: Path, config: Config, files: dict[str, FileState] | None = None
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.files: dict[str, FileState] = dict(files or {})
+        self._tasks_from_all = config.vault.tasks_from == "all"
+        self._scan_problems: list[Problem] = []
+        # derived from the set of paths alone, kept while it stays the same (see `vault`)
+        self._paths: list[str] | None = None
+        self._conflict_copies: frozenset[str] = frozenset()
+        self._collisions: list[Problem] = []
+        #: what other processes read in the last refresh, as it arrived: pickled
+        #: {path: FileState} chunks (with their paths), which a cache can keep as they are
+        self.pickled: list[tuple[bytes, tuple[str, ...]]] = []
+
+    @property
+    def scan_problems(self) -> tuple[Problem, ...]:
+        """Problems of the last scan (folders that could not be read)."""
+        return tuple(self._scan_problems)
+
+    def scan(self) -> list[str]:
+        """Scan the vault, statting nothing: every note's path, sorted."""
+        paths, self._scan_problems = walk(self.root, self.config)
+        return paths
+
+    def stat(self) -> dict[str, Stamp]:
+        """Scan the vault and stat every note, reading none: path → stamp, in path order."""
+        found: dict[str, Stamp] = {}
+        paths, self._scan_problems = walk(self.root, self.config, found)
+        return {path: found[path] for path in paths if path in found}
+
+    def refresh(
+        self, stamps: Mapping[str, Stamp] | None = None, *, paths: list[str] | None = None,
+        progress: Progress | None = None, meanwhile: Callable[[list[str]], None] | None = None,
+    ) -> Vault:
+        """Rescan the vault; re-read new and changed files, forget vanished ones.
+
+        `stamps`, from a `stat()` just made, spares scanning again; `progress` hears how the
+        reading goes. Many files to read are read by several processes where that pays. A first
+        refresh, with nothing held, stats nothing: every file is read, and its stamp is taken
+        from the open file (`paths`, from a `scan()` just made, spares scanning again). Then
+        `meanwhile(paths)` is called while other processes read, for work that needs the paths
+        only (see parallel.run_chunks).
+        """
+        if stamps is None and not self.files:
+            scanned = self.scan() if paths is None else paths
+
+            def alongside() -> None:
+                self._index(scanned)  # what `vault()` makes of the paths, unless some vanish
+                if meanwhile is not None:
+                    meanwhile(scanned)
+
+            read, self.pickled = _read_all(
+                self.root, dict.fromkeys(scanned), scanned, self._tasks_from_all, progress,
+                alongside,
+            )
+            paths = scanned
+            self.files = {path: read[path] for path in paths if path in read}
+            return self.vault()
+        if stamps is None:
+            stamps = self.stat()
+        known = self.files
+        to_read = [path for path, stamp in stamps.items()
+                   if path not in known or known[path].stamp != stamp]
+        read, self.pickled = (
+            _read_all(self.root, stamps, to_read, self._tasks_from_all, progress)
+            if to_read else ({}, [])
+        )
+        self.files = {
+            path: read[path] if path in read else known[path] for path in stamps
+        }
+        return self.vault()
+
+    def update(self, paths: Iterable[str]) -> Vault:
+        """Re-read just these vault-relative paths (changed, created or deleted)."""
+        wanted = Wanted(self.root, self.config)
+        for path in paths:
+            state = self._read(path) if wanted(path) else None
+            if state is None:
+                if self.files.pop(path, None) is not None:
+                    self._paths = None
+            else:
+                if path not in self.files:
+                    self._paths = None
+                self.files[path] = state
+        return self.vault()
+
+    def _read(self, path: str) -> FileState | None:
+        try:
+            st = os.stat(os.path.join(self.root, path))
+        except OSError:
+            return None  # vanished since the scan (or a dangling link)
+        stamp = stamp_of(st)
+        known = self.files.get(path)
+        if known is not None and known.stamp == stamp:
+            return known
+        read = _load(str(self.root), path, self._tasks_from_all)
+        return None if read is None else FileState(read[0], read[1], tuple(read[2]))
+
+    def _index(self, paths: list[str]) -> None:
+        """What `vault()` derives from the set of paths alone: `paths` sorted."""
+        self._paths = paths
+        self._conflict_copies = conflict_copies(paths)
+        self._collisions = case_collisions(paths)
+
+    def vault(self) -> Vault:
+        """Assemble the Vault from what is held: conflict copies dropped, case collisions found."""
+        files = self.files
+        paths = self._paths
+        if paths is None or len(paths) != len(files) or not all(p in files for p in paths):
+            paths = sorted(files)
+            self._index(paths)
+        problems = list(self._scan_problems)
+        notes: list[Note] = []
+        for path in paths:
+            state = files[path]
+            if path in self._conflict_copies:
+                # dropped whatever it holds: its follow-ups (or tasks) are the original's, twice
+                typed = (state.note is not None and state.note.type is not None) or any(
+                    p.is_error for p in state.problems
+                )
+                problems.append(conflict_copy(path, typed))
+                continue
+            if state.problems:
+                problems.extend(state.problems)
+            if state.note is not None:
+                notes.append(state.note)
+        problems.extend(self._collisions)
+        problems.sort(key=lambda p: (p.path or "", p.line or 0))
+        return Vault(self.root, self.config, tuple(notes), tuple(problems), tuple(paths))
+
+
+# --- reading many files ---------------------------------------------------------------------
+
+_Item = tuple[str, Stamp | None]  # a file to read, and its stamp (None: take it as it is read)
+
+
+def workers() -> int:
+    """How many processes may read notes: $JOBJOURNAL_WORKERS, else one per core available."""
+    value = os.environ.get("JOBJOURNAL_WORKERS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def gc_paused(*, freeze: bool = False) -> Iterator[None]:
+    """The cyclic garbage collector off while many objects without cycles are made: parsed
+    notes are acyclic, and collecting while building thousands of them costs more than the
+    parsing itself. With `freeze`, what was made is frozen at the end (a command about to
+    exit): no later collection walks it. Either way, objects are freed by reference counting
+    as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if freeze:
+                gc.freeze()
+            gc.enable()
+
+
+def _read_all(
+    root: Path, stamps: Mapping[str, Stamp | None], paths: list[str], tasks_from_all: bool,
+    progress: Progress | None, meanwhile: Callable[[], None] | None = None,
+) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
+    """Read and parse these files: in several processes when there are many (parallel.py),
+    calling `meanwhile` while the others read (else first). Returns the FileStates by path (a
+    file gone meanwhile has none), and the chunks other processes read as they arrived — each
+    a pickled {path: FileState}, with its paths."""
+    count = workers()
+    items = [(path, stamps[path]) for path in paths]
+    parallel = count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork()
+    chunks = _chunks(items, count if parallel else 1)
+    with gc_paused():
+        if parallel:
+            from jobjournal.vault import parallel as forked
+
+            _parse()  # imported once, before forking, rather than in every process
+            todo = len(items)
+            finished = 0
+
+            def done(index: int) -> None:
+                nonlocal finished
+                finished += len(chunks[index])
+                if progress is not None:
+                    progress(finished, todo)
+
+            results = forked.run_chunks(
+                lambda index: _read_chunk(str(root), chunks[index], tasks_from_all),
+                len(chunks), count - 1, done, meanwhile,
+            )
+        else:
+            if meanwhile is not None:
+                meanwhile()
+            results = []
+            for chunk in chunks:
+                results.append((_read_chunk(str(root), chunk, tasks_from_all), None))
+                if progress is not None:
+                    progress(sum(len(c) for c in chunks[: len(results)]), len(items))
+        read: dict[str, FileState] = {}
+        pickled: list[tuple[bytes, tuple[str, ...]]] = []
+        for chunk, (states, blob) in zip(chunks, results, strict=True):
+            if blob is not None:
+                pickled.append((blob, tuple(path for path, _ in chunk)))
+            read.update(states)
+        return read, pickled
+
+
+def _chunks(items: list[_Item], processes: int) -> list[list[_Item]]:
+    """Chunks that shrink as the work left does ("guided" scheduling): large while much is left,
+    so that handing them over costs little, small at the end, so that the processes finish
+    within a few notes of each other (and never more than parallel.MAX_CHUNKS of them)."""
+    smallest = max(25, -(-len(items) // 8192))
+    chunks, start = [], 0
+    while start < len(items):
+        size = max(smallest, min(500, (len(items) - start) // (processes * 2)))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
+
+
+def _read_chunk(root: str, items: list[_Item], tasks_from_all: bool) -> dict[str, FileState]:
+    """FileStates of these files, with the stamps the scan gave, or when it gave none, with
+    those of the files as they were read. A file gone meanwhile is left out, when its stamp was
+    not known (else it is a problem of the file the scan saw, as before)."""
+    states = {}
+    for path, stamp in items:
+        read = _load(root, path, tasks_from_all)
+        if read is None:
+            if stamp is None:
+                continue
+            read = (stamp, None, [_gone(path)])
+        states[path] = FileState(stamp if stamp is not None else read[0], read[1], tuple(read[2]))
+    return states
+
+
+def load_vault(root: Path, config: Config | None = None) -> Vault:
+    """Scan and parse every note of the vault; problems are collected, never raised."""
+    return VaultState(root, config if config is not None else load_config(root)).refresh()
