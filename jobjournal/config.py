@@ -1,4 +1,7 @@
-"""`.jobjournal.toml`: the schema as data, defaults, validation naming the bad key (PRODUCT §6)."""
+"""`.jobjournal.toml`: the schema as data, defaults, validation naming the bad key.
+
+Every key, its default and its meaning: README, "Configuration".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The agenda note (PRODUCT §4.2): only the part between the markers is ours; everything else,
+"""The agenda note: only the part between the markers is ours; everything else,
 line endings and BOM included, stays byte for byte; refusals leave the file untouched."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The parse cache (issue 7): used when it can be trusted, thrown away when it can't, never in
-the vault, and never changing what a command prints."""
+"""The parse cache (docs/design.md, "The parse cache"): used when it can be trusted, thrown
+away when it can't, never in the vault, and never changing what a command prints."""
 
 from __future__ import annotations
 

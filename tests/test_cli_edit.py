@@ -620,7 +620,7 @@ def test_help(runner: CliRunner, command: str) -> None:
     assert "Usage: " in result.output and "Examples:" in result.output and "--vault" in result.output
 
 
-# --- the "done when": a hand-written note, a real git repository ----------------------
+# --- end to end: a hand-written note, a real git repository, as a user has them -------------------
 
 
 def git(root: Path, *args: str) -> str:

@@ -1,5 +1,6 @@
-"""Cache writes left for after the output (jobjournal/deferred.py): done by a detached child
-that never holds the command's output open, and never trusted when that child dies half-way."""
+"""Cache writes left for after the output (jobjournal/vault/background.py; docs/design.md,
+"Work after the output"): done by a detached child that never holds the command's output open,
+and never trusted when that child dies half-way."""
 
 from __future__ import annotations
 

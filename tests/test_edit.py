@@ -1,4 +1,4 @@
-"""edit.py: byte-exact front-matter and Log edits (PRODUCT §9), as examples and as a property."""
+"""editor.py: byte-exact front-matter and Log edits, as examples and as a property."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Faults a real machine has (issue 8): writers racing, a process killed mid-write, a full disk,
+"""Faults a real machine has: writers racing, a process killed mid-write, a full disk,
 a read-only vault, an agenda path leading out of the vault.
 
 What must hold: the agenda note is always one whole agenda, with the user's text outside the

@@ -1,4 +1,4 @@
-"""Fuzzing (issue 8): random and hostile input never raises, never hangs, never stops the watcher,
+"""Fuzzing: random and hostile input never raises, never hangs, never stops the watcher,
 and never breaks the agenda's layout.
 
 tests/test_parse.py already throws random bytes and YAML-ish lines at `parse_note`; this module

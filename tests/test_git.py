@@ -1,4 +1,4 @@
-"""The git workflow (PRODUCT §7): hooks, the agenda's merge driver, `watch --commit`'s committer
+"""The git workflow: hooks, the agenda's merge driver, `watch --commit`'s committer
 and `git sync`, with real git in temporary directories and hooks run by this interpreter."""
 
 from __future__ import annotations

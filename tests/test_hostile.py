@@ -1,4 +1,4 @@
-"""The hostile-input corpus (issue 8): every file a real vault holds is read without a crash, a
+"""The hostile-input corpus (tests/data/hostile/README.md): every file a real vault holds is read without a crash, a
 hang or a changed byte, and gives the problem it must give — or none.
 
 Small cases are files in tests/data/hostile/, one per class; the big and the strange ones (a 5 MB

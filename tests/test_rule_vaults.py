@@ -1,4 +1,4 @@
-"""`jobjournal agenda --json --today D` on small vaults built for each rule of PRODUCT §3.
+"""`jobjournal agenda --json --today D` on small vaults built for each rule of docs/rules.md.
 
 Each case is a vault (files) and the items it must yield, as (section, kind, due, note, contact).
 The vault-wide keep-searching item is left out unless a case is about it.

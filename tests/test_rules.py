@@ -1,4 +1,4 @@
-"""PRODUCT §3, rule by rule: one table per item kind, then properties over random vaults.
+"""The follow-up rules (docs/rules.md), rule by rule: one table per item kind, then properties over random vaults.
 
 Notes are built directly (no files). Each table row is one case of the rule: the notes, the
 config and the items of that kind it must yield, as (due, section[, why | at | text | warnings]).

@@ -1,4 +1,4 @@
-"""`jobjournal init`: the vault template, its example notes and the first git commit (§5)."""
+"""`jobjournal init`: the vault template, its example notes and the first git commit."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ TYPE_FOLDERS = {
     "meeting": "Meetings",
 }
 COMMON_FIELDS = {"type", "status", "missed_call", "follow_up", "last_contact", "tags"}
-#: PRODUCT §2.1: the fields of each type, besides the common ones.
+#: The fields of each type, besides the common ones (docs/rules.md, "Notes and fields").
 TYPE_FIELDS = {
     "contact": {"company", "role", "relationship", "phone", "email", "stay_in_touch"},
     "interview": {"company", "role", "date", "stage", "recruiter", "hiring_manager", "with"}

@@ -1,4 +1,4 @@
-"""vault.py and scan.py: finding the vault, scanning it (PRODUCT §2's skip list), loading it (§4.3)."""
+"""reader.py and scan.py: finding the vault, scanning it (its skip list), loading it."""
 
 from __future__ import annotations
 

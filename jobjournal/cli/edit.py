@@ -1,8 +1,9 @@
-"""`jobjournal new` and `jobjournal log` (PRODUCT §5): create a note, record a contact.
+"""`jobjournal new` and `jobjournal log`: create a note, record a contact.
 
-Thin: command-line text becomes values here; templates.py fills in the template, edit.py changes
-the note's text (only the lines it must, §9), fsio.py writes it. This layer alone reads the clock
-(through options.today_from, and for the time of `{{time}}` and of a missed call).
+Thin: command-line text becomes values here; templates.py fills in the template, editor.py
+changes the note's text (only the lines it must), vault/atomic.py writes it (docs/design.md,
+"Writing into the vault"). This layer alone reads the clock (through common.today_from, and
+for the time of `{{time}}` and of a missed call).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, NoteType, When
 TYPES = tuple(t.value for t in NoteType)
 STATUSES = tuple(sorted(OPEN_STATUSES)) + tuple(sorted(CLOSED_STATUSES))
 
-# How `--set KEY=VALUE` reads VALUE, by key (PRODUCT §2.1); other keys: a date, a whole number,
-# true/false, or text, whichever it looks like.
+# How `--set KEY=VALUE` reads VALUE, by key (docs/rules.md, "Notes and fields"); other keys: a
+# date, a whole number, true/false, or text, whichever it looks like.
 _WHEN_KEYS = frozenset({"date", "missed_call"})
 _DAY_KEYS = frozenset({"follow_up", "last_contact", "decision_date", "respond_by", "applied"})
 _SENT_KEYS = frozenset({"thank_you", "thanked"})

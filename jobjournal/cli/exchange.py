@@ -1,10 +1,10 @@
-"""`jobjournal export` and `jobjournal import` (PRODUCT §5, §8): the spreadsheet and the calendar
-the advice recommends, and the way in for people who already track their search in a spreadsheet.
+"""`jobjournal export` and `jobjournal import`: the spreadsheet and the calendar that keep a job
+search in one place, and the way in for people who already track their search in a spreadsheet.
 
 Thin: the vault is loaded and the agenda computed as for `jobjournal agenda` (same notes, same
-rules); `export/` turns them into bytes, or a CSV file into planned notes; this layer reads the
-clock and the disk and writes. openpyxl and icalendar are imported only by the format that uses
-them, so `jobjournal --help` stays fast.
+rules); `exports/` turns them into bytes, `imports/` a CSV file into planned notes; this layer
+reads the clock and the disk and writes. openpyxl and icalendar are imported only by the format
+that uses them, so `jobjournal --help` stays fast.
 """
 
 from __future__ import annotations

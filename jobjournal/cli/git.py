@@ -1,6 +1,6 @@
 """`jobjournal git …`: install the hooks and the agenda's merge driver, sync, and the hidden
-commands those hooks and that driver run. Wiring only: the work is in gitops.py, gitsync.py and
-githooks.py.
+commands those hooks and that driver run. Wiring only: the work is in git/repo.py, git/sync.py
+and git/hooks.py.
 
 The hidden commands run where git runs hooks and merge drivers, at the top of the working tree,
 and find the vault from `--vault-path`, relative to there, recorded at install time.

@@ -1,4 +1,4 @@
-"""A progress line on stderr while a long read goes on (issue 7).
+"""A progress line on stderr while a long read goes on.
 
 Shown only when stderr is a terminal, and only once the read has taken longer than DELAY
 seconds, so that a quick run prints nothing extra; never on stdout, which may carry `--json`.

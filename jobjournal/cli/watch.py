@@ -1,4 +1,4 @@
-"""`jobjournal watch`: keep the agenda note current while the vault changes (PRODUCT §7)."""
+"""`jobjournal watch`: keep the agenda note current while the vault changes."""
 
 from __future__ import annotations
 

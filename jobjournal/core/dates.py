@@ -1,4 +1,7 @@
-"""Date coercion, in one place: YAML and Markdown give `date`, `datetime` or `str` (§2.1)."""
+"""Date coercion, in one place: YAML and Markdown give `date`, `datetime` or `str`.
+
+What is accepted: docs/rules.md, "Dates".
+"""
 
 from __future__ import annotations
 

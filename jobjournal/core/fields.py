@@ -1,4 +1,5 @@
-"""Front-matter values → typed Note fields (PRODUCT §2.1): every field's coercion, in one place.
+"""Front-matter values → typed Note fields (docs/rules.md, "Notes and fields"): every field's
+coercion, in one place.
 
 YAML hands over strings (dates and numbers are loaded as text), booleans, lists and mappings; each
 coercion returns the field's value, None when it is empty, or raises FieldError / DateError with a

@@ -1,4 +1,4 @@
-"""Resolving Obsidian links to notes (PRODUCT §2.1)."""
+"""Resolving Obsidian links to notes (docs/rules.md, "Links")."""
 
 from __future__ import annotations
 

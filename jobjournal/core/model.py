@@ -36,16 +36,17 @@ class NoteType(StrEnum):
     MEETING = "meeting"
 
 
-#: PRODUCT §2.1: statuses that keep a note open (an unknown status counts as open, with a warning).
+#: Statuses that keep a note open; an unknown status counts as open, with a warning
+#: (docs/rules.md, "Notes and fields").
 OPEN_STATUSES = frozenset(
     {"scheduled", "applied", "interviewing", "completed", "waiting", "offer", "active"}
 )
-#: PRODUCT §2.1: a closed note yields only `call-back`, `follow-up` and `task` items.
+#: Statuses that close a note: it yields only `call-back`, `follow-up` and `task` items.
 CLOSED_STATUSES = frozenset({"accepted", "rejected", "declined", "withdrawn", "closed", "inactive"})
 
 
 class Kind(StrEnum):
-    """PRODUCT §3: the kinds of agenda items, one rule each."""
+    """The kinds of agenda items, one rule each (docs/rules.md, "The rules")."""
 
     CALL_BACK = "call-back"
     APPOINTMENT = "appointment"
@@ -64,7 +65,7 @@ class Kind(StrEnum):
 
 
 class Section(StrEnum):
-    """PRODUCT §4.1: agenda sections, declared in the order they are shown."""
+    """Agenda sections, declared in the order they are shown (docs/rules.md, "Sections")."""
 
     CALL_BACK = "call-back"
     OVERDUE = "overdue"
@@ -125,7 +126,7 @@ class Task:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something jobjournal could not read, or doubts; reported, never fatal (PRODUCT §4.3)."""
+    """What jobjournal could not read, or doubts; never fatal (docs/rules.md, "Problems")."""
 
     path: str | None  # vault-relative POSIX path; None for the vault as a whole
     line: int | None
@@ -210,7 +211,10 @@ class Note:
 
     @property
     def person(self) -> Link | None:
-        """PRODUCT §2.1: the person to contact about this note (before link resolution)."""
+        """The person to contact about this note, before link resolution.
+
+        See docs/rules.md, "Notes and fields".
+        """
         if self.type is NoteType.INTERVIEW:
             return self.recruiter or self.hiring_manager or (self.with_[0] if self.with_ else None)
         if self.type is NoteType.APPLICATION:
@@ -226,7 +230,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Item:
-    """One thing to do (or wait for), placed in an agenda section (PRODUCT §3, §4.1)."""
+    """One thing to do (or wait for), placed in an agenda section (docs/rules.md, "Sections")."""
 
     kind: Kind
     due: date
@@ -240,7 +244,7 @@ class Item:
     at: time | None = None  # the time of an appointment, when the note gives one
 
     def sort_key(self) -> tuple[int, date, str, str, str]:
-        """PRODUCT §4.1: by section, then due date, then note path, then kind, then text."""
+        """By section, then due date, then note path, then kind, then text."""
         return (self.section.order, self.due, self.note or "", self.kind.value, self.text)
 
 

@@ -1,7 +1,8 @@
-"""Text → Note: front matter split and loaded safely, fields coerced (PRODUCT §2, §4.3).
+"""Text → Note: front matter split and loaded safely, fields coerced.
 
-Loading the front matter is in frontmatter_yaml.py, the coercion of each field in fields.py, the
-body's Log and tasks in body.py.
+Loading the front matter is in frontmatter.py, the coercion of each field in fields.py, the
+body's Log and tasks in body.py. What is read is in docs/rules.md, "Notes and fields"; what
+is a problem, under "Problems".
 
 Pure: no filesystem access. A problem with the whole file drops the note; a bad field is reported
 and the note is read as if the field were absent.
@@ -36,7 +37,7 @@ _FM_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
 _STATUSES = OPEN_STATUSES | CLOSED_STATUSES
 
-#: PRODUCT §2.1: the bold field of each type, and what it means (for the message).
+#: The required field of each type, and what it means (for the message).
 _REQUIRED = {
     NoteType.INTERVIEW: ("date", "when it happens"),
     NoteType.APPLICATION: ("applied", "when you applied"),
@@ -230,7 +231,7 @@ def _note_type(raw: Any, line: int, report: Report) -> NoteType | None:
     if not isinstance(raw, str) or not raw.strip():
         return None
     name = raw.strip()
-    # PRODUCT §4.3: a warning, never an error (other plugins use `type` too: `type: book`); a
+    # A warning, never an error (other plugins use `type` too: `type: book`); a
     # typo of ours ("intervew", "Interview") gets a suggestion. `[vault] ignore` quiets folders.
     report(line, f"unknown type {name!r} ({_type_hint(name.lower())}): read as an ordinary note",
            False)

@@ -4,8 +4,9 @@ Obsidian's core Templates plugin fills `{{title}}`, `{{date}}`, `{{time}}` and `
 when a template is inserted, and Templater runs `<% … %>` commands; other plugins (Periodic
 Notes, QuickAdd) use `{{name}}` too. Outside the templates folder (which is never read), such a
 placeholder means the note was made by copying the template file, or with the plugin switched
-off: its dates were never written. PRODUCT §4.3: an error where a placeholder stands for a date
-of a jobjournal note, a warning elsewhere in one. Pure: text in, (line, placeholder) pairs out.
+off: its dates were never written. An error where a placeholder stands for a date of a
+jobjournal note, a warning elsewhere in one (docs/rules.md, "Problems"). Pure: text in,
+(line, placeholder) pairs out.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""PRODUCT §3: the follow-up rules, one small pure function per item kind.
+"""The follow-up rules, one small pure function per item kind (docs/rules.md, "The rules").
 
 Each rule is named after its kind (`decision-follow-up` → `decision_follow_up`), reads one note
 and the RuleContext (today, the follow-up settings, working days, last contacts) and returns the
@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 
 Rule = Callable[[Note, "RuleContext"], "Item | None"]
 
-#: PRODUCT §2.1: what you wrote down explicitly still stands on a closed note; nothing is computed.
+#: What you wrote down explicitly still stands on a closed note; nothing is computed.
 CLOSED_NOTE_KINDS = frozenset({Kind.CALL_BACK, Kind.FOLLOW_UP, Kind.TASK})
-#: PRODUCT §3 follow-up: your own date replaces these computed items of the same note.
+#: Your own date replaces these computed items of the same note (docs/rules.md, "follow-up").
 REPLACED_BY_FOLLOW_UP = frozenset(
     {Kind.DECISION_FOLLOW_UP, Kind.APPLICATION_FOLLOW_UP, Kind.ASK_NEW_DATE}
 )
-#: PRODUCT §3 keep-searching: "the last 7 days", counted up to and including today.
+#: keep-searching's "last 7 days", counted up to and including today.
 KEEP_SEARCHING_DAYS = 7
 
 
@@ -68,11 +68,11 @@ def _past_interview(note: Note, ctx: RuleContext) -> date | None:
     return held if held < ctx.today else None
 
 
-# --- the rules, in the order of PRODUCT §3 --------------------------------------------------------
+# --- the rules, in the order of docs/rules.md -----------------------------------------------------
 
 
 def call_back(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 call-back: a missed call with no Log entry on or after it (by date; by time when both have
+    """call-back: a missed call with no Log entry on or after it (by date; by time when both have
     one). Recruiters move on to the next candidate: return it now. A call dated after today has not
     happened yet and is left alone."""
     missed = note.missed_call
@@ -94,7 +94,7 @@ def call_back(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def appointment(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 appointment: an interview or meeting on date D ≥ today, due on D, its time in `at`."""
+    """appointment: an interview or meeting on date D ≥ today, due on D, its time in `at`."""
     if note.type not in (NoteType.INTERVIEW, NoteType.MEETING) or note.date is None:
         return None
     day = day_of(note.date)
@@ -115,7 +115,7 @@ def appointment(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def gather_info(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 gather-info: before an interview (D ≥ today), ask the first caller — the recruiter, your
+    """gather-info: before an interview (D ≥ today), ask the first caller — the recruiter, your
     source on the company, the job and the hiring manager — for whichever of them is missing."""
     if note.type is not NoteType.INTERVIEW or note.date is None or day_of(note.date) < ctx.today:
         return None
@@ -135,7 +135,7 @@ def gather_info(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def thank_you(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 thank-you: within a week of an interview or meeting (D ≤ today ≤ D + 7) with no
+    """thank-you: within a week of an interview or meeting (D ≤ today ≤ D + 7) with no
     `thank_you` yet, due D + thank_you_days calendar days, not moved: a note can go out any day."""
     if note.type not in (NoteType.INTERVIEW, NoteType.MEETING) or note.date is None:
         return None
@@ -153,7 +153,7 @@ def thank_you(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def ask_decision_date(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 ask-decision-date: after an interview (not an offer) with no `decision_date`, find out
+    """ask-decision-date: after an interview (not an offer) with no `decision_date`, find out
     when the decision will be made and how many candidates there are."""
     held = _past_interview(note, ctx)
     if held is None or note.decision_date is not None:
@@ -168,7 +168,7 @@ def ask_decision_date(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def decision_follow_up(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 decision-follow-up: a reasonable time after the decision date (decision_date +
+    """decision-follow-up: a reasonable time after the decision date (decision_date +
     grace_workdays; interview + no_decision_date_workdays without one), and never sooner than
     min_gap_workdays after the last contact made since the interview. Not yet due → waiting."""
     held = _past_interview(note, ctx)
@@ -202,7 +202,7 @@ def decision_follow_up(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def ask_new_date(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 ask-new-date: you followed up after the decision date had passed (L ≥ decision_date +
+    """ask-new-date: you followed up after the decision date had passed (L ≥ decision_date +
     grace_workdays) with no `follow_up` set since: ask for a new date. Recording it as decision_date
     ends the item, since the new date lies after L."""
     if note.type is not NoteType.INTERVIEW or note.status == "offer" or note.decision_date is None:
@@ -222,7 +222,7 @@ def ask_new_date(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def offer_deadline(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 offer-deadline: an interview at status `offer` with `respond_by` R, due R."""
+    """offer-deadline: an interview at status `offer` with `respond_by` R, due R."""
     if note.type is not NoteType.INTERVIEW or note.status != "offer" or note.respond_by is None:
         return None
     return ctx.item(
@@ -233,7 +233,7 @@ def offer_deadline(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def application_follow_up(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 application-follow-up: an application still at `applied` (or no status), due
+    """application-follow-up: an application still at `applied` (or no status), due
     application_workdays after it was sent or after the last contact, whichever is later."""
     if note.type is not NoteType.APPLICATION or note.applied is None:
         return None
@@ -255,7 +255,7 @@ def application_follow_up(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def thank_referrer(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 thank-referrer: a referral on date R not yet `thanked`, due R + 1 workday."""
+    """thank-referrer: a referral on date R not yet `thanked`, due R + 1 workday."""
     if note.type is not NoteType.REFERRAL or note.date is None or not _blank(note.thanked):
         return None
     received = day_of(note.date)
@@ -269,7 +269,7 @@ def thank_referrer(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def stay_in_touch(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 stay-in-touch: a contact to hear from every N days (N > 0), due N calendar days after the
+    """stay-in-touch: a contact to hear from every N days (N > 0), due N calendar days after the
     last contact, moved to a working day; due today when no contact was ever recorded."""
     n = note.stay_in_touch
     if note.type is not NoteType.CONTACT or n is None or n <= 0:
@@ -290,7 +290,7 @@ def stay_in_touch(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def follow_up_too_soon(note: Note, ctx: RuleContext) -> str | None:
-    """§3 follow-up warning: a pending `follow_up` under min_gap_workdays after the last contact."""
+    """follow-up warning: a pending `follow_up` under min_gap_workdays after the last contact."""
     last, wanted = ctx.last_contact(note), note.follow_up
     if wanted is None or last is None or last >= wanted:
         return None
@@ -301,7 +301,7 @@ def follow_up_too_soon(note: Note, ctx: RuleContext) -> str | None:
 
 
 def follow_up(note: Note, ctx: RuleContext) -> Item | None:
-    """§3 follow-up: your own next-contact date F, as written, on any note (closed ones too); done
+    """follow-up: your own next-contact date F, as written, on any note (closed ones too); done
     once a contact on or after F is recorded. It replaces the note's computed follow-ups
     (REPLACED_BY_FOLLOW_UP, applied by `note_items`) and warns when it comes too soon."""
     wanted = note.follow_up
@@ -319,7 +319,7 @@ def follow_up(note: Note, ctx: RuleContext) -> Item | None:
 
 
 def task(note: Note, ctx: RuleContext) -> tuple[Item, ...]:
-    """§3 task: every open dated task in the body, due on its date, worded as written."""
+    """task: every open dated task in the body, due on its date, worded as written."""
     if not note.tasks:
         return ()
     return tuple(
@@ -352,7 +352,7 @@ def keep_searching(notes: Iterable[Note], ctx: RuleContext) -> Item | None:
     )
 
 
-#: The per-note rules of PRODUCT §3 (task, which yields several items, is applied separately).
+#: The per-note rules (task, which yields several items, is applied separately).
 NOTE_RULES: tuple[Rule, ...] = (
     call_back, appointment, gather_info, thank_you, ask_decision_date, decision_follow_up,
     ask_new_date, offer_deadline, application_follow_up, thank_referrer, stay_in_touch, follow_up,
@@ -371,7 +371,7 @@ RULES_FOR: dict[NoteType, tuple[Rule, ...]] = {
     NoteType.REFERRAL: (call_back, thank_referrer, follow_up),
     NoteType.MEETING: (call_back, appointment, thank_you, follow_up),
 }
-#: The rules whose items a closed note keeps (§2.1): a rule is named after its kind.
+#: The rules whose items a closed note keeps: a rule is named after its kind.
 CLOSED_NOTE_RULES: tuple[Rule, ...] = tuple(
     rule for rule in NOTE_RULES if Kind(rule.__name__.replace("_", "-")) in CLOSED_NOTE_KINDS
 )
@@ -379,8 +379,8 @@ CLOSED_NOTE_RULES: tuple[Rule, ...] = tuple(
 
 def note_items(note: Note, ctx: RuleContext) -> list[Item]:
     """Every item one note yields: its tasks, and for a jobjournal note every rule, minus what a
-    closed note does not get (§2.1: its other rules are not even run, most notes of a long
-    search being closed) and what a pending follow-up replaces (§3)."""
+    closed note does not get (its other rules are not even run, most notes of a long search
+    being closed) and what a pending follow-up replaces."""
     items = list(task(note, ctx))
     if note.type is None:  # an ordinary note: read only for its tasks
         return items

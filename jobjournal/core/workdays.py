@@ -1,4 +1,7 @@
-"""Working-day arithmetic: configured weekdays minus public holidays (PRODUCT §3)."""
+"""Working-day arithmetic: configured weekdays minus public holidays.
+
+See docs/rules.md, "Working days".
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Minimal, byte-preserving edits of a note's text: set a front-matter field, append a Log line.
 
-PRODUCT §9: an edit changes only the lines it must. Nothing here round-trips YAML through a
+An edit changes only the lines it must. Nothing here round-trips YAML through a
 dumper: the front matter is composed (not dumped) only to learn which lines hold a key, and the
 edit replaces those lines, or inserts one, leaving every other byte as it was: other keys, their
 order and quoting, comments, blank lines, CRLF line endings, a BOM, the final newline (or its
@@ -327,7 +327,8 @@ def log_section(text: str) -> tuple[int, int, str] | None:
     bullet of its last list item) in `text`'s lines, or None when the note has no Log heading.
 
     The Log is the section under the first top-level heading named Log (any level, any case); it
-    ends at the next heading of the same or a higher level (PRODUCT §2.2).
+    ends at the next heading of the same or a higher level
+    (docs/rules.md, "Body: the Log and tasks").
     """
     lines = split_lines(text)
     close = _front_matter(lines)

@@ -1,7 +1,8 @@
-"""Creating notes from the vault's templates, as `jobjournal new` and `import csv` do (PRODUCT §5).
+"""Creating notes from the vault's templates, as `jobjournal new` and `import csv` do.
 
 The template is filled in as Obsidian's core Templates plugin would (templates.py), each field is
-set on its own line (edit.py), and the note is written complete and never over another (fsio.py).
+set on its own line (editor.py), and the note is written complete and never over another
+(vault/atomic.py; docs/design.md, "Writing into the vault").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`jobjournal init`: a new vault from the bundled template, optionally a git repository (§5).
+"""`jobjournal init`: a new vault from the bundled template, optionally a git repository.
 
 The template (`vault-template/` in the source tree, `jobjournal/vault-template` when installed) is
 copied as it is, except its `examples/` folder: the example notes in it go into the vault's type

@@ -1,6 +1,6 @@
 """Templates for `jobjournal new`: Obsidian's core Templates variables, note titles, built-ins.
 
-The same template files work in Obsidian's core Templates plugin (PRODUCT §5): `{{title}}`,
+The same template files work in Obsidian's core Templates plugin: `{{title}}`,
 `{{date}}`, `{{time}}`, and `{{date:FORMAT}}` / `{{time:FORMAT}}` with Moment.js format tokens
 (English names, as Obsidian's default locale). Pure: no I/O, no clock.
 """

@@ -1,4 +1,4 @@
-"""The Notes table as CSV (PRODUCT §8): RFC 4180 quoting by the csv module, UTF-8, a header row.
+"""The Notes table as CSV: RFC 4180 quoting by the csv module, UTF-8, a header row.
 
 Dates are ISO (`2026-11-20`, a date-time `2026-12-03 10:00`), which every spreadsheet reads as a
 date. No byte-order mark, so scripts read the file as it is (for Excel, `export xlsx` fits

@@ -1,12 +1,13 @@
-"""The calendar (PRODUCT §8): interviews and meetings as events, follow-ups as all-day events with a
+"""The calendar: interviews and meetings as events, follow-ups as all-day events with a
 reminder, as an RFC 5545 iCalendar file written with icalendar.
 
 - **Appointments.** Every interview and meeting with a `date` is an event (past ones too, so a
   subscribed calendar keeps its history). A date-time starts the event at that time and it lasts
-  APPOINTMENT_LENGTH; a date alone makes an all-day event. Times are *floating* (RFC 5545 §3.3.5,
-  "local time"): the notes hold no time zone, so 10:00 in a note is 10:00 in the calendar, in
-  whatever zone the calendar app is set to. An interview or meeting still ahead on a closed note
-  (withdrawn, declined…) is exported as cancelled, so an import updates the event it made before.
+  APPOINTMENT_LENGTH; a date alone makes an all-day event. Times are *floating* (RFC 5545,
+  section 3.3.5, "local time"): the notes hold no time zone, so 10:00 in a note is 10:00 in the
+  calendar, in whatever zone the calendar app is set to. An interview or meeting still ahead on a
+  closed note (withdrawn, declined…) is exported as cancelled, so an import updates the event it
+  made before.
 - **Follow-ups.** Every agenda item except appointments (which are the events themselves) is an
   all-day event on its due date, with a display alarm at ALARM_HOUR that morning.
 - **Stable.** Each event's UID is derived from its note's path and its kind (and a task's text),

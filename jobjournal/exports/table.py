@@ -1,4 +1,4 @@
-"""The rows of the spreadsheet exports (PRODUCT §8): one per jobjournal note, one per agenda item.
+"""The rows of the spreadsheet exports: one per jobjournal note, one per agenda item.
 
 Shared by csv and xlsx, so both say the same thing. Cells are typed values (text, whole numbers,
 dates, date-times, or None for an empty cell); each renderer writes them in its own way. Everything

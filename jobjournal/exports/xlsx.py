@@ -1,4 +1,4 @@
-"""The Notes and Agenda tables as an Excel workbook (PRODUCT §8), written with openpyxl.
+"""The Notes and Agenda tables as an Excel workbook, written with openpyxl.
 
 Each sheet has a bold, frozen header row, an autofilter over its table, and column widths fitted to
 their contents. Cells are typed: dates are real dates (format yyyy-mm-dd, or yyyy-mm-dd hh:mm with a

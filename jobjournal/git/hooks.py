@@ -1,5 +1,5 @@
 """`jobjournal git install`: the hooks and the agenda's merge driver in a vault's repository
-(PRODUCT §7).
+(README, "Git: history, backup and sync between devices").
 
 - pre-commit refuses a commit of notes in which `jobjournal check` finds errors, naming them;
 - post-merge, post-checkout and post-rewrite regenerate the agenda;

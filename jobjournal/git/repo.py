@@ -1,5 +1,5 @@
-"""The user's own git, run for jobjournal: a vault's repository and `watch --commit` (PRODUCT
-§7). `git sync` is in gitsync.py; the hooks and the agenda's merge driver are in githooks.py.
+"""The user's own git, run for jobjournal: a vault's repository and `watch --commit`.
+`git sync` is in sync.py; the hooks and the agenda's merge driver are in hooks.py.
 
 Everything goes through the `git` command line, so the user's git version, config, credentials
 and hooks all apply. Git runs at the top of the working tree (the vault may be a folder inside

@@ -1,5 +1,5 @@
-"""`jobjournal git sync` (PRODUCT §7): commit the vault's changes, pull with a merge and push,
-through the git wrapper in gitops.py.
+"""`jobjournal git sync`: commit the vault's changes, pull with a merge and push, through the
+git wrapper in repo.py (README, "Git: history, backup and sync between devices").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`import csv` (PRODUCT §8): an existing tracking spreadsheet becomes application notes.
+"""`import csv`: an existing tracking spreadsheet becomes application notes.
 
 Reading: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode Text"), and, when the
 bytes are not UTF-8, Windows-1252 (Excel's "CSV" on Windows), which the report then says. The
@@ -50,7 +50,7 @@ KNOWN_KEYS = frozenset(key for keys in ALIASES.values() for key in keys)
 JOB_KEYS = frozenset(ALIASES["company"]) | frozenset(ALIASES["role"])
 #: Columns of jobjournal's own export that it computes: stale in a file, so not imported.
 COMPUTED = frozenset({"nextaction", "nextactiondue", "path"})
-#: Obvious spreadsheet statuses, as jobjournal statuses (PRODUCT §2.1).
+#: Obvious spreadsheet statuses, as jobjournal statuses (docs/rules.md, "Notes and fields").
 STATUS_MAP: Mapping[str, str] = {
     "interview": "interviewing", "interviews": "interviewing", "interviewed": "interviewing",
     "submitted": "applied", "sent": "applied", "applicationsent": "applied",

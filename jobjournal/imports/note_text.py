@@ -1,6 +1,7 @@
 """The text of a note `import csv` creates: its type's template, filled in as `jobjournal new` fills
-it (templates.py renders Obsidian's variables, edit.py sets each field on its own line), with the
-spreadsheet's remaining columns written under the note's Notes heading. Pure: no I/O, no clock.
+it (templates.py renders Obsidian's variables, editor.py sets each field on its own line), with
+the spreadsheet's remaining columns written under the note's Notes heading. Pure: no I/O, no
+clock.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The agenda note: where it may live, and rewriting only its generated part (PRODUCT §4.2).
+"""The agenda note: where it may live, and rewriting only its generated part.
 
 Everything outside the `<!-- jobjournal:begin -->` / `<!-- jobjournal:end -->` marker lines is the
 user's and is kept byte for byte; a file at the agenda path without the markers is the user's own
@@ -114,7 +114,7 @@ def write_agenda(root: Path, relpath: str, block: str) -> bool:
     """Write `block` into the agenda note at `relpath` (creating it and its folders when missing),
     atomically and only when its content changes. Returns whether the file was written.
 
-    Holds the vault's agenda lock meanwhile (lock.py): two writers take turns."""
+    Holds the vault's agenda lock meanwhile (locks.py): two writers take turns."""
     path = agenda_file(root, relpath)
     with agenda_lock(root):
         return _write_locked(path, relpath, block)

@@ -1,4 +1,7 @@
-"""Writing files so that an editor, a sync tool or git never sees half of one (PRODUCT §4.2, §9)."""
+"""Writing files so that an editor, a sync tool or git never sees half of one.
+
+See docs/design.md, "Writing into the vault".
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Locks on a vault, each an exclusive lock on a file named after the vault folder.
 
 - The watch lock: one watcher per vault, held for the watcher's whole life.
-- The agenda lock: held only while the agenda note is read, merged and written (PRODUCT §4.2),
+- The agenda lock: held only while the agenda note is read, merged and written,
   by `agenda`, the watcher (for each write), the git hooks and `init`: two writers take turns,
   so neither writes a merge of what the note held before the other's write. (The rename makes
   every write whole anyway; the lock keeps a write from undoing another's.) A writer waits for

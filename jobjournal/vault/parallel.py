@@ -1,4 +1,5 @@
-"""Work split across forked processes, for the cold read of a large vault (issue 7).
+"""Work split across forked processes, for the cold read of a large vault (docs/design.md,
+"Parallel reading").
 
 `run_chunks(work, count, others)` calls `work(index)` for every chunk index, in this process and
 in `others` forked ones, and returns what each call gave, with its pickled bytes when it was done

@@ -1,8 +1,9 @@
-"""Finding the notes in a vault: the folder walk with PRODUCT §2's skip list, and the problems
-a file's name alone shows (not UTF-8, a sync tool's conflict copy, a case collision).
+"""Finding the notes in a vault: the folder walk with its skip list, and the problems a file's
+name alone shows (not UTF-8, a sync tool's conflict copy, a case collision). The skip list is
+in docs/rules.md, "Notes and fields".
 
 Notes are not read here (only the head of one whose name is not UTF-8, to tell how bad that is):
-`vault.py` reads and parses what this finds.
+`reader.py` reads and parses what this finds.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ _CONFLICT_COPY = re.compile(
 
 
 def scan(root: Path, config: Config) -> list[str]:
-    """The vault-relative POSIX paths of the notes to read, sorted (PRODUCT §2's skip list)."""
+    """The vault-relative POSIX paths of the notes to read, sorted (the skip list applied)."""
     return walk(root, config)[0]
 
 
@@ -128,7 +129,7 @@ def walk(
 
 
 class Wanted:
-    """Whether one vault-relative path is a note the scan would read (PRODUCT §2's skip list),
+    """Whether one vault-relative path is a note the scan would read (by the same skip list),
     for paths a watcher reports, without walking the whole vault."""
 
     def __init__(self, root: Path, config: Config) -> None:
