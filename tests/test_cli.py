@@ -193,12 +193,12 @@ def test_bad_today_is_a_usage_error(runner: CliRunner, vault: VaultDir) -> None:
 def test_a_crash_says_it_is_a_bug(
     runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import jobjournal.core.engine
+    from jobjournal.core.incremental import IncrementalBuild
 
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(jobjournal.core.engine, "build_agenda", explode)
+    monkeypatch.setattr(IncrementalBuild, "build", explode)
     result = runner.invoke(cli, ["agenda", "--vault", str(vault.root)])
     assert result.exit_code == 3
     assert "bug" in result.stderr and "boom" in result.stderr

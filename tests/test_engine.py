@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from jobjournal.config import AgendaConfig, Config
-from jobjournal.core.engine import build_agenda, make_context, section_for
+from jobjournal.core.context import make_context, section_for
+from jobjournal.core.engine import build_agenda
 from jobjournal.core.model import (
     Kind,
     Link,

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from jobjournal.config import WEEKDAYS, AgendaConfig, CalendarConfig, Config, FollowupConfig
 from jobjournal.core import rules
-from jobjournal.core.engine import build_agenda, make_context, section_for
+from jobjournal.core.context import make_context, section_for
+from jobjournal.core.engine import build_agenda
 from jobjournal.core.model import (
     CLOSED_STATUSES,
     Agenda,

@@ -31,12 +31,12 @@ from markdown_it import MarkdownIt
 from jobjournal.cli.main import cli
 from jobjournal.cli.progress import ProgressLine
 from jobjournal.config import Config, load_config
-from jobjournal.core import body, context, engine, model, parse, render
+from jobjournal.core import body, context, engine, incremental, model, parse, render
 from jobjournal.core import frontmatter as frontmatter_yaml
-from jobjournal.core import incremental as reuse
 from jobjournal.core.dates import LEADING_WHEN, DateError, parse_when
+from jobjournal.core.incremental import IncrementalBuild
 from jobjournal.core.links import LinkIndex, parse_links
-from jobjournal.core.model import Agenda, LogEntry, Note
+from jobjournal.core.model import LogEntry, Note
 from jobjournal.vault import reader as vault
 
 from .conftest import TODAY
@@ -339,22 +339,15 @@ def test_whole_notes_parse_the_same_with_and_without_the_fast_paths(
 # --- the engine and renderers' reuse ------------------------------------------------------------
 
 
-def _fresh_build(notes: list[Note], today: date, config: Config, paths: list[str]) -> Agenda:
-    saved = engine._REUSE
-    engine._REUSE = reuse.Reuse()
-    try:
-        return engine.build_agenda(notes, today, config, paths=paths)
-    finally:
-        engine._REUSE = saved
-
-
 def test_a_rebuild_after_changes_equals_a_build_from_scratch(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     generate(root, 300, seed=5, today=TODAY)
     loaded = vault.load_vault(root, load_config(root))
     notes = list(loaded.notes)
     config = loaded.config
-    engine.build_agenda(notes, TODAY, config, paths=loaded.paths)
+    # one build kept on the same day (each step takes the update path), one moved a day on
+    same_day, next_day = IncrementalBuild(), IncrementalBuild()
+    same_day.build(notes, TODAY, config, paths=loaded.paths)
     contacts = [n for n in notes if n.type is not None and n.type.value == "contact"]
     steps: list[Callable[[list[Note]], list[Note]]] = [
         lambda ns: ns[:-1],  # a note deleted
@@ -370,29 +363,23 @@ def test_a_rebuild_after_changes_equals_a_build_from_scratch(tmp_path: Path) -> 
     for step in steps:
         notes = step(notes)
         paths = sorted(n.path for n in notes)
-        for today in (TODAY, TODAY + timedelta(days=1)):
-            reused = engine.build_agenda(notes, today, config, paths=paths)
-            assert reused == _fresh_build(notes, today, config, paths=paths)
-            again = engine.build_agenda(notes, today, config, paths=paths)
-            assert again == reused
+        for build, today in ((same_day, TODAY), (next_day, TODAY + timedelta(days=1))):
+            reused = build.build(notes, today, config, paths=paths)
+            assert reused == engine.build_agenda(notes, today, config, paths=paths)
+            assert build.build(notes, today, config, paths=paths) == reused
 
 
 def test_a_build_prepared_beforehand_equals_one_that_is_not(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     generate(root, 200, seed=9, today=TODAY)
     loaded = vault.load_vault(root, load_config(root))
-    fresh = _fresh_build(list(loaded.notes), TODAY, loaded.config, list(loaded.paths))
-    saved = engine._REUSE
-    engine._REUSE = reuse.Reuse()
-    try:
-        engine.prepare(loaded.paths, loaded.config)
-        prepared = engine.build_agenda(loaded.notes, TODAY, loaded.config, paths=loaded.paths)
-        assert prepared == fresh
-        engine.prepare(loaded.paths[1:], loaded.config)  # other paths: made again at the build
-        assert engine.build_agenda(
-            loaded.notes, TODAY, loaded.config, paths=loaded.paths) == fresh
-    finally:
-        engine._REUSE = saved
+    fresh = engine.build_agenda(loaded.notes, TODAY, loaded.config, paths=loaded.paths)
+    build = IncrementalBuild()
+    build.prepare(loaded.paths, loaded.config)
+    assert build.build(loaded.notes, TODAY, loaded.config, paths=loaded.paths) == fresh
+    build = IncrementalBuild()
+    build.prepare(loaded.paths[1:], loaded.config)  # other paths: made again at the build
+    assert build.build(loaded.notes, TODAY, loaded.config, paths=loaded.paths) == fresh
 
 
 def test_notes_sharing_a_path_are_built_as_given() -> None:
@@ -401,7 +388,9 @@ def test_notes_sharing_a_path_are_built_as_given() -> None:
     twice = [Note("Contacts/Jo.md", NoteType.CONTACT, stay_in_touch=7),
              Note("Contacts/Jo.md", NoteType.CONTACT, stay_in_touch=30)]
     first = engine.build_agenda(twice, TODAY, Config())
-    assert first == engine.build_agenda(twice, TODAY, Config())
+    build = IncrementalBuild()
+    assert build.build(twice, TODAY, Config()) == first
+    assert build.build(twice, TODAY, Config()) == first
     assert len([i for i in first.items if i.kind.value == "stay-in-touch"]) == 2
 
 
@@ -454,7 +443,7 @@ _NAMES = st.sampled_from(["Jane", "jane", "Jane.md", "a/Jane", "A/jane.MD", "/Ja
 def test_the_remembering_link_index_answers_as_the_plain_one(
     links: list[model.Link], paths: list[str]
 ) -> None:
-    memo, plain = reuse._MemoLinks(paths), LinkIndex(paths)
+    memo, plain = incremental._MemoLinks(paths), LinkIndex(paths)
     for link in links + links:  # asked twice: the second answer is the remembered one
         assert memo.resolve(link) == plain.resolve(link), link
         assert memo.person_name(link) == plain.person_name(link), link
@@ -505,7 +494,7 @@ def test_file_names_are_what_pure_posix_path_gives(path: str) -> None:
     assert context._title(path) == PurePosixPath(path).name[:-3]
     paths = [path, "Other/Jane Doe.md", "jane doe.md"]
     link = parse_links(f"[[{path}]]")[0] if path.strip("/. ") else parse_links("[[x]]")[0]
-    memo = reuse._MemoLinks(paths)
+    memo = incremental._MemoLinks(paths)
     assert memo.resolve(link) == LinkIndex(paths).resolve(link)
     assert memo.resolve(link) == memo.resolve(link)  # remembered the same
     assert memo.person_name(link) == LinkIndex(paths).person_name(link)

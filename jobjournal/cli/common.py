@@ -12,6 +12,7 @@ import click
 
 if TYPE_CHECKING:
     from jobjournal.config import Config
+    from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.core.model import Agenda
     from jobjournal.vault.cache import CachedVault
     from jobjournal.vault.reader import Vault
@@ -86,27 +87,37 @@ def open_cached_vault(ctx: click.Context, *, use_cache: bool = True) -> CachedVa
     return CachedVault.open(root, load_config(root), use_cache=use_cache)
 
 
-def read_vault(run: CachedVault) -> Vault:
+def read_vault(run: CachedVault, build: IncrementalBuild | None = None) -> Vault:
     """The vault's notes, read where the cache doesn't hold them, with a progress line on a
     terminal when that takes long. While other processes read (a first read of a large vault),
-    this one gets the agenda's build ready, which every caller runs next."""
+    this one gets `build` ready for these notes, when the caller runs one next."""
     from jobjournal.cli.progress import ProgressLine
 
     def get_ready(paths: list[str]) -> None:
-        from jobjournal.core import engine, render  # noqa: F401 - imported now rather than after the read
+        from jobjournal.core import render  # noqa: F401 - imported now rather than after the read
 
-        engine.prepare(paths, run.config)
+        if build is not None:
+            build.prepare(paths, run.config)
 
     with ProgressLine() as progress:
         return run.vault(progress=progress, meanwhile=get_ready)
 
 
-def compute_agenda(vault: Vault, today: date) -> Agenda:
-    """Run the rules over a loaded vault."""
-    from jobjournal.core.engine import build_agenda
+def read_and_compute(run: CachedVault, today: date) -> tuple[Vault, Agenda]:
+    """The vault's notes (see `read_vault`) and their agenda."""
+    from jobjournal.core.incremental import IncrementalBuild
+
+    build = IncrementalBuild()  # this command's only build: made ready while the notes are read
+    vault = read_vault(run, build)
+    return vault, compute_agenda(vault, today, build)
+
+
+def compute_agenda(vault: Vault, today: date, build: IncrementalBuild | None = None) -> Agenda:
+    """Run the rules over a loaded vault, with `build` (or a new one)."""
+    from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.vault.reader import gc_paused
 
     with gc_paused():  # thousands of acyclic objects: collecting while making them only costs
-        return build_agenda(
+        return (build or IncrementalBuild()).build(
             vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems
         )

@@ -28,7 +28,7 @@ from jobjournal.cli.common import (
 from jobjournal.errors import JobJournalError, RefusalError
 
 if TYPE_CHECKING:
-    from jobjournal.core.engine import RuleContext
+    from jobjournal.core.context import RuleContext
     from jobjournal.core.model import Agenda
     from jobjournal.edit.new_notes import NoteMaker
     from jobjournal.imports.csv_import import RowPlan
@@ -39,7 +39,8 @@ FORMATS = ("csv", "xlsx", "ics")
 
 def _compute(vault: Vault, today: date) -> tuple[Agenda, RuleContext]:
     """The agenda, as `jobjournal agenda` computes it, and the RuleContext of the same build."""
-    from jobjournal.core.engine import build_agenda, make_context
+    from jobjournal.core.context import make_context
+    from jobjournal.core.engine import build_agenda
 
     ctx = make_context(vault.notes, today, vault.config, paths=vault.paths)
     agenda = build_agenda(vault.notes, today, vault.config, paths=vault.paths,

@@ -19,7 +19,7 @@ from jobjournal.cli.common import (
     compute_agenda,
     no_cache_option,
     open_cached_vault,
-    read_vault,
+    read_and_compute,
     today_from,
     today_option,
     vault_option,
@@ -182,7 +182,7 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
                 summary_line,
             )
 
-            result = compute_agenda(read_vault(run), day)
+            _, result = read_and_compute(run, day)
             if as_json:
                 output = render_json(result)
             elif as_text:
@@ -220,8 +220,7 @@ def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
         run = open_cached_vault(ctx, use_cache=not no_cache)
         output = run.result("check", day)
         if output is None:
-            vault = read_vault(run)
-            result = compute_agenda(vault, day)
+            vault, result = read_and_compute(run, day)
             lines = []
             errors = warnings = 0
             for problem in result.problems:

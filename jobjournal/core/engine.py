@@ -1,13 +1,15 @@
-"""The rules engine: from notes and today to an Agenda (PRODUCT §3, §4.1). Pure: no clock, no I/O.
+"""The rules engine: from notes and today to an Agenda. Pure: no clock, no I/O, no state.
 
-`build_agenda` builds one RuleContext (last contacts, links, working days: `context.py`), runs the
-rules of `rules.py` on every note, adds the §3 warnings, and sorts everything into a deterministic
-Agenda. What the previous build computed is reused where its inputs did not change (`reuse.py`).
+`build_agenda` is the reference build, from scratch: one RuleContext (last contacts, links,
+working days: `context.py`), the rules of `rules.py` on every note, the warnings, and everything
+sorted into a deterministic Agenda. `incremental.IncrementalBuild` gives the same Agenda while
+recomputing only what changed notes touch; it uses the per-note pieces defined here
+(`note_results`, `item_key`, `problem_key`, `pipeline`), so both share every rule.
+The rules, warnings and sections are described in docs/rules.md.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -15,14 +17,7 @@ from datetime import date, timedelta
 
 from jobjournal.config import Config
 from jobjournal.core import rules
-from jobjournal.core.context import (
-    FIXED_SECTIONS,
-    RuleContext,
-    entry_key,
-    make_context,
-    section_for,
-)
-from jobjournal.core.incremental import Reuse
+from jobjournal.core.context import RuleContext, entry_key, make_context
 from jobjournal.core.model import (
     Agenda,
     Item,
@@ -37,20 +32,8 @@ from jobjournal.core.model import (
 )
 from jobjournal.core.workdays import Workdays
 
-__all__ = [
-    "FIXED_SECTIONS",
-    "RuleContext",
-    "build_agenda",
-    "calling_too_often",
-    "make_context",
-    "note_warnings",
-    "pipeline",
-    "prepare",
-    "section_for",
-]
-
-#: PRODUCT §3 warnings: "calling too often" looks at contacts whose latest is this recent (today
-#: included), so an old burst of calls stops nagging.
+#: "Calling too often" looks at contacts whose latest is this recent (today included), so an old
+#: burst of calls stops nagging (docs/rules.md, "Warnings").
 TOO_OFTEN_RECENT_DAYS = 30
 TOO_OFTEN_COUNT = 3
 
@@ -59,31 +42,32 @@ def build_agenda(
     notes: Sequence[Note], today: date, config: Config, *, paths: Sequence[str] = (),
     problems: Sequence[Problem] = (), workdays: Workdays | None = None,
 ) -> Agenda:
-    """PRODUCT §3–§4.1: every item due (or waited for) as of `today`, in section order, with the
-    vault's reading `problems` and the §3 warnings, and the pipeline counts.
+    """Every item due (or waited for) as of `today`, in section order, with the vault's reading
+    `problems`, the warnings, and the pipeline counts, computed from scratch.
+
+    `paths` are every scanned note's path, for resolving links (default: the notes' own).
     Deterministic: the same notes and today give the same Agenda, whatever their order.
-
-    What the previous build computed is reused where its inputs did not change (`reuse.Reuse`),
-    so a watcher's rebuild after one saved note costs little; the result is the same as from
-    scratch.
     """
-    with _REUSE_LOCK:
-        ctx, items, found = _REUSE.build(
-            notes, today, config, paths, problems, workdays, _note_results
-        )
-        return _assemble(notes, ctx, items, found)
+    ctx = make_context(notes, today, config, paths=paths, workdays=workdays)
+    items: list[Item] = []
+    found = list(problems)
+    for note in notes:
+        note_items, warnings = note_results(note, ctx)
+        items += note_items
+        found += warnings
+    vault_item = rules.keep_searching(notes, ctx)
+    if vault_item is not None:
+        items.append(vault_item)
+    return Agenda(
+        today=today,
+        items=tuple(sorted(items, key=item_key)),
+        problems=tuple(sorted(found, key=problem_key)),
+        pipeline=pipeline(notes),
+    )
 
 
-def prepare(paths: Sequence[str], config: Config) -> None:
-    """Get ready for a build over the notes at these paths: the link index and the working days
-    are made now (a command calls this while other processes are still reading the notes, so
-    the build that follows has less left to do). Changes no result."""
-    with _REUSE_LOCK:
-        _REUSE.prepare(paths, config)
-
-
-def _note_results(note: Note, ctx: RuleContext) -> tuple[list[Item], list[Problem]]:
-    """One note's items and warnings (§3), the part of a build that depends on that note alone,
+def note_results(note: Note, ctx: RuleContext) -> tuple[list[Item], list[Problem]]:
+    """One note's items and warnings: the part of a build that depends on that note alone,
     given its contacts and the context."""
     note_items = rules.note_items(note, ctx)
     found: list[Problem] = []
@@ -101,38 +85,22 @@ def _note_results(note: Note, ctx: RuleContext) -> tuple[list[Item], list[Proble
     return note_items, found
 
 
-def _assemble(
-    notes: Sequence[Note], ctx: RuleContext, items: list[Item], found: list[Problem]
-) -> Agenda:
-    vault_item = rules.keep_searching(notes, ctx)
-    if vault_item is not None:
-        items.append(vault_item)
-    return Agenda(
-        today=ctx.today,
-        items=tuple(sorted(items, key=_item_key)),
-        problems=tuple(sorted(found, key=_problem_key)),
-        pipeline=pipeline(notes),
-    )
-
-
 _SECTION_ORDER = {section: section.order for section in Section}
 
 
-def _item_key(item: Item) -> tuple[int, date, str, str, str]:
-    """Item.sort_key, without looking the section's place up each time."""
+def item_key(item: Item) -> tuple[int, date, str, str, str]:
+    """Item.sort_key, without looking the section's place up each time: by section, due date,
+    note path, kind and text."""
     return (_SECTION_ORDER[item.section], item.due, item.note or "", item.kind.value, item.text)
 
 
-_REUSE = Reuse()
-_REUSE_LOCK = threading.Lock()
-
-
-def _problem_key(problem: Problem) -> tuple[str, int, str, str]:
+def problem_key(problem: Problem) -> tuple[str, int, str, str]:
+    """Problems are listed by path, line, severity and message."""
     return (problem.path or "", problem.line or 0, problem.severity.value, problem.message)
 
 
 def calling_too_often(note: Note, ctx: RuleContext) -> tuple[str, Problem] | None:
-    """§3 warning: three or more of the note's own Log entries within min_gap_workdays workdays
+    """Warning: three or more of the note's own Log entries within min_gap_workdays workdays
     (the last before the first + min_gap), the latest of them in the last 30 days. Returns the
     warning for the note's items and the problem at the line of the latest entry."""
     if len(note.log) < TOO_OFTEN_COUNT:
@@ -164,7 +132,7 @@ def calling_too_often(note: Note, ctx: RuleContext) -> tuple[str, Problem] | Non
 
 
 def note_warnings(note: Note, ctx: RuleContext) -> list[Problem]:
-    """§3 warnings as problems: a past interview still `scheduled`; a follow-up too soon."""
+    """Warnings as problems: a past interview still `scheduled`; a follow-up too soon."""
     found: list[Problem] = []
     if (note.type is NoteType.INTERVIEW and note.date is not None and note.status == "scheduled"
             and day_of(note.date) < ctx.today):
@@ -186,10 +154,23 @@ def note_warnings(note: Note, ctx: RuleContext) -> list[Problem]:
 
 def pipeline(notes: Iterable[Note]) -> tuple[PipelineRow, ...]:
     """How many jobjournal notes there are of each type and status ("" for none)."""
-    counts = Counter((note.type, note.status or "") for note in notes if note.type is not None)
-    order = list(NoteType)
+    return pipeline_of(Counter(pipeline_cell(note) for note in notes))
+
+
+def pipeline_cell(note: Note) -> tuple[NoteType, str] | None:
+    """The pipeline cell a note counts in (None: an ordinary note counts nowhere)."""
+    return None if note.type is None else (note.type, note.status or "")
+
+
+_TYPE_ORDER = {note_type: n for n, note_type in enumerate(NoteType)}
+
+
+def pipeline_of(counts: Counter[tuple[NoteType, str] | None]) -> tuple[PipelineRow, ...]:
+    """Pipeline rows from the number of notes in each cell, by type then status."""
     return tuple(
-        PipelineRow(type_, status, count)
-        for (type_, status), count in sorted(counts.items(), key=lambda kv: (order.index(kv[0][0]),
-                                                                             kv[0][1]))
+        PipelineRow(cell[0], cell[1], count)
+        for cell, count in sorted(
+            ((cell, count) for cell, count in counts.items() if cell is not None and count > 0),
+            key=lambda kv: (_TYPE_ORDER[kv[0][0]], kv[0][1]),
+        )
     )

@@ -1,49 +1,374 @@
-"""Reuse between builds: what makes the watcher's rebuild after one saved note cost little.
+"""The incremental build: the same Agenda as `engine.build_agenda`, recomputing only what the
+notes that changed since the previous build touch (docs/design.md, "The incremental build").
 
-`build_agenda` is a pure function of (notes, today, config); this module remembers the previous
-build's intermediate results so the next one recomputes only what its changed inputs touch:
+An `IncrementalBuild` is an object its owner holds and passes nowhere else: the watcher keeps one
+for as long as it runs, and a one-shot command makes one for its single build (which then costs
+what a build from scratch costs, with link and working-day answers remembered). It holds, for the
+notes of its previous build:
 
-- per note path, trusted only for the very same Note object (notes are frozen, and VaultState
-  hands back the same Note for a file that did not change): the notes its Log entries count as
-  contact with (PRODUCT §2.2), with those entries and the latest of their days;
-- per target path: its contacts (sorted on first use) and its last contact, recomputed only for
-  the targets whose contributions changed, each such change bumping the target's version;
-- per note path: its items and §3 warnings, keyed by (the same Note object, the version of its
-  contacts), which is all a note's results depend on besides the build's generation;
-- per build generation (today, follow-up settings, horizon, working days, link index): all of the
-  above, started afresh whenever any of them differs; the link index is rebuilt when the set of
-  paths changes and the working days when the calendar settings do;
-- link resolutions and person names per Link, and `Workdays.add` per (day, n): pure functions of
-  the paths and calendar they were built for.
+- per note path: the notes its Log entries count as contact with (docs/rules.md, "Body: the Log
+  and tasks"), those entries and the latest of their days; per target path, everything that counts
+  as contact with it, its sorted contact log and its last contact;
+- per note path: its items and warnings; all items kept sorted, each under its sort key and its
+  place among its note's items (which is how a stable sort of the from-scratch build orders items
+  with equal keys: they can only come from one note);
+- the pipeline counts and what keep-searching needs (whether the search is over, the days of
+  search activity), kept as counts updated note by note;
+- the link index and the working days, with their answers remembered (pure functions of the
+  paths and the calendar settings they were made for).
 
-Why it can never change output: every remembered value is a pure function of exactly the key it is
-kept under, and anything that value depends on is part of that key, so a reused value is the one a
-fresh computation would give. Notes sharing a path are never reused (each build of them starts and
-ends afresh). tests/test_speed_paths.py compares reused builds with builds from scratch.
+A note is recomputed when it is not the very object the previous build had for its path (notes
+are frozen; the vault hands back the same Note for a file that did not change), or when what
+counts as contact with it changed. Everything starts afresh when today, the follow-up settings,
+the horizon, the working days or the set of paths (and so the link index) differ: each of those
+can change any note's results. Notes sharing a path are built from scratch, every time.
+
+tests/test_incremental.py drives an IncrementalBuild through random edits, renames, deletions and
+days with a hypothesis state machine and compares every build with `engine.build_agenda`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from itertools import compress
+from operator import is_not
 
 from jobjournal.config import CalendarConfig, Config
+from jobjournal.core import engine, rules
 from jobjournal.core.context import RuleContext, entry_key
 from jobjournal.core.links import LinkIndex
-from jobjournal.core.model import Item, Link, LogEntry, Note, Problem
+from jobjournal.core.model import Agenda, Item, Link, LogEntry, Note, NoteType, PipelineRow, Problem
 from jobjournal.core.workdays import Workdays
 
-#: one note's items and warnings, given the context (the engine's `_note_results`)
-NoteResults = Callable[[Note, RuleContext], tuple[list[Item], list[Problem]]]
+#: an item's place in the sorted items: its sort key, then its place among its note's items
+_Key = tuple[int, date, str, str, str, int]
+#: the notes a note's Log entries count as contact with: target path → (entries, latest day)
+_Contributions = dict[str, tuple[list[LogEntry], date]]
+#: what one note added to a build: its items' keys, its warnings, its pipeline cell, and
+#: whether it ended the search and the day of its search activity
+_Results = tuple[list[_Key], list[Problem], tuple[NoteType, str] | None, bool, date | None]
+
+
+class IncrementalBuild:
+    """The previous build's intermediate results, kept for the next build (see the module)."""
+
+    def __init__(self) -> None:
+        self._calendar: CalendarConfig | None = None
+        self._workdays: Workdays | None = None
+        self._paths: tuple[str, ...] | None = None
+        self._links: LinkIndex | None = None
+        self._generation: tuple[object, ...] | None = None
+        #: how the last build went: "afresh" (nothing to keep: a first build, a new day, other
+        #: settings or paths), "update" (only what changed recomputed), or "scratch" (notes
+        #: sharing a path: `engine.build_agenda`)
+        self.last = ""
+        self._reset()
+
+    def _reset(self) -> None:
+        self._notes: tuple[Note, ...] | None = None  # as the previous build was given them
+        self._by_path: dict[str, Note] = {}
+        # contacts: source path → its contributions; target → source → entries / latest day
+        self._sources: dict[str, _Contributions] = {}
+        self._incoming: dict[str, dict[str, list[LogEntry]]] = {}
+        self._latest: dict[str, dict[str, date]] = {}
+        self._contact_log = _ContactLog(self._incoming)
+        self._last_contacts: dict[str, date] = {}
+        # results: path → what the note added (see `_note_results`); all items sorted by key
+        self._results: dict[str, _Results] = {}
+        self._keys: list[_Key] = []
+        self._items: list[Item] = []
+        self._with_warnings: dict[str, list[Problem]] = {}
+        self._problems_in: tuple[Problem, ...] | None = None
+        self._problems_out: tuple[Problem, ...] = ()
+        # whole-vault counts: pipeline cells, and what keep-searching needs
+        self._cells: Counter[tuple[NoteType, str] | None] = Counter()
+        self._pipeline: tuple[PipelineRow, ...] | None = None
+        self._search_over = 0
+        self._active_days: Counter[date] = Counter()
+
+    def prepare(self, paths: Sequence[str], config: Config) -> None:
+        """Make now what a build over these paths with this config will need: the link index and
+        the working days (a command calls this while other processes still read the notes, so
+        the build has less left to do). Changes no result."""
+        self._workdays_for(config)
+        self._links_for(tuple(paths))
+
+    def build(
+        self, notes: Sequence[Note], today: date, config: Config, *, paths: Sequence[str] = (),
+        problems: Sequence[Problem] = (), workdays: Workdays | None = None,
+    ) -> Agenda:
+        """What `engine.build_agenda` returns for the same arguments."""
+        notes = tuple(notes)
+        if workdays is None:
+            workdays = self._workdays_for(config)
+        links = self._links_for(tuple(paths) if paths else tuple(note.path for note in notes))
+        generation = (today, config.followup, config.agenda.horizon_days, workdays, links)
+        if generation != self._generation or self._notes is None:
+            self._reset()
+            self._generation = generation
+        if len({note.path for note in notes}) != len(notes):
+            # the same path twice: nothing can be kept by path
+            self._reset()
+            self._generation = None
+            self.last = "scratch"
+            return engine.build_agenda(notes, today, config, paths=paths, problems=problems,
+                                       workdays=workdays)
+        ctx = RuleContext(
+            today=today, followup=config.followup, horizon_days=config.agenda.horizon_days,
+            workdays=workdays, links=links, contact_log=self._contact_log,
+            last_contacts=self._last_contacts,
+        )
+        self.last = "afresh" if self._notes is None else "update"
+        if self._notes is None:
+            self._first_build(notes, ctx)
+        else:
+            changed, removed = self._diff(notes)
+            if changed or removed:
+                self._update(changed, removed, ctx)
+        self._notes = notes
+        return self._agenda(tuple(problems), ctx)
+
+    # --- what changed ---------------------------------------------------------------------------
+
+    def _diff(self, notes: tuple[Note, ...]) -> tuple[list[Note], list[str]]:
+        """The notes that are not the previous build's object for their path, and the paths the
+        previous build had that are gone."""
+        previous = self._notes
+        assert previous is not None
+        if len(previous) == len(notes):
+            # the usual case, a few notes saved: compare object by object, in C
+            at = list(compress(range(len(notes)), map(is_not, previous, notes)))
+            if all(previous[n].path == notes[n].path for n in at):
+                return [notes[n] for n in at], []
+        known = self._by_path
+        now = {note.path for note in notes}
+        return [note for note in notes if known.get(note.path) is not note], [
+            path for path in known if path not in now
+        ]
+
+    def _update(self, changed: list[Note], removed: list[str], ctx: RuleContext) -> None:
+        touched: set[str] = set()  # paths whose contacts changed
+        for path in removed:
+            self._forget_contributions(path, touched)
+            del self._by_path[path]
+        for note in changed:
+            path = note.path
+            if path in self._sources:
+                self._forget_contributions(path, touched)
+            self._by_path[path] = note
+            self._add_contributions(note, ctx, touched)
+        self._refresh_last_contacts(touched, ctx.today)
+        for path in removed:
+            self._forget_results(path)
+        by_path = self._by_path
+        for path in {note.path for note in changed} | touched:
+            current = by_path.get(path)
+            if current is not None:
+                self._forget_results(path)
+                self._add_results(current, ctx)
+
+    def _first_build(self, notes: tuple[Note, ...], ctx: RuleContext) -> None:
+        """Everything from nothing: the same as `_update` with every note new, in fewer steps."""
+        self._by_path = {note.path: note for note in notes}
+        touched: set[str] = set()
+        for note in notes:
+            self._add_contributions(note, ctx, touched)
+        self._refresh_last_contacts(touched, ctx.today)
+        pairs: list[tuple[_Key, Item]] = []
+        for note in notes:
+            pairs += self._note_results(note, ctx)
+        pairs.sort(key=_first)
+        self._keys = [key for key, _ in pairs]
+        self._items = [item for _, item in pairs]
+
+    # --- contacts -------------------------------------------------------------------------------
+
+    def _add_contributions(self, note: Note, ctx: RuleContext, touched: set[str]) -> None:
+        path = note.path
+        contributions = _contributions(note, ctx.today, ctx.links)
+        self._sources[path] = contributions
+        for target, (entries, latest) in contributions.items():
+            self._incoming.setdefault(target, {})[path] = entries
+            self._latest.setdefault(target, {})[path] = latest
+            touched.add(target)
+        touched.add(path)  # its own last_contact may have changed
+
+    def _forget_contributions(self, path: str, touched: set[str]) -> None:
+        for target in self._sources.pop(path):
+            incoming, latest = self._incoming[target], self._latest[target]
+            del incoming[path], latest[path]
+            if not incoming:
+                del self._incoming[target], self._latest[target]
+            touched.add(target)
+        touched.add(path)
+
+    def _refresh_last_contacts(self, touched: Iterable[str], today: date) -> None:
+        """Each touched path's last contact: the latest day of what counts as contact with it,
+        or its own `last_contact` when that is later (and not after today)."""
+        for path in touched:
+            self._contact_log.forget(path)
+            note = self._by_path.get(path)
+            by_source = self._latest.get(path)
+            last = max(by_source.values()) if by_source else None
+            own = note.last_contact if note is not None else None
+            if own is not None and own <= today and (last is None or own > last):
+                last = own
+            if note is not None and last is not None:
+                self._last_contacts[path] = last
+            else:
+                self._last_contacts.pop(path, None)
+
+    # --- results --------------------------------------------------------------------------------
+
+    def _note_results(self, note: Note, ctx: RuleContext) -> list[tuple[_Key, Item]]:
+        """Compute one note's items and warnings and count it in the whole-vault counts; returns
+        its items with their keys (not yet in the sorted items)."""
+        items, warnings = engine.note_results(note, ctx)
+        pairs = [((*engine.item_key(item), n), item) for n, item in enumerate(items)]
+        cell = engine.pipeline_cell(note)
+        over, day = rules.search_activity(note)
+        self._results[note.path] = ([key for key, _ in pairs], warnings, cell, over, day)
+        if warnings:
+            self._with_warnings[note.path] = warnings
+            self._problems_in = None
+        self._cells[cell] += 1
+        self._pipeline = None
+        self._search_over += over
+        if day is not None:
+            self._active_days[day] += 1
+        return pairs
+
+    def _add_results(self, note: Note, ctx: RuleContext) -> None:
+        keys, items = self._keys, self._items
+        for key, item in self._note_results(note, ctx):
+            at = bisect_left(keys, key)
+            keys.insert(at, key)
+            items.insert(at, item)
+
+    def _forget_results(self, path: str) -> None:
+        """Take back what `_note_results` and `_add_results` did for the note at `path` as the
+        previous build had it (nothing when there was none)."""
+        known = self._results.pop(path, None)
+        if known is None:
+            return
+        note_keys, warnings, cell, over, day = known
+        keys, items = self._keys, self._items
+        for key in note_keys:
+            at = bisect_left(keys, key)
+            del keys[at], items[at]
+        if warnings:
+            del self._with_warnings[path]
+            self._problems_in = None
+        cells = self._cells
+        cells[cell] -= 1
+        if not cells[cell]:
+            del cells[cell]
+        self._pipeline = None
+        self._search_over -= over
+        if day is not None:
+            active = self._active_days
+            active[day] -= 1
+            if not active[day]:
+                del active[day]
+
+    def _agenda(self, problems: tuple[Problem, ...], ctx: RuleContext) -> Agenda:
+        items = self._items
+        vault_item = rules.keep_searching_given(self._search_over > 0, self._active_days, ctx)
+        if vault_item is None:
+            shown = tuple(items)
+        else:
+            at = bisect_left(self._keys, (*engine.item_key(vault_item), 0))
+            shown = (*items[:at], vault_item, *items[at:])
+        if problems != self._problems_in:
+            found = list(problems)
+            for warnings in self._with_warnings.values():
+                found += warnings
+            self._problems_out = tuple(sorted(found, key=engine.problem_key))
+            self._problems_in = problems
+        if self._pipeline is None:
+            self._pipeline = engine.pipeline_of(self._cells)
+        return Agenda(ctx.today, shown, self._problems_out, self._pipeline)
+
+    # --- links and working days -----------------------------------------------------------------
+
+    def _workdays_for(self, config: Config) -> Workdays:
+        if self._workdays is None or self._calendar != config.calendar:
+            self._calendar = config.calendar
+            self._workdays = _MemoWorkdays.from_config(config.calendar)
+        return self._workdays
+
+    def _links_for(self, paths: tuple[str, ...]) -> LinkIndex:
+        if self._links is None or self._paths != paths:
+            self._paths, self._links = paths, _MemoLinks(paths)
+        return self._links
+
+
+def _first(pair: tuple[_Key, Item]) -> _Key:
+    return pair[0]
+
+
+def _contributions(note: Note, today: date, links: LinkIndex) -> _Contributions:
+    """The notes a note's Log entries count as contact with (itself, and every note a dated
+    entry links), with those entries and the latest of their days; entries after today are not
+    contact yet."""
+    found: _Contributions = {}
+    path = note.path
+    for entry in note.log:
+        day = entry.day
+        if day > today:
+            continue
+        targets = [path]
+        for link in entry.links:
+            target = links.resolve(link)
+            if target is not None and target not in targets:
+                targets.append(target)
+        for target in targets:
+            known = found.get(target)
+            if known is None:
+                found[target] = ([entry], day)
+            else:
+                known[0].append(entry)
+                if day > known[1]:
+                    found[target] = (known[0], day)
+    return found
+
+
+class _ContactLog(Mapping[str, tuple[LogEntry, ...]]):
+    """RuleContext.contact_log, each note's sorted contacts made when first asked for: only a
+    missed call needs them (the last contact, which most rules need, is kept apart)."""
+
+    def __init__(self, incoming: dict[str, dict[str, list[LogEntry]]]) -> None:
+        self._incoming = incoming
+        self._sorted: dict[str, tuple[LogEntry, ...]] = {}
+
+    def __getitem__(self, path: str) -> tuple[LogEntry, ...]:
+        try:
+            return self._sorted[path]
+        except KeyError:
+            sources = self._incoming[path]  # KeyError: no contact with that note
+            entries = [e for source in sorted(sources) for e in sources[source]]
+            found = self._sorted[path] = tuple(sorted(entries, key=entry_key))
+            return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._incoming)
+
+    def __len__(self) -> int:
+        return len(self._incoming)
+
+    def forget(self, path: str) -> None:
+        self._sorted.pop(path, None)
 
 
 class _MemoLinks(LinkIndex):
     """A LinkIndex that remembers each answer: a vault links the same few people many times.
 
-    Answers are kept by the link's target, whose hash a string keeps, rather than by the Link,
-    whose hash is worked out anew each time: what a wikilink resolves to, and the name it
-    gives, depend on its target alone (its alias is never read); plain text resolves to nothing
-    and names itself."""
+    Answers are kept by the link's target: what a wikilink resolves to, and the name it gives,
+    depend on its target alone (its alias is never read); plain text resolves to nothing and
+    names itself."""
 
     def __init__(self, paths: Iterable[str]) -> None:
         super().__init__(paths)
@@ -84,220 +409,3 @@ class _MemoWorkdays(Workdays):
         except KeyError:
             result = self._added[day, n] = super().add(day, n)
             return result
-
-
-class _ContactLog(Mapping[str, tuple[LogEntry, ...]]):
-    """RuleContext.contact_log, each note's sorted contacts made when first asked for: only a
-    missed call needs them (the last contact, which most rules need, is kept apart)."""
-
-    def __init__(self, incoming: dict[str, dict[str, list[LogEntry]]]) -> None:
-        self._incoming = incoming
-        self._sorted: dict[str, tuple[LogEntry, ...]] = {}
-
-    def __getitem__(self, path: str) -> tuple[LogEntry, ...]:
-        try:
-            return self._sorted[path]
-        except KeyError:
-            sources = self._incoming[path]  # KeyError: no contact with that note
-            entries = [e for source in sorted(sources) for e in sources[source]]
-            found = self._sorted[path] = tuple(sorted(entries, key=entry_key))
-            return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._incoming)
-
-    def __len__(self) -> int:
-        return len(self._incoming)
-
-    def forget(self, path: str) -> None:
-        self._sorted.pop(path, None)
-
-
-class Reuse:
-    """The previous build's intermediate results, for the next build to reuse.
-
-    Kept per note path and trusted only for the very same Note object (notes are frozen, and
-    VaultState hands back the same Note for a file that did not change): which notes each
-    note's Log entries count as contact with, each note's last contact, and each note's items
-    and warnings with the version of its contacts they were computed from. A different today,
-    follow-up settings, working days or set of paths starts afresh.
-    """
-
-    def __init__(self) -> None:
-        self.calendar: CalendarConfig | None = None
-        self.workdays: Workdays | None = None
-        self.paths: tuple[str, ...] | None = None
-        self.links: LinkIndex | None = None
-        self.generation: tuple[object, ...] | None = None
-        self._reset()
-
-    def _reset(self) -> None:
-        # path → (the note, {target path: (its Log entries that count as contact with the
-        # target, the latest of their days)})
-        self.sources: dict[str, tuple[Note, dict[str, tuple[list[LogEntry], date]]]] = {}
-        self.incoming: dict[str, dict[str, list[LogEntry]]] = {}  # target → source → entries
-        self.latest: dict[str, dict[str, date]] = {}  # target → source → latest day
-        self.contact_log = _ContactLog(self.incoming)
-        self.last_contacts: dict[str, date] = {}
-        self.versions: dict[str, int] = {}  # of each note's contacts: bumped when they change
-        # path → (note, version of its contacts, its items, its warnings)
-        self.results: dict[str, tuple[Note, int, list[Item], list[Problem]]] = {}
-
-    def build(
-        self, notes: Sequence[Note], today: date, config: Config, paths: Sequence[str],
-        problems: Sequence[Problem], workdays: Workdays | None, note_results: NoteResults,
-    ) -> tuple[RuleContext, list[Item], list[Problem]]:
-        """The context of this build and every note's items and warnings, after `problems`,
-        each computed by `note_results` unless the previous build's still holds; what is left
-        to the engine depends on the whole vault (keep-searching, sorting, the pipeline)."""
-        if workdays is None:
-            workdays = self._workdays(config)
-        links = self._links(tuple(paths) if paths else tuple(note.path for note in notes))
-        by_path = {note.path: note for note in notes}
-        generation = (today, config.followup, config.agenda.horizon_days, workdays, links)
-        reusable = len(by_path) == len(notes)  # the same path twice: nothing to reuse safely
-        if not reusable or generation != self.generation:
-            self._reset()
-            self.generation = generation if reusable else None
-        self._update_contacts(by_path, today, links)
-        ctx = RuleContext(
-            today=today,
-            followup=config.followup,
-            horizon_days=config.agenda.horizon_days,
-            workdays=workdays,
-            links=links,
-            contact_log=self.contact_log,
-            last_contacts=self.last_contacts,
-        )
-        items: list[Item] = []
-        found = list(problems)
-        known = self.results
-        results: dict[str, tuple[Note, int, list[Item], list[Problem]]] = {}
-        versions = self.versions
-        for note in notes:
-            path = note.path
-            result = known.get(path)
-            version = versions.get(path, 0)
-            if result is None or result[0] is not note or result[1] != version:
-                result = (note, version, *note_results(note, ctx))
-            results[path] = result
-            items += result[2]
-            found += result[3]
-        self.results = results
-        if not reusable:
-            self._reset()  # ctx keeps this build's contacts: resetting rebinds, never clears
-        return ctx, items, found
-
-    def prepare(self, paths: Sequence[str], config: Config) -> None:
-        """Make now what a build over these paths with this config will need and can't change:
-        the link index and the working days (see engine.prepare)."""
-        self._workdays(config)
-        self._links(tuple(paths))
-
-    def _workdays(self, config: Config) -> Workdays:
-        if self.workdays is None or self.calendar != config.calendar:
-            self.calendar = config.calendar
-            self.workdays = _MemoWorkdays.from_config(config.calendar)
-        return self.workdays
-
-    def _links(self, paths: tuple[str, ...]) -> LinkIndex:
-        if self.links is None or self.paths != paths:
-            self.paths, self.links = paths, _MemoLinks(paths)
-        return self.links
-
-    def _update_contacts(self, by_path: dict[str, Note], today: date, links: LinkIndex) -> None:
-        """Bring the contacts and last contacts up to date with the notes that changed."""
-        if not self.sources:
-            self._first_contacts(by_path, today, links)
-            return
-        changed: set[str] = set()
-        sources = self.sources
-        for path in [path for path in sources if path not in by_path]:
-            self._forget(path, changed)
-        for path, note in by_path.items():
-            known = sources.get(path)
-            if known is not None and known[0] is note:
-                continue
-            if known is not None:
-                self._forget(path, changed)
-            contributions = _contributions(note, today, links)
-            sources[path] = (note, contributions)
-            for target, (entries, latest) in contributions.items():
-                self.incoming.setdefault(target, {})[path] = entries
-                self.latest.setdefault(target, {})[path] = latest
-                changed.add(target)
-            changed.add(path)  # its own last_contact may have changed
-        versions = self.versions
-        for target in changed:
-            versions[target] = versions.get(target, 0) + 1
-            self.contact_log.forget(target)
-            latest_by_source = self.latest.get(target)
-            if not latest_by_source:
-                self.incoming.pop(target, None)
-                self.latest.pop(target, None)
-            target_note = by_path.get(target)
-            days = list(latest_by_source.values()) if latest_by_source else []
-            own = target_note.last_contact if target_note is not None else None
-            if own is not None and own <= today:
-                days.append(own)
-            if target_note is not None and days:
-                self.last_contacts[target] = max(days)
-            else:
-                self.last_contacts.pop(target, None)
-
-    def _first_contacts(self, by_path: dict[str, Note], today: date, links: LinkIndex) -> None:
-        """`_update_contacts` with nothing known yet (a first build): every note is new, so
-        there is nothing to forget, and every version is 1."""
-        sources, incoming, latest = self.sources, self.incoming, self.latest
-        for path, note in by_path.items():
-            contributions = _contributions(note, today, links)
-            sources[path] = (note, contributions)
-            for target, (entries, day) in contributions.items():
-                incoming.setdefault(target, {})[path] = entries
-                latest.setdefault(target, {})[path] = day
-        self.versions = dict.fromkeys(by_path.keys() | latest.keys(), 1)
-        last_contacts = self.last_contacts
-        for path, note in by_path.items():
-            by_source = latest.get(path)
-            last = max(by_source.values()) if by_source else None
-            own = note.last_contact
-            if own is not None and own <= today and (last is None or own > last):
-                last = own
-            if last is not None:
-                last_contacts[path] = last
-
-    def _forget(self, path: str, changed: set[str]) -> None:
-        _, contributions = self.sources.pop(path)
-        for target in contributions:
-            self.incoming.get(target, {}).pop(path, None)
-            self.latest.get(target, {}).pop(path, None)
-            changed.add(target)
-        changed.add(path)
-
-
-def _contributions(
-    note: Note, today: date, links: LinkIndex
-) -> dict[str, tuple[list[LogEntry], date]]:
-    """The notes a note's Log entries count as contact with (itself, and every note a dated
-    entry links: PRODUCT §2.2), with those entries and the latest of their days."""
-    found: dict[str, tuple[list[LogEntry], date]] = {}
-    path = note.path
-    for entry in note.log:
-        day = entry.day
-        if day > today:
-            continue  # not happened yet, as of today
-        targets = [path]
-        for link in entry.links:
-            target = links.resolve(link)
-            if target is not None and target not in targets:
-                targets.append(target)
-        for target in targets:
-            known = found.get(target)
-            if known is None:
-                found[target] = ([entry], day)
-            else:
-                known[0].append(entry)
-                if day > known[1]:
-                    found[target] = (known[0], day)
-    return found
-

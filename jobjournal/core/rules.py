@@ -10,7 +10,7 @@ context, which places each item in its section (`context.section_for`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -328,22 +328,41 @@ def task(note: Note, ctx: RuleContext) -> tuple[Item, ...]:
     )
 
 
+def search_activity(note: Note) -> tuple[bool, date | None]:
+    """What one note tells keep-searching: whether it ends the search (an interview or
+    application `accepted`), and the day of its search activity (an application sent, a meeting
+    held, a referral received), if it has one."""
+    if note.type in (NoteType.INTERVIEW, NoteType.APPLICATION) and note.status == "accepted":
+        return True, None
+    if note.type is NoteType.APPLICATION:
+        when: When | None = note.applied
+    elif note.type in (NoteType.MEETING, NoteType.REFERRAL):
+        when = note.date
+    else:
+        return False, None
+    return False, None if when is None else day_of(when)
+
+
 def keep_searching(notes: Iterable[Note], ctx: RuleContext) -> Item | None:
-    """§3 keep-searching: no application sent, meeting held or referral received in the last
+    """keep-searching: no application sent, meeting held or referral received in the last
     KEEP_SEARCHING_DAYS days (today included) → keep networking and schedule more interviews.
     Once an interview or application is `accepted` the search is over, and the item goes."""
+    activity = [search_activity(note) for note in notes]
+    return keep_searching_given(
+        any(over for over, _ in activity), {day for _, day in activity if day is not None}, ctx
+    )
+
+
+def keep_searching_given(
+    search_over: bool, active_days: Container[date], ctx: RuleContext
+) -> Item | None:
+    """keep-searching, from what `search_activity` found in every note: whether any ended the
+    search, and the days of their activity."""
+    if search_over:
+        return None
     since = ctx.today - timedelta(days=KEEP_SEARCHING_DAYS - 1)
-    for note in notes:
-        if note.type in (NoteType.INTERVIEW, NoteType.APPLICATION) and note.status == "accepted":
-            return None
-        if note.type is NoteType.APPLICATION:
-            when: When | None = note.applied
-        elif note.type in (NoteType.MEETING, NoteType.REFERRAL):
-            when = note.date
-        else:
-            continue
-        if when is not None and since <= day_of(when) <= ctx.today:
-            return None
+    if any(since + timedelta(days=n) in active_days for n in range(KEEP_SEARCHING_DAYS)):
+        return None
     return ctx.item(
         Kind.KEEP_SEARCHING, ctx.today, None,
         text="While you wait, keep networking and schedule more interviews: no application "

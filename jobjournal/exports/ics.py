@@ -31,7 +31,7 @@ from jobjournal.core.model import Agenda, Item, Kind, Note, NoteType, day_of
 if TYPE_CHECKING:
     from icalendar import Event
 
-    from jobjournal.core.engine import RuleContext
+    from jobjournal.core.context import RuleContext
 
 CALENDAR_NAME = "jobjournal"
 PRODID = f"-//jobjournal//jobjournal {__version__}//EN"

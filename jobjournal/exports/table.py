@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from jobjournal.core.engine import RuleContext
+from jobjournal.core.context import RuleContext
 from jobjournal.core.model import Agenda, Item, Kind, Note
 
 #: One cell: text, a whole number, a date or a date-time; None is an empty cell.

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobjournal.config import CONFIG_NAME, Config, load_config
-from jobjournal.core.engine import build_agenda
+from jobjournal.core.incremental import IncrementalBuild
 from jobjournal.core.render import render_markdown, summary_line
 from jobjournal.errors import JobJournalError, VaultError
 from jobjournal.vault.agenda_note import write_agenda
@@ -163,6 +163,7 @@ class Watcher:
         self.writes = 0  # agenda notes written (a computation may find nothing new)
         self.started = threading.Event()  # set once the first agenda is written
         self._state = VaultState(root, config)
+        self._build = IncrementalBuild()  # each agenda recomputes only what the saves touched
         self._root = str(root)
         self._root_id = _identity(root)
         self._vault: Vault | None = None
@@ -317,7 +318,9 @@ class Watcher:
         # set first: after a failure, try again on the next event, not on every tick
         self._vault, self._today, self._failed, self._block = vault, today, True, None
         cfg = vault.config
-        agenda = build_agenda(vault.notes, today, cfg, paths=vault.paths, problems=vault.problems)
+        agenda = self._build.build(
+            vault.notes, today, cfg, paths=vault.paths, problems=vault.problems
+        )
         block = render_markdown(agenda, cfg)
         self.regenerations += 1
         operation = self._operation()
