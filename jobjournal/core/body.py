@@ -1,4 +1,6 @@
-"""Note bodies: the Log section and open dated tasks, read with markdown-it-py (PRODUCT §2.2).
+"""Note bodies: the Log section and open dated tasks, read with markdown-it-py.
+
+What a Log entry and a dated task are: docs/rules.md, "Body: the Log and tasks".
 
 markdown-it-py costs far more than the rest of reading a note, so it is handed only what needs it
 (`_fast_body`): a body is cut into sections at its top-level headings, sections that can hold
@@ -132,6 +134,28 @@ def parse_body(text: str, first_line: int, *, with_log: bool = True) -> Body:
     return body
 
 
+def read_by_lines(text: str, first_line: int, *, with_log: bool = True) -> Body | None:
+    """What `parse_body` returns, when the line reader (`_fast_body`) reads the whole body alone;
+    None when it hands the body, or a section of it, to markdown-it. parse_body does not call
+    it: tests/test_fast_paths.py proves the line reader through it, and counts how often it is
+    taken (docs/design.md, "Fast paths and their proofs")."""
+    lowered = text.lower()
+    want_log = with_log and "log" in lowered and _has_log_heading(text, lowered)
+    want_tasks = could_hold_tasks(text)
+    body = Body()
+    if not (want_log or want_tasks):
+        return body
+    reader = _LinesOnly(first_line, want_log, want_tasks, body.problems)
+    try:
+        if not _fast_body(text, lowered, reader):
+            return None
+    except _NeedsMarkdownIt:
+        return None
+    body.log = tuple(reader.log)
+    body.tasks = tuple(reader.tasks)
+    return body
+
+
 class _Reader:
     """Collects Log entries and tasks from list items, following which Log section we are in."""
 
@@ -165,6 +189,10 @@ class _Reader:
             if entry is not None:
                 self.log.append(entry)
 
+    def section(self, text: str, offset: int) -> None:
+        """A section the line reader can't read, at body line `offset`: markdown-it reads it."""
+        self.tokens(_markdown().parse(text), offset)
+
     def tokens(self, tokens: list[Token], offset: int) -> None:
         """Walk markdown-it tokens of body lines starting at `offset`."""
         for i, token in enumerate(tokens):
@@ -175,12 +203,24 @@ class _Reader:
                 self.item(inline.content, offset + _start(inline))
 
 
+class _NeedsMarkdownIt(Exception):
+    """A section the line reader hands to markdown-it (`read_by_lines`)."""
+
+
+class _LinesOnly(_Reader):
+    """A _Reader that refuses the sections the line reader hands to markdown-it."""
+
+    def section(self, text: str, offset: int) -> None:
+        raise _NeedsMarkdownIt
+
+
 # --- reading without markdown-it where the structure is plain -------------------------------
 # Sound because, in CommonMark, a heading at the left edge ends every open block (paragraphs,
 # lists, quotes, indented code) except a fenced code block or an HTML block at the top level:
 # so when no fence or HTML block can reach past a heading, each section between such headings
 # parses the same alone as in the whole body. Fences at the left edge are followed; anything
-# less clear-cut sends the whole body to markdown-it. tests/test_speed_paths.py compares both.
+# less clear-cut sends the whole body to markdown-it. tests/test_fast_paths.py proves that both
+# read the same, through `read_by_lines` (docs/design.md, "Fast paths and their proofs").
 
 # What matters between sections: headings at the left edge, fences, and HTML block starts.
 _STRUCTURE = re.compile(
@@ -261,7 +301,7 @@ def _fast_body(text: str, lowered: str, reader: _Reader) -> bool:
         items = _plain_items(lines, 1 if level else 0)
         if items is None:
             reader.log_level = before  # markdown-it sees the heading again
-            reader.tokens(_markdown().parse(section), first)
+            reader.section(section, first)
         else:
             for number, content in items:
                 reader.item(content, first + number)

@@ -1,4 +1,4 @@
-"""Front matter text → the mapping it holds, safely (PRODUCT §4.3).
+"""Front matter text → the mapping it holds, safely (docs/rules.md, "Notes and fields").
 
 Front matter of the plain `key: value` shape is read directly (`_simple_yaml`); anything else goes
 to a safe PyYAML loader, with dates and numbers left as text, and is refused when it nests too deep
@@ -151,7 +151,8 @@ def _too_many_values(fm_text: str, loader: Any) -> int | None:
 # it directly costs a fraction of the C loader. Anything else (escapes, flow collections, block
 # scalars, anchors, tags, nesting, comments after a value, tabs, characters YAML refuses or
 # reads as line breaks) goes to the loader, which also reports the errors.
-# tests/test_speed_paths.py checks that both agree.
+# tests/test_fast_paths.py proves that both agree, on front matter that mostly takes this path
+# (docs/design.md, "Fast paths and their proofs").
 
 #: A key of the plain shape: these characters, not starting with a digit or `-`, at most 101.
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -319,7 +320,9 @@ def _plain_yaml_problem(exc: yaml.YAMLError, fm_text: str) -> tuple[int, str] | 
     if getattr(exc, "problem", None) == "found unhashable key":
         return line, ("a key that is a list or a mapping (`? [a, b]`, `{a: b}: …`): "
                       "front matter keys must be plain names")
-    text_line = (fm_text.split("\n") + [""])[mark.line] if mark.line >= 0 else ""
+    # YAML also ends lines at U+0085, U+2028 and U+2029: its line may lie past the last one
+    lines = fm_text.split("\n")
+    text_line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
     if 0 <= mark.column < len(text_line) and text_line[mark.column] == "\t":
         return line, "a tab: YAML indents with spaces only (replace the tab with spaces)"
     return None
