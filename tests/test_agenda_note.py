@@ -8,6 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jobjournal.errors import JobJournalError, RefusalError
 from jobjournal.vault import agenda_note
@@ -282,3 +284,27 @@ def test_generated_part_is_what_merge_agenda_put_between_the_markers(existing: s
     newline = "\r\n" if existing and "\r\n" in existing else "\n"
     assert generated_part(merged) == f"- one{newline}- two{newline}"
     assert generated_part("# no markers here\n") == ""
+
+
+# --- finding the marker lines quickly -----------------------------------------------------------
+
+_PIECES = st.sampled_from([
+    agenda_note.BEGIN, agenda_note.END, " ", "\t", "x", "- item", "<!-- jobjournal:", "\n",
+    "\r\n", "\r", "\n\n",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join), st.data())
+def test_marker_lines_are_found_as_the_pattern_finds_them(text: str, data: st.DataObject) -> None:
+    # from the start, anywhere, or just before a marker (inside its line's leading spaces)
+    markers = [n for n in range(len(text)) if text.startswith("<!--", n)]
+    start = data.draw(st.one_of(
+        st.just(0), st.integers(0, len(text)),
+        st.sampled_from(markers or [0]).flatmap(lambda n: st.integers(max(0, n - 2), n)),
+    ))
+    for pattern, marker in ((agenda_note._BEGIN_LINE, agenda_note.BEGIN),
+                            (agenda_note._END_LINE, agenda_note.END)):
+        quick = agenda_note._marker_lines(pattern, marker, text, start)
+        assert [m.span() for m in quick] == [m.span() for m in pattern.finditer(text, start)]
+        assert [m.groups() for m in quick] == [m.groups() for m in pattern.finditer(text, start)]

@@ -71,17 +71,18 @@ def merge_agenda(existing: str | None, block: str) -> str:
     stays CRLF). Raises RefusalError when `existing` has no markers, or they are not one begin
     marker followed by one end marker.
     """
-    block = block.replace("\r\n", "\n")
+    if "\r" in block:
+        block = block.replace("\r\n", "\n")
     if not block.endswith("\n"):
         block += "\n"
-    if _BEGIN_LINE.search(block) or _END_LINE.search(block):
+    if _marker_lines(_BEGIN_LINE, BEGIN, block) or _marker_lines(_END_LINE, END, block):
         raise ValueError("the generated agenda must not contain a marker line")
     bom = _BOM if existing and existing.startswith(_BOM) else ""
     text = (existing or "")[len(bom) :]
-    if not text.strip():
+    if not text or text.isspace():
         return f"{bom}{NEW_NOTE_FRONT_MATTER}{BEGIN}\n{block}{END}\n"
-    begins = list(_BEGIN_LINE.finditer(text))
-    ends = list(_END_LINE.finditer(text))
+    begins = _marker_lines(_BEGIN_LINE, BEGIN, text)
+    ends = _marker_lines(_END_LINE, END, text)
     if not begins and not ends:
         raise RefusalError(
             "the agenda note has no jobjournal markers: it is your own note, so jobjournal "
@@ -105,9 +106,27 @@ def merge_agenda(existing: str | None, block: str) -> str:
 
 def generated_part(text: str) -> str:
     """The text between the agenda's marker lines ("" when there are none)."""
-    begin = _BEGIN_LINE.search(text)
-    end = _END_LINE.search(text, begin.end()) if begin else None
-    return text[begin.end() : end.start()] if begin and end else ""
+    begins = _marker_lines(_BEGIN_LINE, BEGIN, text)
+    ends = _marker_lines(_END_LINE, END, text, begins[0].end()) if begins else []
+    return text[begins[0].end() : ends[0].start()] if begins and ends else ""
+
+
+def _marker_lines(line: re.Pattern[str], marker: str, text: str, start: int = 0
+                  ) -> list[re.Match[str]]:
+    """What `line.finditer(text, start)` finds, where `line` matches a line holding `marker`:
+    the pattern is tried only at the start of the lines that hold the marker (tried at every
+    line of a large agenda, it costs a hundred times more). tests/test_agenda_note.py holds
+    both ways equal."""
+    found: list[re.Match[str]] = []
+    at = text.find(marker, start)
+    while at >= 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        if line_start >= start and (not found or found[-1].start() != line_start):
+            match = line.match(text, line_start)
+            if match is not None:
+                found.append(match)
+        at = text.find(marker, at + len(marker))
+    return found
 
 
 def write_agenda(root: Path, relpath: str, block: str) -> bool:
