@@ -46,7 +46,9 @@ def run(modules: list[str], *, fresh: bool) -> int:
     if fresh:
         command += [f"jobjournal.core.{module}.*" for module in modules]
     print("$", " ".join(command), flush=True)
-    return subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": "0"}).returncode
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # each mutant's fork would compile megabytes again
+    return subprocess.run(command, cwd=ROOT, env=env).returncode
 
 
 def verdicts(module: str) -> dict[str, int | None]:
