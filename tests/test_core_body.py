@@ -1,0 +1,127 @@
+"""Note bodies (core/body.py): Log entries and dated tasks, read line by line or by markdown-it.
+
+Each body here is read by `parse_body`, and by `read_by_lines` (the line reader alone), which
+must give the same Body or decline (None); a plain body the line reader must read itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from jobjournal.core import body
+from jobjournal.core.body import Body, parse_body, read_by_lines
+from jobjournal.core.model import Link, LogEntry, Task
+
+DANA = Link("Dana", None, True)
+
+
+def entry(day: str, text: str, line: int, *links: Link) -> LogEntry:
+    return LogEntry(date.fromisoformat(day), text, line, links)
+
+
+def read(text: str, first_line: int = 5, *, plain: bool = False) -> Body:
+    """parse_body's Body, checked against the line reader's (which must read it when plain)."""
+    parsed = parse_body(text, first_line)
+    by_lines = read_by_lines(text, first_line)
+    if plain:
+        assert by_lines is not None, "a plain body is read without markdown-it"
+    if by_lines is not None:
+        assert by_lines == parsed
+    return parsed
+
+
+# --- Log sections -------------------------------------------------------------------------------
+
+
+def test_a_log_section_s_dated_items_are_contacts() -> None:
+    text = "## Log\n- 2026-11-20 Called [[Dana]]\n- 2026-11-21: Sent CV\n- an undated remark\n"
+    assert read(text, plain=True).log == (
+        entry("2026-11-20", "Called [[Dana]]", 6, DANA), entry("2026-11-21", "Sent CV", 7))
+
+
+def test_an_underlined_log_heading_at_the_very_start() -> None:
+    text = "Log\n===\n- 2026-11-20 Called\n"
+    assert read(text).log == (entry("2026-11-20", "Called", 7),)
+
+
+def test_an_underlined_log_heading_after_a_blank_first_line() -> None:
+    text = "\nLog\n---\n- 2026-11-20 Called\n"
+    assert read(text).log == (entry("2026-11-20", "Called", 8),)
+
+
+def test_a_log_heading_after_text_that_lower_casing_lengthens() -> None:
+    # "İ".lower() is two characters: offsets in the lower-cased text are not the text's
+    for text, line in (("İİİİİİ\n\n## Log\n- 2026-11-20 Called\n", 8),
+                       ("İİİİ\n\nLog\n===\n- 2026-11-20 Called\n", 9)):
+        assert read(text).log == (entry("2026-11-20", "Called", line),)
+
+
+def test_a_body_without_a_log_heading_has_no_contacts() -> None:
+    text = "## Catalog\n- 2026-11-20 Called\n\n## Blog posts\n- 2026-11-21 Wrote\n"
+    assert read(text) == Body()
+    assert read_by_lines(text, 5) == Body()  # nothing to read: no markdown-it either
+
+
+def test_without_the_log_only_tasks_are_read() -> None:
+    text = "## Log\n- 2026-11-20 Called\n- [ ] Send CV 📅 2026-11-28\n"
+    expected = Body(tasks=(Task(date(2026, 11, 28), "Send CV", 7),))
+    assert parse_body(text, 5, with_log=False) == expected
+    assert read_by_lines(text, 5, with_log=False) == expected
+
+
+def test_a_bad_date_in_the_log_is_a_problem_at_its_line() -> None:
+    text = "## Log\n- 2026-02-30 Called\n- 2026-11-20 Called again\n"
+    parsed = read(text, plain=True)
+    assert parsed.log == (entry("2026-11-20", "Called again", 7),)
+    assert parsed.problems == [
+        (6, "Log entry: '2026-02-30' is not a valid date (day is out of range for month)")]
+
+
+# --- callouts (quotes) --------------------------------------------------------------------------
+
+
+def test_a_callout_ending_the_body_holds_contacts() -> None:
+    text = "## Log\n> - 2026-11-20 Called"
+    assert read(text, plain=True).log == (entry("2026-11-20", "Called", 6),)
+
+
+def test_a_callout_then_a_list() -> None:
+    text = "## Log\n> [!note] Calls\n> - 2026-11-20 Called\n- 2026-11-22 Emailed\n"
+    assert read(text, plain=True).log == (
+        entry("2026-11-20", "Called", 7), entry("2026-11-22", "Emailed", 8))
+
+
+def test_a_callout_written_without_spaces_after_the_markers() -> None:
+    text = "## Log\n>- 2026-11-20 Called\n>- 2026-11-21 Met\n\nafter\n"
+    assert read(text, plain=True).log == (
+        entry("2026-11-20", "Called", 6), entry("2026-11-21", "Met", 7))
+
+
+@pytest.mark.parametrize("lazy", ["the recruiter", "X"])
+def test_a_line_after_a_callout_continues_its_last_item(lazy: str) -> None:
+    text = f"## Log\n> - 2026-11-20 Called\n{lazy}\n"
+    assert read(text).log == (entry("2026-11-20", f"Called {lazy}", 6),)
+
+
+def test_a_callout_s_items_keep_their_lines() -> None:
+    text = "## Log\n> [!info]\n> first call\n>\n> - 2026-11-20 Called\n> - 2026-11-21 Met\n"
+    assert read(text, plain=True).log == (
+        entry("2026-11-20", "Called", 9), entry("2026-11-21", "Met", 10))
+
+
+# --- the Log-heading look-up agrees with its regex ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Log\n", "Log\n===\n", "\nLog\n---\n", "#\nlog\n", "# \t\nlog", "#\n\n log",
+        "catalog\n## Log", "log log\n# Log", "text # log", "a\n   #  log  ##\n", "  log\n  ---",
+        "logbook\n#### LOG", "x log\n#\nlog\n", "   \n #\tlog", "####### log", "#log",
+    ],
+)
+def test_the_log_heading_look_up_agrees_with_its_regex(text: str) -> None:
+    expected = body._LOG_HEADING.search(text) is not None
+    assert body._has_log_heading(text, text.lower()) is expected

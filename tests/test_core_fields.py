@@ -1,0 +1,69 @@
+"""Front-matter values coerced to Note fields (core/fields.py), value by value."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from jobjournal.core.fields import COERCERS, FieldError
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["Acme"],  # `company: [Acme]`, a list of one name
+        [["Acme", "Initech"]],  # `company: [[Acme, Initech]]`, a list inside a list
+        [[1]],  # `company: [[1]]`: a number, not the name of a link
+        [["Acme"], ["Initech"]],  # two unquoted links
+    ],
+)
+def test_a_list_where_text_is_wanted_is_refused(value: Any) -> None:
+    with pytest.raises(FieldError, match="must be text, not a list"):
+        COERCERS["company"](value)
+
+
+def test_an_unquoted_link_where_text_is_wanted_is_kept_as_written() -> None:
+    assert COERCERS["company"]([["Acme"]]) == "[[Acme]]"
+
+
+@pytest.mark.parametrize(("value", "count"), [("3", 3), (" 12 ", 12), ("0", 0), (3, 3), (0, 0)])
+def test_a_whole_number_is_read(value: Any, count: int) -> None:
+    assert COERCERS["candidates"](value) == count
+    assert COERCERS["stay_in_touch"](value) == count
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [(-1, "-1"), (True, "true/false"), (False, "true/false"), ("-2", "'-2'"), ("2.5", "'2.5'"),
+     ("٣", "'٣'"), (2.0, "2.0")],
+)
+def test_anything_but_a_whole_number_is_refused(value: Any, said: str) -> None:
+    with pytest.raises(FieldError, match=f"^{re.escape(said)} is not a whole number$"):
+        COERCERS["candidates"](value)
+
+
+@pytest.mark.parametrize(
+    ("value", "tags"),
+    [
+        ("#job, #remote", ("job", "remote")),
+        ("job remote", ("job", "remote")),
+        (["#X", "job"], ("X", "job")),  # the platform's tag: the `#` goes, the name stays
+        (["#XR", "#"], ("XR",)),  # a lone `#` is no tag
+        ([None, "job", "  ", "##"], ("job",)),  # `- ` with nothing after it, blanks, only `#`
+        ([2026, "job"], ("2026", "job")),
+        (["#", None], None),
+    ],
+)
+def test_tags_are_read_without_their_hash(value: Any, tags: tuple[str, ...] | None) -> None:
+    assert COERCERS["tags"](value) == tags
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [([{"a": "b"}], "a set of `key: value` pairs"), ([["a"]], "a list")],
+)
+def test_tags_holding_a_mapping_or_a_list_are_refused(value: Any, said: str) -> None:
+    with pytest.raises(FieldError, match=f"^must be a list of tags, not a list holding {said}$"):
+        COERCERS["tags"](value)

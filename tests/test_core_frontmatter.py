@@ -1,0 +1,37 @@
+"""Front matter read into a mapping (core/frontmatter.py): limits, lines and problems."""
+
+from __future__ import annotations
+
+import pytest
+
+from jobjournal.core import frontmatter as fm
+
+
+def _problem(fm_text: str) -> tuple[int | None, str]:
+    with pytest.raises(fm.FrontMatterProblem) as caught:
+        fm.load_yaml(fm_text)
+    return caught.value.line, caught.value.message
+
+
+def test_a_big_list_is_refused_at_the_line_of_its_value_past_the_limit() -> None:
+    # front matter on file line 2, `items:` there, item k on line 2 + k; the list itself is the
+    # first value, so the 10,001st value is item 10,000
+    text = "\n".join(["items:"] + [f"  - item {k:05d}" for k in range(1, 10_003)])
+    assert len(text) > fm.BIG_FRONT_MATTER  # counted before it is loaded
+    assert _problem(text) == (10_002, "front matter holds more than 10,000 values")
+
+
+def test_keys_are_not_counted_as_values() -> None:
+    # each key on its own line, its value on the next: the 10,001st value is on line
+    # 2 + 2 * 10_001 - 1, one line after its key (a key counted would stop a line earlier)
+    pairs = [line for j in range(1, 10_003) for line in (f"key{j:05d}:", "  value")]
+    text = "\n".join(pairs)
+    assert len(text) > fm.BIG_FRONT_MATTER
+    assert _problem(text) == (20_003, "front matter holds more than 10,000 values")
+
+
+def test_big_front_matter_under_the_limit_is_read() -> None:
+    text = "\n".join(["items:"] + [f"  - item {k:05d}" for k in range(1, 9_999)])
+    assert len(text) > fm.BIG_FRONT_MATTER
+    mapping, lines, repeated = fm.load_yaml(text)
+    assert len(mapping["items"]) == 9_998 and lines == {"items": 2} and repeated == {}
