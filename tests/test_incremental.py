@@ -1,9 +1,11 @@
-"""The incremental build against the build from scratch (docs/design.md, "The incremental build").
+"""The incremental build against the build from scratch (docs/design.md, "The incremental build"),
+and the remembering renderer against a fresh render.
 
 A hypothesis state machine keeps a small vault of random notes and changes it as a user and the
 calendar do: it edits notes (new Log entries, some linking other notes; fields), adds, renames and
 deletes them, and moves the day on. After every step one IncrementalBuild, kept for the whole run,
-builds the agenda, and it must equal `engine.build_agenda` from scratch. Most steps keep the day
+builds the agenda, and it must equal `engine.build_agenda` from scratch; one MarkdownRenderer,
+kept too, renders it, and the text must equal `render_markdown`'s. Most steps keep the day
 and the set of paths, so most builds take the update path (asserted: at least 80 %); a step that
 moves the day or changes the paths checks that starting afresh is right too.
 """
@@ -29,6 +31,7 @@ from jobjournal.config import Config
 from jobjournal.core.engine import build_agenda
 from jobjournal.core.incremental import IncrementalBuild
 from jobjournal.core.model import Link, LogEntry, Note
+from jobjournal.core.render import MarkdownRenderer, render_markdown
 
 from .test_rules import NAMES, T, configs, days, notes_of
 
@@ -49,6 +52,7 @@ class EditsAndDays(RuleBasedStateMachine):
         self.today = T
         self.config = Config()
         self.build = IncrementalBuild()
+        self.renderer = MarkdownRenderer()  # kept too, as the watcher keeps it
         self.scan = SLOTS  # the paths handed to the build
         self.calm = 0  # builds since the world last changed
 
@@ -136,6 +140,8 @@ class EditsAndDays(RuleBasedStateMachine):
         builds[self.build.last] += 1
         self.calm += 1
         assert incremental == build_agenda(notes, self.today, self.config, paths=self.scan)
+        rendered = self.renderer.render(incremental, self.config)
+        assert rendered == render_markdown(incremental, self.config)
 
 
 EditsAndDays.TestCase.settings = settings(
@@ -148,3 +154,22 @@ def test_incremental_builds_equal_builds_from_scratch() -> None:
     builds.clear()
     EditsAndDays.TestCase("runTest").runTest()
     assert builds["update"] >= 0.8 * sum(builds.values()), builds
+
+
+def test_notes_sharing_a_path_are_built_from_scratch_and_then_afresh() -> None:
+    from jobjournal.core.model import NoteType
+
+    def contact(path: str, days: int) -> Note:
+        return Note(path, NoteType.CONTACT, stay_in_touch=days, last_contact=T)
+
+    one, two, three = contact("A/A.md", 3), contact("B/B.md", 5), contact("C/C.md", 8)
+    build, config = IncrementalBuild(), Config()
+    for notes in ([one, two, three],
+                  [one, two, contact("B/B.md", 9)],  # as many notes, one path twice
+                  [one, two, three],
+                  [one, contact("A/A.md", 4)],  # fewer notes, one path twice
+                  [one, two, three, contact("C/C.md", 1)],
+                  [one, two, three]):
+        assert build.build(notes, T, config) == build_agenda(notes, T, config)
+        shared = len({n.path for n in notes}) < len(notes)
+        assert (build.last == "scratch") == shared

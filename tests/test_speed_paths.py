@@ -394,19 +394,15 @@ def test_notes_sharing_a_path_are_built_as_given() -> None:
     assert len([i for i in first.items if i.kind.value == "stay-in-touch"]) == 2
 
 
-def test_the_reused_render_equals_a_fresh_one(tmp_path: Path) -> None:
+def test_the_remembering_renderer_writes_what_a_fresh_render_writes(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     generate(root, 200, seed=9, today=TODAY)
     loaded = vault.load_vault(root, load_config(root))
-    agenda = engine.build_agenda(loaded.notes, TODAY, loaded.config, paths=loaded.paths)
-    first = render.render_markdown(agenda, loaded.config)
-    render._MD_ITEM_LINES.clear()
-    assert render.render_markdown(agenda, loaded.config) == first
-    later = engine.build_agenda(loaded.notes, TODAY + timedelta(days=3), loaded.config,
-                                paths=loaded.paths)
-    reused = render.render_markdown(later, loaded.config)
-    render._MD_ITEM_LINES.clear()
-    assert reused == render.render_markdown(later, loaded.config)
+    build, renderer = IncrementalBuild(), render.MarkdownRenderer()
+    for today in (TODAY, TODAY, TODAY + timedelta(days=3), TODAY + timedelta(days=3)):
+        agenda = build.build(loaded.notes, today, loaded.config, paths=loaded.paths)
+        assert renderer.render(agenda, loaded.config) == render.render_markdown(
+            agenda, loaded.config)
 
 
 # --- text safety, made quicker ------------------------------------------------------------------

@@ -296,18 +296,20 @@ def test_a_broken_note_is_a_problem_and_the_watcher_goes_on(
 def test_a_crash_in_a_regeneration_is_one_line_and_the_watcher_goes_on(
     vault: VaultDir, start: Callable[..., Running], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jobjournal.core.render import render_markdown
+    from jobjournal.core.render import MarkdownRenderer
 
     running = start()
     calls = []
 
-    def render_crashing_once(*args: Any) -> str:
+    render = MarkdownRenderer.render
+
+    def render_crashing_once(renderer: MarkdownRenderer, *args: Any) -> str:
         calls.append(args)
         if len(calls) == 1:
             raise RuntimeError("boom")
-        return render_markdown(*args)
+        return render(renderer, *args)
 
-    monkeypatch.setattr("jobjournal.vault.watcher.render_markdown", render_crashing_once)
+    monkeypatch.setattr(MarkdownRenderer, "render", render_crashing_once)
     replace(vault, "Contacts/Jane.md", missed_call())
     wait_for(lambda: running.reports, "the error")
     assert running.reports[0].startswith("error: RuntimeError: boom (a bug in jobjournal")

@@ -109,33 +109,39 @@ class IncrementalBuild:
         if generation != self._generation or self._notes is None:
             self._reset()
             self._generation = generation
-        if len({note.path for note in notes}) != len(notes):
+        ctx = RuleContext(
+            today=today, followup=config.followup, horizon_days=config.agenda.horizon_days,
+            workdays=workdays, links=links, contact_log=self._contact_log,
+            last_contacts=self._last_contacts,
+        )
+        shared_path = False
+        if self._notes is None:
+            self.last = "afresh"
+            by_path = {note.path: note for note in notes}
+            shared_path = len(by_path) != len(notes)
+            if not shared_path:
+                self._first_build(notes, by_path, ctx)
+        else:
+            self.last = "update"
+            diff = self._diff(notes)
+            shared_path = diff is None
+            if diff is not None and (diff[0] or diff[1]):
+                self._update(*diff, ctx)
+        if shared_path:
             # the same path twice: nothing can be kept by path
             self._reset()
             self._generation = None
             self.last = "scratch"
             return engine.build_agenda(notes, today, config, paths=paths, problems=problems,
                                        workdays=workdays)
-        ctx = RuleContext(
-            today=today, followup=config.followup, horizon_days=config.agenda.horizon_days,
-            workdays=workdays, links=links, contact_log=self._contact_log,
-            last_contacts=self._last_contacts,
-        )
-        self.last = "afresh" if self._notes is None else "update"
-        if self._notes is None:
-            self._first_build(notes, ctx)
-        else:
-            changed, removed = self._diff(notes)
-            if changed or removed:
-                self._update(changed, removed, ctx)
         self._notes = notes
         return self._agenda(tuple(problems), ctx)
 
     # --- what changed ---------------------------------------------------------------------------
 
-    def _diff(self, notes: tuple[Note, ...]) -> tuple[list[Note], list[str]]:
+    def _diff(self, notes: tuple[Note, ...]) -> tuple[list[Note], list[str]] | None:
         """The notes that are not the previous build's object for their path, and the paths the
-        previous build had that are gone."""
+        previous build had that are gone; None when two notes share a path."""
         previous = self._notes
         assert previous is not None
         if len(previous) == len(notes):
@@ -145,6 +151,8 @@ class IncrementalBuild:
                 return [notes[n] for n in at], []
         known = self._by_path
         now = {note.path for note in notes}
+        if len(now) != len(notes):
+            return None
         return [note for note in notes if known.get(note.path) is not note], [
             path for path in known if path not in now
         ]
@@ -170,9 +178,11 @@ class IncrementalBuild:
                 self._forget_results(path)
                 self._add_results(current, ctx)
 
-    def _first_build(self, notes: tuple[Note, ...], ctx: RuleContext) -> None:
+    def _first_build(
+        self, notes: tuple[Note, ...], by_path: dict[str, Note], ctx: RuleContext
+    ) -> None:
         """Everything from nothing: the same as `_update` with every note new, in fewer steps."""
-        self._by_path = {note.path: note for note in notes}
+        self._by_path = by_path
         touched: set[str] = set()
         for note in notes:
             self._add_contributions(note, ctx, touched)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import compress, pairwise
+from operator import attrgetter, countOf, itemgetter, ne
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -141,16 +143,19 @@ def _upcoming_by_day(items: Iterable[Item]) -> list[tuple[date, list[Item]]]:
 # --- summary ------------------------------------------------------------------------------------
 
 
+_section_of = attrgetter("section")
+_severity_of = attrgetter("severity")
+
+
 def summary_line(agenda: Agenda) -> str:
     """One short line: "2 call back · 3 overdue · … · 1 problem (1 error)"; "nothing due" when
     no section has an item."""
-    parts = [
-        f"{n} {label}" for section, label in _COUNTED if (n := len(agenda.in_section(section)))
-    ]
+    sections = list(map(_section_of, agenda.items))
+    parts = [f"{n} {label}" for section, label in _COUNTED if (n := countOf(sections, section))]
     if not parts:
         parts.append("nothing due")
     if agenda.problems:
-        errors = sum(p.is_error for p in agenda.problems)
+        errors = countOf(map(_severity_of, agenda.problems), Severity.ERROR)
         detail = f" ({_plural(errors, 'error')})" if errors else ""
         parts.append(_plural(len(agenda.problems), "problem") + detail)
     return " · ".join(parts)
@@ -225,24 +230,6 @@ def render_json(agenda: Agenda) -> str:
 
 
 # --- Markdown (the agenda note, PRODUCT §4.2) ---------------------------------------------------
-
-
-# Each item's lines from the last render, by identity: the engine hands back the same Item
-# objects for the notes a save did not touch, so a watcher's next render rewrites few of them.
-_MD_ITEM_LINES: dict[int, tuple[Item, date, list[str]]] = {}
-
-
-def _md_items(items: Iterable[Item], today: date, seen: dict[int, tuple[Item, date, list[str]]],
-              out: list[str]) -> None:
-    """Append the lines of each item to `out` (reusing those of the last render), noting them
-    in `seen`."""
-    last = _MD_ITEM_LINES
-    for item in items:
-        known = last.get(id(item))
-        if known is None or known[0] is not item or known[1] != today:
-            known = (item, today, _md_item(item, today))
-        seen[id(item)] = known
-        out += known[2]
 
 
 def _md_item(item: Item, today: date) -> list[str]:
@@ -333,38 +320,91 @@ def render_markdown(agenda: Agenda, config: Config) -> str:
     Every section is shown, with a "Nothing …" line when empty, so the note's layout is stable.
     `later` items (beyond the horizon) are left out.
     """
-    today = agenda.today
-    horizon = config.agenda.horizon_days
-    out = [
-        f"# Agenda — {today.isoformat()} ({_WEEKDAYS[today.weekday()]})",
-        "",
-        summary_line(agenda),
-        "",
-        "*Written by jobjournal: this part is rewritten on every run. "
-        "Write your own notes above or below it.*",
-    ]
-    by_section: dict[Section, list[Item]] = {}
-    for item in agenda.items:
-        by_section.setdefault(item.section, []).append(item)
-    seen: dict[int, tuple[Item, date, list[str]]] = {}
-    for section, heading, explanation, empty in _SHOWN:
-        items = by_section.get(section, [])
-        out += ["", f"## {heading}", "", explanation.format(horizon=horizon), ""]
-        if not items:
-            out.append(empty.format(horizon=horizon))
-        elif section is Section.UPCOMING:
-            for n, (day, day_items) in enumerate(_upcoming_by_day(items)):
-                out += ([] if n == 0 else [""]) + [f"### {_day_heading(day, today)}", ""]
-                _md_items(day_items, today, seen, out)
-        else:
-            _md_items(items, today, seen, out)
-    global _MD_ITEM_LINES
-    _MD_ITEM_LINES = seen
-    out += ["", "## Problems", "", _PROBLEMS_EXPLANATION, ""]
-    out += [_md_problem(p) for p in agenda.problems] or ["No problems found."]
-    out += ["", "## Pipeline", "", "Notes by type and status.", ""]
-    out += _md_pipeline(agenda.pipeline)
-    return "\n".join(out) + "\n"
+    return MarkdownRenderer().render(agenda, config)
+
+
+#: a run of items: consecutive in the agenda, in one section, due on one day
+_RunKey = tuple[Section, date]
+_section_and_due = attrgetter("section", "due")
+
+
+class MarkdownRenderer:
+    """`render_markdown`, remembering its last render for the next: a watcher renders one agenda
+    after another, which differ by the few items a save changed.
+
+    Items are written in runs (consecutive, in one section, due on one day); a run's lines
+    depend on its items and today alone, so a run equal to one of the last render (compared as
+    tuples, in C: the incremental build hands back the same Item objects for unchanged notes) is
+    not written again, and neither are the problems when they are the same. Memory by value:
+    the result is always `render_markdown`'s (tests/test_render.py compares them).
+    """
+
+    def __init__(self) -> None:
+        self._runs: dict[_RunKey, tuple[date, tuple[Item, ...], list[str]]] = {}
+        self._problems: tuple[tuple[Problem, ...], list[str]] = ((), ["No problems found."])
+
+    def render(self, agenda: Agenda, config: Config) -> str:
+        """The agenda note's generated part: see `render_markdown`."""
+        today = agenda.today
+        horizon = config.agenda.horizon_days
+        out = [
+            f"# Agenda — {today.isoformat()} ({_WEEKDAYS[today.weekday()]})",
+            "",
+            summary_line(agenda),
+            "",
+            "*Written by jobjournal: this part is rewritten on every run. "
+            "Write your own notes above or below it.*",
+        ]
+        by_section: dict[Section, list[tuple[date, tuple[Item, ...]]]] = {}
+        for section, due, run in _runs(agenda.items):
+            by_section.setdefault(section, []).append((due, run))
+        last = self._runs
+        runs: dict[_RunKey, tuple[date, tuple[Item, ...], list[str]]] = {}
+        for section, heading, explanation, empty in _SHOWN:
+            section_runs = by_section.get(section, [])
+            out += ["", f"## {heading}", "", explanation.format(horizon=horizon), ""]
+            if not section_runs:
+                out.append(empty.format(horizon=horizon))
+                continue
+            if section is Section.UPCOMING:
+                days: dict[date, tuple[Item, ...]] = {}
+                for due, run in section_runs:
+                    days[due] = days.get(due, ()) + run
+                section_runs = sorted(days.items(), key=itemgetter(0))
+            for n, (due, run) in enumerate(section_runs):
+                if section is Section.UPCOMING:
+                    out += ([] if n == 0 else [""]) + [f"### {_day_heading(due, today)}", ""]
+                key = (section, due)
+                known = last.get(key)
+                if known is not None and known[0] == today and known[1] == run:
+                    runs[key] = known
+                    out += known[2]
+                    continue
+                lines = [line for item in run for line in _md_item(item, today)]
+                runs[key] = (today, run, lines)
+                out += lines
+        self._runs = runs
+        out += ["", "## Problems", "", _PROBLEMS_EXPLANATION, ""]
+        if agenda.problems != self._problems[0]:
+            lines = [_md_problem(p) for p in agenda.problems] or ["No problems found."]
+            self._problems = (agenda.problems, lines)
+        out += self._problems[1]
+        out += ["", "## Pipeline", "", "Notes by type and status.", ""]
+        out += _md_pipeline(agenda.pipeline)
+        out.append("")  # the final newline, without copying the whole text again
+        return "\n".join(out)
+
+
+def _runs(items: tuple[Item, ...]) -> Iterator[tuple[Section, date, tuple[Item, ...]]]:
+    """The runs of consecutive items in one section due on one day, in order (found in C: a
+    large agenda has thousands of items, in a few hundred runs)."""
+    if not items:
+        return
+    keys = list(map(_section_and_due, items))
+    starts = [0, *compress(range(1, len(keys)), map(ne, keys[1:], keys)), len(keys)]
+    for start, end in pairwise(starts):
+        section, due = keys[start]
+        yield section, due, items[start:end]
 
 
 # --- terminal (`agenda --print`) ----------------------------------------------------------------

@@ -9,6 +9,7 @@ import errno
 import gc
 import os
 import stat
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,6 +178,10 @@ class VaultState:
         self._paths: list[str] | None = None
         self._conflict_copies: frozenset[str] = frozenset()
         self._collisions: list[Problem] = []
+        # the last assembled Vault, and where each of its notes is in it (made when needed)
+        self._last: Vault | None = None
+        self._last_files: dict[str, FileState] | None = None  # what it was assembled from
+        self._note_at: dict[str, int] | None = None
         #: what other processes read in the last refresh, as it arrived: pickled
         #: {path: FileState} chunks (with their paths), which a cache can keep as they are
         self.pickled: list[tuple[bytes, tuple[str, ...]]] = []
@@ -242,16 +247,58 @@ class VaultState:
     def update(self, paths: Iterable[str]) -> Vault:
         """Re-read just these vault-relative paths (changed, created or deleted)."""
         wanted = Wanted(self.root, self.config)
+        replaced: list[tuple[str, FileState, FileState]] = []
         for path in paths:
             state = self._read(path) if wanted(path) else None
             if state is None:
                 if self.files.pop(path, None) is not None:
                     self._paths = None
             else:
-                if path not in self.files:
+                known = self.files.get(path)
+                if known is None:
                     self._paths = None
+                elif known is not state:
+                    replaced.append((path, known, state))
                 self.files[path] = state
-        return self.vault()
+        return self._patched(replaced) or self.vault()
+
+    def _patched(self, replaced: list[tuple[str, FileState, FileState]]) -> Vault | None:
+        """The last assembled Vault with these files' notes and problems replaced, when that is
+        all that changed: the same paths, and a note where there was one (a saved note, the
+        usual case). None when the Vault must be assembled again (see `vault`)."""
+        last = self._last
+        if last is None or self._paths is None or self._last_files is not self.files:
+            return None  # paths came or went, or the files were replaced since
+        if not replaced:
+            return last
+        if self._note_at is None:
+            self._note_at = {note.path: n for n, note in enumerate(last.notes)}
+        notes = list(last.notes)
+        problems: list[Problem] | None = None
+        for path, before, after in replaced:
+            at = self._note_at.get(path)
+            if path in self._conflict_copies or at is None or after.note is None:
+                return None
+            notes[at] = after.note
+            if before.problems != after.problems:
+                if problems is None:
+                    problems = list(last.problems)
+                self._replace_problems(problems, path, after.problems)
+        self._last = Vault(self.root, self.config, tuple(notes),
+                           last.problems if problems is None else tuple(problems), last.paths)
+        return self._last
+
+    def _replace_problems(
+        self, problems: list[Problem], path: str, found: tuple[Problem, ...]
+    ) -> None:
+        """Put `found` in place of the problems of the file at `path` in `problems` (sorted as
+        `vault` sorts them): that file's are all together there, with those of the scan and of
+        case collisions about the same path, which stay."""
+        start = bisect_left(problems, path, key=_problem_path)
+        end = bisect_right(problems, path, key=_problem_path)
+        kept_before = [p for p in self._scan_problems if p.path == path]
+        kept_after = [p for p in self._collisions if p.path == path]
+        problems[start:end] = sorted([*kept_before, *found, *kept_after], key=_problem_line)
 
     def _read(self, path: str) -> FileState | None:
         try:
@@ -294,8 +341,23 @@ class VaultState:
             if state.note is not None:
                 notes.append(state.note)
         problems.extend(self._collisions)
-        problems.sort(key=lambda p: (p.path or "", p.line or 0))
-        return Vault(self.root, self.config, tuple(notes), tuple(problems), tuple(paths))
+        problems.sort(key=_problem_place)
+        self._last = Vault(self.root, self.config, tuple(notes), tuple(problems), tuple(paths))
+        self._last_files, self._note_at = files, None
+        return self._last
+
+
+def _problem_path(problem: Problem) -> str:
+    return problem.path or ""
+
+
+def _problem_line(problem: Problem) -> int:
+    return problem.line or 0
+
+
+def _problem_place(problem: Problem) -> tuple[str, int]:
+    """Where a problem is listed in a Vault: by path, then line."""
+    return (problem.path or "", problem.line or 0)
 
 
 # --- reading many files ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from jobjournal.config import CONFIG_NAME, Config, load_config
 from jobjournal.core.incremental import IncrementalBuild
-from jobjournal.core.render import render_markdown, summary_line
+from jobjournal.core.render import MarkdownRenderer, summary_line
 from jobjournal.errors import JobJournalError, VaultError
 from jobjournal.vault.agenda_note import write_agenda
 from jobjournal.vault.reader import Vault, VaultState
@@ -164,6 +164,7 @@ class Watcher:
         self.started = threading.Event()  # set once the first agenda is written
         self._state = VaultState(root, config)
         self._build = IncrementalBuild()  # each agenda recomputes only what the saves touched
+        self._renderer = MarkdownRenderer()  # and rewrites only the lines of what changed
         self._root = str(root)
         self._root_id = _identity(root)
         self._vault: Vault | None = None
@@ -321,7 +322,7 @@ class Watcher:
         agenda = self._build.build(
             vault.notes, today, cfg, paths=vault.paths, problems=vault.problems
         )
-        block = render_markdown(agenda, cfg)
+        block = self._renderer.render(agenda, cfg)
         self.regenerations += 1
         operation = self._operation()
         if operation is not None:
