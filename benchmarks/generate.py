@@ -1,11 +1,12 @@
 """Generate a realistic vault of N notes for the benchmark (deterministic for a given seed).
 
 The vault looks like years of a real job hunt: contacts, interviews, applications, referrals and
-meetings (every field of PRODUCT §2.1 in use, dates around `today`, most old notes closed), each
-with a Notes section and often a Log; open and done tasks in both Tasks and Dataview formats, some
-in callouts; fenced code blocks, some holding task-like lines that must not count; ordinary notes
-(daily notes, reading notes, notes with another plugin's front matter); an `.obsidian` folder and
-templates; and a sprinkling of notes with problems (broken YAML, impossible dates).
+meetings (every field of docs/rules.md, "Notes and fields", in use; dates around `today`; most old
+notes closed), each with a Notes section and often a Log; open and done tasks in both Tasks and
+Dataview formats, some in callouts; fenced code blocks, some holding task-like lines that must not
+count; ordinary notes (daily notes, reading notes, notes with another plugin's front matter); an
+`.obsidian` folder and templates; and a sprinkling of notes with problems (broken YAML, impossible
+dates).
 
     python benchmarks/generate.py /tmp/vault-10k --notes 10000 [--seed 7] [--today 2026-11-26]
 """
