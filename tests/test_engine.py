@@ -1,4 +1,4 @@
-"""The engine around the rules: last contacts, sections (PRODUCT §4.1), the §3 warnings, problems
+"""The engine around the rules: last contacts, sections, the warnings (docs/rules.md), problems
 and the pipeline counts. Notes are built directly; today is Thursday 2026-11-26."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The fast paths of issue 7 give exactly what the plain paths give.
+"""The fast paths give exactly what the plain paths give.
 
 Each shortcut is checked against the way it replaces: front matter read without YAML against the
 YAML loader; bodies read section by section against markdown-it on the whole body (the original
@@ -183,7 +183,7 @@ def _original_log_entry(content: str, line: int, problems: list[tuple[int, str]]
 
 
 def _original_parse_body(text: str, first_line: int, with_log: bool = True) -> body.Body:
-    """parse_body as it was before issue 7: markdown-it over the whole body."""
+    """parse_body as it was before the line reader: markdown-it over the whole body."""
     want_log = with_log and body._LOG_HEADING.search(text) is not None
     lowered = text.lower()
     want_tasks = any(m in text for m in ("📅", "⏳")) or any(

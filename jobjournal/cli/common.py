@@ -26,7 +26,7 @@ def _remember_vault(ctx: click.Context, _param: click.Parameter, value: str | No
 
 
 def vault_option(func: F) -> F:
-    """`--vault PATH`, accepted before or after the command name (PRODUCT §2)."""
+    """`--vault PATH`, accepted before or after the command name."""
     return click.option(
         "--vault",
         metavar="PATH",
@@ -53,7 +53,7 @@ def today_from(value: Any) -> date:
 
 
 def find_root(ctx: click.Context) -> tuple[Path, Config]:
-    """Find the vault (PRODUCT §2: --vault, $JOBJOURNAL_VAULT, walking up) and read its config."""
+    """Find the vault (--vault, $JOBJOURNAL_VAULT, else walking up) and read its config."""
     from jobjournal.config import load_config
     from jobjournal.vault.reader import find_vault
 
@@ -77,7 +77,7 @@ def no_cache_option(func: F) -> F:
 
 
 def open_cached_vault(ctx: click.Context, *, use_cache: bool = True) -> CachedVault:
-    """Find the vault (PRODUCT §2), load its config, stat its notes and load its cache."""
+    """Find the vault, load its config, stat its notes and load its cache."""
     from jobjournal.config import load_config
     from jobjournal.vault.cache import CachedVault
     from jobjournal.vault.reader import find_vault

@@ -251,7 +251,7 @@ def main() -> None:
     """Console-script entry point."""
     from jobjournal.vault import background as deferred
 
-    deferred.enable()  # cache writes wait until the output is out (see deferred.py)
+    deferred.enable()  # cache writes wait until the output is out (see vault/background.py)
     try:
         cli(prog_name="jobjournal")
     except SystemExit as exc:

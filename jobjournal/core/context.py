@@ -1,8 +1,8 @@
-"""The RuleContext: what every rule may read besides its note (PRODUCT §3, §4.1). Pure.
+"""The RuleContext: what every rule may read besides its note (docs/rules.md). Pure.
 
 Today, the follow-up settings, working days, links, and who was contacted when; `section_for`
-places an item in its §4.1 section. `make_context` builds one from scratch; the engine's reused
-builds (`reuse.py`) build the same context piece by piece.
+places an item in its section (docs/rules.md, "Sections"). `make_context` builds one from
+scratch; an `incremental.IncrementalBuild` builds the same context piece by piece.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from jobjournal.core.links import LinkIndex
 from jobjournal.core.model import Item, Kind, LogEntry, Note, Section, file_name
 from jobjournal.core.workdays import Workdays
 
-#: PRODUCT §4.1: kinds that always go to one section, whatever their due date.
+#: Kinds that always go to one section, whatever their due date.
 FIXED_SECTIONS: Mapping[Kind, Section] = {
     Kind.CALL_BACK: Section.CALL_BACK,
     Kind.GATHER_INFO: Section.NEEDS_INFO,
@@ -28,8 +28,8 @@ FIXED_SECTIONS: Mapping[Kind, Section] = {
 
 
 def section_for(kind: Kind, due: date, today: date, horizon_days: int) -> Section:
-    """PRODUCT §4.1: where an item goes — fixed by its kind, else `waiting` for a decision
-    follow-up not yet due, else by its due date relative to today and the horizon."""
+    """Where an item goes (docs/rules.md, "Sections"): fixed by its kind, else `waiting` for a
+    decision follow-up not yet due, else by its due date relative to today and the horizon."""
     if kind in FIXED_SECTIONS:
         return FIXED_SECTIONS[kind]
     if kind is Kind.DECISION_FOLLOW_UP and due > today:
@@ -64,7 +64,7 @@ class RuleContext:
         return self.last_contacts.get(note.path)
 
     def contact_of(self, note: Note) -> str | None:
-        """PRODUCT §2.1: the title of the person to contact about a note, when one is known."""
+        """The title of the person to contact about a note, when one is known."""
         return self.links.person_name(note.person)
 
     def item(

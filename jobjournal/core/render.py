@@ -1,4 +1,5 @@
-"""Renderers: an Agenda as the agenda note's Markdown, as JSON, or for the terminal (PRODUCT §4).
+"""Renderers: an Agenda as the agenda note's Markdown, as JSON, or for the terminal
+(README, "The agenda").
 
 Pure functions of their arguments: the same Agenda (and config) always gives byte-identical text.
 Every piece of user text (titles, names, item texts, messages) goes through `escape_md` or
@@ -161,7 +162,7 @@ def summary_line(agenda: Agenda) -> str:
     return " · ".join(parts)
 
 
-# --- JSON (PRODUCT §4.4: a public interface; add fields, never rename or remove) ----------------
+# --- JSON (a public interface: add fields, never rename or remove) ------------------------------
 
 
 # Written directly, as `json.dumps(data, ensure_ascii=False, indent=2)` writes it, three times
@@ -220,7 +221,7 @@ def _json_objects(objects: list[str]) -> str:
 
 
 def render_json(agenda: Agenda) -> str:
-    """The agenda as one JSON object (PRODUCT §4.4), items in section order, `later` last:
+    """The agenda as one JSON object, items in section order, `later` last:
     `today`, then `items` (section, kind, due, note, title, contact, text, warnings, why,
     days_overdue, at), then `problems` (note, line, severity, message)."""
     items = _json_objects([_item_json(item, agenda.today) for item in agenda.items])
@@ -229,7 +230,7 @@ def render_json(agenda: Agenda) -> str:
             f'  "problems": {problems}\n}}\n')
 
 
-# --- Markdown (the agenda note, PRODUCT §4.2) ---------------------------------------------------
+# --- Markdown (the agenda note) -----------------------------------------------------------------
 
 
 def _md_item(item: Item, today: date) -> list[str]:
@@ -259,7 +260,8 @@ def _md_problem(problem: Problem) -> str:
     return f"- {mark} **{problem.severity.value}** {where}: {escape_md(problem.message)}"
 
 
-#: Pipeline columns: open statuses, then closed ones, in PRODUCT §2.1's order; others after.
+#: Pipeline columns: open statuses, then closed ones, in the order docs/rules.md lists them
+#: ("Notes and fields"); others after.
 _STATUS_ORDER = (
     "scheduled", "applied", "interviewing", "completed", "waiting", "offer", "active",
     "accepted", "rejected", "declined", "withdrawn", "closed", "inactive",

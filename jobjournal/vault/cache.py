@@ -1,4 +1,5 @@
-"""The parse cache: what reading every note gave, kept between runs (issue 7).
+"""The parse cache: what reading every note gave, kept between runs
+(docs/design.md, "The parse cache").
 
 A run stats every note (it must, to see what changed) but reads and parses only the notes whose
 stat stamp — modification time, size and inode — differs from the one the cache holds. (With no
@@ -332,9 +333,9 @@ def _latest(results: Mapping[tuple[str, str, str], Any]) -> dict[tuple[str, str,
 
 
 def _write_later(path: Path, content: dict[str, Any]) -> None:
-    """Write a cache file once the command's output is out (see deferred.py); a value that is
-    a function is replaced by what it returns, then. A cache that can't be written is no error:
-    the next run reads the notes again."""
+    """Write a cache file once the command's output is out (see vault/background.py); a value
+    that is a function is replaced by what it returns, then. A cache that can't be written is no
+    error: the next run reads the notes again."""
 
     def write() -> None:
         made = {key: value() if callable(value) else value for key, value in content.items()}

@@ -1,6 +1,6 @@
-"""Finding the vault and loading its notes with their problems (PRODUCT §2, §4.3): every file
-`scan.py` finds is read and parsed, in several processes when there are many, and kept with its
-stat stamp so that only changed files are read again."""
+"""Finding the vault and loading its notes with their problems (docs/rules.md, "Notes and
+fields" and "Problems"): every file `scan.py` finds is read and parsed, in several processes when
+there are many, and kept with its stat stamp so that only changed files are read again."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class Vault:
 
 
 def find_vault(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
-    """PRODUCT §2: `--vault PATH`, else $JOBJOURNAL_VAULT, else the first folder holding
+    """`--vault PATH`, else $JOBJOURNAL_VAULT, else the first folder holding
     `.jobjournal.toml` from `cwd` upwards. A folder given explicitly needs no config file."""
     for given, source in ((explicit, "--vault"), (env_value, "$JOBJOURNAL_VAULT")):
         if given:

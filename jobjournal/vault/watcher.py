@@ -1,4 +1,4 @@
-"""Keeping the agenda current while the vault changes (PRODUCT §7, first bullet).
+"""Keeping the agenda current while the vault changes (README, "Git: history, backup and sync").
 
 The Watcher holds one VaultState for the session. A watchdog observer reports file events from
 its own thread; `notice()` sorts each by what it means (a note to re-read, a folder calling for a
@@ -69,7 +69,7 @@ def classify(
     root: str, config: Config, event_type: str, path: str, is_directory: bool
 ) -> tuple[str, str] | None:
     """What one event's path means: (NOTE | RESCAN | CONFIG | AGENDA | VAULT_GONE, vault-relative
-    path), or None for what the agenda can't depend on (PRODUCT §2's skip list)."""
+    path), or None for what the agenda can't depend on (the scan's skip list, vault/scan.py)."""
     if event_type in READ_ONLY_EVENTS:
         return None
     if path == root:
