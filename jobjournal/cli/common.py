@@ -52,13 +52,20 @@ def today_from(value: Any) -> date:
     return value.date() if value is not None else date.today()
 
 
-def find_root(ctx: click.Context) -> tuple[Path, Config]:
-    """Find the vault (--vault, $JOBJOURNAL_VAULT, else walking up) and read its config."""
-    from jobjournal.config import load_config
+def vault_root(ctx: click.Context) -> Path:
+    """The vault's folder: --vault, else $JOBJOURNAL_VAULT, else the nearest folder above the
+    current one holding .jobjournal.toml. The one place every command finds its vault."""
     from jobjournal.vault.reader import find_vault
 
     explicit = (ctx.obj or {}).get("vault")
-    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
+    return find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
+
+
+def find_root(ctx: click.Context) -> tuple[Path, Config]:
+    """The vault's folder (see `vault_root`) and its config."""
+    from jobjournal.config import load_config
+
+    root = vault_root(ctx)
     return root, load_config(root)
 
 
@@ -78,13 +85,10 @@ def no_cache_option(func: F) -> F:
 
 def open_cached_vault(ctx: click.Context, *, use_cache: bool = True) -> CachedVault:
     """Find the vault, load its config, stat its notes and load its cache."""
-    from jobjournal.config import load_config
     from jobjournal.vault.cache import CachedVault
-    from jobjournal.vault.reader import find_vault
 
-    explicit = (ctx.obj or {}).get("vault")
-    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
-    return CachedVault.open(root, load_config(root), use_cache=use_cache)
+    root, config = find_root(ctx)
+    return CachedVault.open(root, config, use_cache=use_cache)
 
 
 def read_vault(run: CachedVault, build: IncrementalBuild | None = None) -> Vault:

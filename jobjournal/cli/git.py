@@ -8,7 +8,6 @@ and find the vault from `--vault-path`, relative to there, recorded at install t
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from jobjournal.cli.common import compute_agenda, today_from, vault_option
+from jobjournal.cli.common import compute_agenda, find_root, today_from, vault_option
 from jobjournal.errors import JobJournalError
 
 
@@ -251,9 +250,5 @@ def _regenerate(root: Path, today: date) -> bool:
 
 def _vault(ctx: click.Context) -> tuple[Path, str]:
     """The vault's folder and its agenda path, without reading every note."""
-    from jobjournal.config import load_config
-    from jobjournal.vault.reader import find_vault
-
-    explicit = (ctx.obj or {}).get("vault")
-    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
-    return root, load_config(root).agenda.path
+    root, config = find_root(ctx)
+    return root, config.agenda.path

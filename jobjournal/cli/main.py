@@ -220,23 +220,11 @@ def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
         run = open_cached_vault(ctx, use_cache=not no_cache)
         output = run.result("check", day)
         if output is None:
+            from jobjournal.core.check import check_report
+
             vault, result = read_and_compute(run, day)
-            lines = []
-            errors = warnings = 0
-            for problem in result.problems:
-                where = problem.path if problem.path is not None else str(vault.root)
-                # one problem, one line: a newline or escape code in a file name can't split it
-                where = "".join(c if c.isprintable() else repr(c)[1:-1] for c in where)
-                lines.append(f"{where}:{problem.line or 1}: {problem.severity.value}: "
-                             f"{problem.message}")
-                if problem.is_error:
-                    errors += 1
-                else:
-                    warnings += 1
-            notes = len([n for n in vault.notes if n.type is not None])
-            summary = (f"{notes} notes checked: {errors} error{'s' * (errors != 1)}, "
-                       f"{warnings} warning{'s' * (warnings != 1)}")
-            output = ("\n".join(lines), summary, errors)
+            report = check_report(result.problems, vault.notes, str(vault.root))
+            output = ("\n".join(report.lines), report.summary, report.errors)
             run.keep("check", day, output)
         text, summary, errors = output
         if text:

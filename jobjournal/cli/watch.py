@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import signal
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
 
-from jobjournal.cli.common import vault_option
+from jobjournal.cli.common import find_root, vault_option
 
 if TYPE_CHECKING:
     from jobjournal.git.repo import AutoCommitter
@@ -70,14 +68,10 @@ def watch(ctx: click.Context, quiet: bool, commit: bool) -> None:
       nohup jobjournal watch --quiet --vault ~/JobHunt &
     or as a systemd user service or a launchd agent.
     """
-    from jobjournal.config import load_config
     from jobjournal.vault.locks import vault_lock
-    from jobjournal.vault.reader import find_vault
     from jobjournal.vault.watcher import Watcher
 
-    explicit = (ctx.obj or {}).get("vault")
-    root = find_vault(explicit, os.environ.get("JOBJOURNAL_VAULT") or None, Path.cwd())
-    config = load_config(root)
+    root, config = find_root(ctx)
 
     def show(regeneration: Regeneration) -> None:
         if not quiet:
