@@ -131,3 +131,75 @@ def test_gather_info_asks_for_what_is_missing_in_words(
     item = only(interview(**missing), Kind.GATHER_INFO)
     assert item.text == f"Ask Dana Recruiter about {asked} before the interview on 2026-11-30"
     assert item.why == f"interview 2026-11-30, no {recorded} recorded"
+
+
+# --- ask-decision-date and decision-follow-up ---------------------------------------------------
+
+
+def test_ask_decision_date_names_the_recruiter() -> None:
+    item = only(interview(date=date(2026, 11, 20)), Kind.ASK_DECISION_DATE)
+    assert item.text == ("Ask Dana Recruiter when the decision will be made and how many "
+                         "candidates are being considered; record them as decision_date and "
+                         "candidates")
+    assert item.why == "interview 2026-11-20, no decision date given"
+
+
+def test_ask_decision_date_without_anyone_to_ask() -> None:
+    note = interview(date=date(2026, 11, 20), recruiter=None, hiring_manager=None)
+    assert only(note, Kind.ASK_DECISION_DATE).text.startswith(
+        "Ask the recruiter when the decision will be made")
+
+
+def test_a_contact_on_the_interview_day_does_not_put_the_follow_up_off() -> None:
+    note = interview(date=date(2026, 11, 20), decision_date=date(2026, 11, 23),
+                     log=contact_on(date(2026, 11, 20)))
+    item = only(note, Kind.DECISION_FOLLOW_UP)
+    assert (item.due, item.why) == (date(2026, 11, 25), "decision expected 2026-11-23 + 2 workdays")
+
+
+def test_a_contact_since_the_interview_puts_the_follow_up_off_only_past_its_date() -> None:
+    # the last contact + 5 workdays falls on the day the decision date gives: that date stands
+    note = interview(date=date(2026, 11, 16), decision_date=date(2026, 11, 23),
+                     log=contact_on(date(2026, 11, 18)))
+    item = only(note, Kind.DECISION_FOLLOW_UP)
+    assert (item.due, item.why) == (date(2026, 11, 25), "decision expected 2026-11-23 + 2 workdays")
+    later = interview(date=date(2026, 11, 16), decision_date=date(2026, 11, 23),
+                      log=contact_on(date(2026, 11, 19)))
+    item = only(later, Kind.DECISION_FOLLOW_UP)
+    assert (item.due, item.why) == (date(2026, 11, 26), "last contact 2026-11-19 + 5 workdays")
+
+
+def test_on_its_due_day_the_decision_follow_up_says_call() -> None:
+    item = only(interview(date=date(2026, 11, 19)), Kind.DECISION_FOLLOW_UP)
+    assert item.due == T  # 5 workdays after the interview
+    assert item.text == ("Call Dana Recruiter about the decision on Backend Engineer at Acme (no "
+                         "decision date given): you were called to participate, so don't "
+                         "apologise; if there is no definitive answer, ask for a new date")
+    nobody = interview(date=date(2026, 11, 19), recruiter=None, hiring_manager=None)
+    assert only(nobody, Kind.DECISION_FOLLOW_UP).text.startswith(
+        "Call about the decision on Backend Engineer at Acme (no decision date given)")
+
+
+# --- ask-new-date -------------------------------------------------------------------------------
+
+
+def after_the_decision_date(**fields: Any) -> Note:
+    """Decision expected Friday the 20th (+ 2 workdays: Tuesday the 24th); called on the 25th."""
+    return interview(date=date(2026, 11, 16), decision_date=date(2026, 11, 20),
+                     log=contact_on(date(2026, 11, 25)), **fields)
+
+
+def test_ask_new_date_names_who_to_ask() -> None:
+    item = only(after_the_decision_date(), Kind.ASK_NEW_DATE)
+    assert item.text == ("No definitive answer yet: ask Dana Recruiter for a new decision date, "
+                         "say you are still interested, and record it as decision_date; "
+                         "meanwhile keep searching")
+    assert item.why == "last contact 2026-11-25, after decision expected 2026-11-20 + 2 workdays"
+    nobody = after_the_decision_date(recruiter=None, hiring_manager=None)
+    assert only(nobody, Kind.ASK_NEW_DATE).text.startswith(
+        "No definitive answer yet: ask for a new decision date, ")
+
+
+def test_a_follow_up_on_the_day_of_the_last_contact_is_not_a_new_plan() -> None:
+    assert items(after_the_decision_date(follow_up=date(2026, 11, 25)), Kind.ASK_NEW_DATE)
+    assert not items(after_the_decision_date(follow_up=date(2026, 11, 27)), Kind.ASK_NEW_DATE)
