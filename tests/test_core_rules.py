@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
@@ -203,3 +203,36 @@ def test_ask_new_date_names_who_to_ask() -> None:
 def test_a_follow_up_on_the_day_of_the_last_contact_is_not_a_new_plan() -> None:
     assert items(after_the_decision_date(follow_up=date(2026, 11, 25)), Kind.ASK_NEW_DATE)
     assert not items(after_the_decision_date(follow_up=date(2026, 11, 27)), Kind.ASK_NEW_DATE)
+
+
+# --- appointment ---------------------------------------------------------------------------------
+
+
+def meeting(**fields: Any) -> Note:
+    base: dict[str, Any] = {
+        "date": datetime(2026, 11, 30, 10, 0), "purpose": "coffee",
+        "with_": (Link("Pat Mentor", is_wikilink=True),),
+    }
+    return Note("Meetings/Coffee with Pat.md", NoteType.MEETING, **{**base, **fields})
+
+
+@pytest.mark.parametrize(("stage", "said"), [("onsite", " (onsite)"), (None, "")])
+def test_an_interview_appointment_says_what_to_ask_at_the_end(stage: str | None, said: str) -> None:
+    item = only(interview(stage=stage), Kind.APPOINTMENT)
+    assert item.text == (f"Interview for Backend Engineer at Acme{said} — at the end, ask how many "
+                         "candidates there are and when the decision will be made")
+    assert (item.due, item.why, item.at) == (date(2026, 11, 30), "interview 2026-11-30", None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({}, "Meeting with Pat Mentor — coffee"),
+        ({"purpose": None}, "Meeting with Pat Mentor"),
+        ({"with_": ()}, "Meeting: Coffee with Pat — coffee"),
+        ({"with_": (), "purpose": None}, "Meeting: Coffee with Pat"),
+    ],
+)
+def test_a_meeting_appointment_names_who_and_what_for(fields: dict[str, Any], text: str) -> None:
+    item = only(meeting(**fields), Kind.APPOINTMENT)
+    assert (item.text, item.why, item.at) == (text, "meeting 2026-11-30 10:00", time(10, 0))
