@@ -297,7 +297,7 @@ def measure_watch(root: str, today: str, saves: int) -> list[float]:
     from jobjournal.cli.common import compute_agenda
     from jobjournal.config import load_config
     from jobjournal.core.incremental import IncrementalBuild
-    from jobjournal.core.render import MarkdownRenderer, render_markdown
+    from jobjournal.core.markdown import MarkdownRenderer, render_markdown
     from jobjournal.vault.agenda_note import write_agenda
     from jobjournal.vault.reader import VaultState, load_vault
 

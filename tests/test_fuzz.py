@@ -27,9 +27,9 @@ from markdown_it import MarkdownIt
 
 from jobjournal.config import Config
 from jobjournal.core.engine import build_agenda
+from jobjournal.core.markdown import render_markdown
 from jobjournal.core.model import Note, Problem
 from jobjournal.core.parse import parse_note
-from jobjournal.core.render import render_markdown
 from jobjournal.vault.agenda_note import BEGIN, END
 from jobjournal.vault.reader import load_vault
 from jobjournal.vault.watcher import Watcher

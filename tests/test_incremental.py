@@ -30,8 +30,8 @@ from hypothesis.stateful import (
 from jobjournal.config import Config
 from jobjournal.core.engine import build_agenda
 from jobjournal.core.incremental import IncrementalBuild
-from jobjournal.core.model import Link, LogEntry, Note
-from jobjournal.core.render import MarkdownRenderer, render_markdown
+from jobjournal.core.markdown import MarkdownRenderer, render_markdown
+from jobjournal.core.model import Link, LogEntry, Note, Problem, Severity
 
 from .test_rules import NAMES, T, configs, days, notes_of
 
@@ -39,6 +39,12 @@ from .test_rules import NAMES, T, configs, days, notes_of
 #: vault's scan gives every file's path, notes or not
 SLOTS = tuple(f"{name}/{name}.md" for name in NAMES) + ("Moved/Elsewhere.md", "Moved/Again.md")
 builds: Counter[str] = Counter()
+READING_PROBLEMS = tuple(
+    Problem(path, line, severity, message)
+    for path in (*SLOTS[:3], None)
+    for line, severity, message in ((1, Severity.ERROR, "front matter is not valid YAML"),
+                                    (4, Severity.WARNING, "unknown key"))
+)
 
 
 class EditsAndDays(RuleBasedStateMachine):
@@ -55,6 +61,7 @@ class EditsAndDays(RuleBasedStateMachine):
         self.renderer = MarkdownRenderer()  # kept too, as the watcher keeps it
         self.scan = SLOTS  # the paths handed to the build
         self.calm = 0  # builds since the world last changed
+        self.problems: tuple[Problem, ...] = ()  # what reading the vault found
 
     @rule(target=paths, name=st.sampled_from(NAMES), data=st.data())
     def add(self, name: str, data: st.DataObject) -> str:
@@ -116,6 +123,12 @@ class EditsAndDays(RuleBasedStateMachine):
     def delete(self, path: str) -> None:
         self.notes.pop(path, None)
 
+    @rule(found=st.sets(st.sampled_from(READING_PROBLEMS)))
+    def reading_problems(self, found: set[Problem]) -> None:
+        """Notes that can't be read, or doubtful lines: problems of the vault, sorted as the
+        vault sorts them."""
+        self.problems = tuple(sorted(found, key=lambda p: (p.path or "", p.line or 0)))
+
     @precondition(lambda self: self.calm >= 5)  # as rare as in a real day
     @rule(change=st.one_of(
         st.integers(1, 3),  # days on
@@ -136,10 +149,12 @@ class EditsAndDays(RuleBasedStateMachine):
     @invariant()
     def same_as_from_scratch(self) -> None:
         notes = list(self.notes.values())
-        incremental = self.build.build(notes, self.today, self.config, paths=self.scan)
+        incremental = self.build.build(notes, self.today, self.config, paths=self.scan,
+                                       problems=self.problems)
         builds[self.build.last] += 1
         self.calm += 1
-        assert incremental == build_agenda(notes, self.today, self.config, paths=self.scan)
+        assert incremental == build_agenda(notes, self.today, self.config, paths=self.scan,
+                                           problems=self.problems)
         rendered = self.renderer.render(incremental, self.config)
         assert rendered == render_markdown(incremental, self.config)
 

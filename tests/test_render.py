@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import click
@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from jobjournal.config import AgendaConfig, Config
+from jobjournal.core.markdown import MarkdownRenderer, render_markdown
 from jobjournal.core.model import (
     Agenda,
     Item,
@@ -31,7 +32,6 @@ from jobjournal.core.render import (
     escape_md,
     note_link,
     render_json,
-    render_markdown,
     render_terminal,
     summary_line,
 )
@@ -395,3 +395,53 @@ def test_terminal_strips_control_characters_from_user_text() -> None:
     text = render_terminal(Agenda(TODAY, (evil,), ()), color=False)
     assert "\x1b" not in text and "\x07" not in text
     assert "[2Jcleared" in text
+
+
+# --- the remembering renderer against a fresh render --------------------------------------------
+
+_POOL_ITEMS = [
+    item(section, Kind.TASK, TODAY + timedelta(days=shift), f"N/{n}.md", f"do {n}", "why")
+    for n, (section, shift) in enumerate(
+        (s, d) for s in (Section.CALL_BACK, Section.OVERDUE, Section.TODAY, Section.UPCOMING,
+                         Section.NEEDS_INFO, Section.LATER) for d in (-2, 0, 1, 3))
+]
+_POOL_PROBLEMS = [Problem(f"N/{n}.md", n, Severity.ERROR if n % 3 else Severity.WARNING, "bad")
+                  for n in range(6)]
+
+
+def _edited(objects: st.SearchStrategy[object]) -> st.SearchStrategy[tuple[int, int, list[object]]]:
+    """An edit of a sequence: replace [start, start + length) with new objects."""
+    return st.tuples(st.integers(0, 12), st.integers(0, 3), st.lists(objects, max_size=3))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(_edited(st.sampled_from(_POOL_ITEMS)), min_size=1, max_size=8),
+    st.lists(_edited(st.sampled_from(_POOL_PROBLEMS)), min_size=1, max_size=8),
+    st.lists(st.sampled_from([0, 0, 0, 1]), min_size=8, max_size=8),
+    st.booleans(),
+)
+def test_a_kept_renderer_writes_what_a_fresh_one_writes(
+    item_edits: list[tuple[int, int, list[Item]]],
+    problem_edits: list[tuple[int, int, list[Problem]]],
+    days_on: list[int],
+    in_order: bool,
+) -> None:
+    """Any sequence of agendas, each a few edits from the last (the same objects kept around the
+    edits, as the incremental build keeps them; objects repeated; items in order or not), and
+    sometimes a new day: a kept renderer writes what `render_markdown` writes."""
+    renderer = MarkdownRenderer()
+    items: list[Item] = []
+    problems: list[Problem] = []
+    today = TODAY
+    for n in range(max(len(item_edits), len(problem_edits))):
+        if n < len(item_edits):
+            start, length, new = item_edits[n]
+            items[start : start + length] = new
+        if n < len(problem_edits):
+            start, length, new_problems = problem_edits[n]
+            problems[start : start + length] = new_problems
+        today += timedelta(days=days_on[n])
+        shown = sorted(items, key=lambda i: (i.section.order, i.due)) if in_order else items
+        agenda = Agenda(today, tuple(shown), tuple(problems))
+        assert renderer.render(agenda, Config()) == render_markdown(agenda, Config())

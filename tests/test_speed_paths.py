@@ -31,7 +31,7 @@ from markdown_it import MarkdownIt
 from jobjournal.cli.main import cli
 from jobjournal.cli.progress import ProgressLine
 from jobjournal.config import Config, load_config
-from jobjournal.core import body, context, engine, incremental, model, parse, render
+from jobjournal.core import body, context, engine, incremental, markdown, model, parse, render
 from jobjournal.core import frontmatter as frontmatter_yaml
 from jobjournal.core.dates import LEADING_WHEN, DateError, parse_when
 from jobjournal.core.incremental import IncrementalBuild
@@ -398,10 +398,10 @@ def test_the_remembering_renderer_writes_what_a_fresh_render_writes(tmp_path: Pa
     root = tmp_path / "vault"
     generate(root, 200, seed=9, today=TODAY)
     loaded = vault.load_vault(root, load_config(root))
-    build, renderer = IncrementalBuild(), render.MarkdownRenderer()
+    build, renderer = IncrementalBuild(), markdown.MarkdownRenderer()
     for today in (TODAY, TODAY, TODAY + timedelta(days=3), TODAY + timedelta(days=3)):
         agenda = build.build(loaded.notes, today, loaded.config, paths=loaded.paths)
-        assert renderer.render(agenda, loaded.config) == render.render_markdown(
+        assert renderer.render(agenda, loaded.config) == markdown.render_markdown(
             agenda, loaded.config)
 
 

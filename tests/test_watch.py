@@ -296,7 +296,7 @@ def test_a_broken_note_is_a_problem_and_the_watcher_goes_on(
 def test_a_crash_in_a_regeneration_is_one_line_and_the_watcher_goes_on(
     vault: VaultDir, start: Callable[..., Running], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jobjournal.core.render import MarkdownRenderer
+    from jobjournal.core.markdown import MarkdownRenderer
 
     running = start()
     calls = []

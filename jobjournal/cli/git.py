@@ -222,7 +222,7 @@ def _fresh_agenda(root: Path, vault_path: str, path: str) -> str | None:
     """The agenda's generated part, computed now, for the merge driver; None (keep ours) when it
     can't be: a merge must not fail because the agenda couldn't be computed."""
     from jobjournal.config import load_config
-    from jobjournal.core.render import render_markdown
+    from jobjournal.core.markdown import render_markdown
     from jobjournal.vault.cache import load_cached_vault
 
     try:
@@ -239,7 +239,7 @@ def _fresh_agenda(root: Path, vault_path: str, path: str) -> str | None:
 def _regenerate(root: Path, today: date) -> bool:
     """Write the vault's agenda note for `today`; whether it changed."""
     from jobjournal.config import load_config
-    from jobjournal.core.render import render_markdown
+    from jobjournal.core.markdown import render_markdown
     from jobjournal.vault.agenda_note import write_agenda
     from jobjournal.vault.cache import load_cached_vault
 

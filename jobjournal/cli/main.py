@@ -120,7 +120,7 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
     around today, so the first agenda shows every section; delete them when you
     start your own.
     """
-    from jobjournal.core.render import render_markdown
+    from jobjournal.core.markdown import render_markdown
     from jobjournal.edit.scaffold import init_git, init_vault
     from jobjournal.vault.agenda_note import write_agenda
 
@@ -175,12 +175,8 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
         run = open_cached_vault(ctx, use_cache=not no_cache)
         output = run.result(mode, day)
         if output is None:
-            from jobjournal.core.render import (
-                render_json,
-                render_markdown,
-                render_terminal,
-                summary_line,
-            )
+            from jobjournal.core.markdown import render_markdown
+            from jobjournal.core.render import render_json, render_terminal, summary_line
 
             _, result = read_and_compute(run, day)
             if as_json:

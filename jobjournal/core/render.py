@@ -11,17 +11,15 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from datetime import date
-from itertools import compress, pairwise
-from operator import attrgetter, countOf, itemgetter, ne
+from operator import attrgetter, countOf
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 import click
 
-from jobjournal.config import Config
 from jobjournal.core.model import Agenda, Item, NoteType, PipelineRow, Problem, Section, Severity
 
 # Fixed English names: the agenda must not depend on the machine's locale.
@@ -152,13 +150,19 @@ def summary_line(agenda: Agenda) -> str:
     """One short line: "2 call back · 3 overdue · … · 1 problem (1 error)"; "nothing due" when
     no section has an item."""
     sections = list(map(_section_of, agenda.items))
-    parts = [f"{n} {label}" for section, label in _COUNTED if (n := countOf(sections, section))]
+    counts = {section: countOf(sections, section) for section, _ in _COUNTED}
+    errors = countOf(map(_severity_of, agenda.problems), Severity.ERROR)
+    return summary_of(counts, len(agenda.problems), errors)
+
+
+def summary_of(counts: Mapping[Section, int], problems: int, errors: int) -> str:
+    """`summary_line` from the number of items in each section and of problems and errors."""
+    parts = [f"{n} {label}" for section, label in _COUNTED if (n := counts.get(section, 0))]
     if not parts:
         parts.append("nothing due")
-    if agenda.problems:
-        errors = countOf(map(_severity_of, agenda.problems), Severity.ERROR)
+    if problems:
         detail = f" ({_plural(errors, 'error')})" if errors else ""
-        parts.append(_plural(len(agenda.problems), "problem") + detail)
+        parts.append(_plural(problems, "problem") + detail)
     return " · ".join(parts)
 
 
@@ -230,34 +234,7 @@ def render_json(agenda: Agenda) -> str:
             f'  "problems": {problems}\n}}\n')
 
 
-# --- Markdown (the agenda note) -----------------------------------------------------------------
-
-
-def _md_item(item: Item, today: date) -> list[str]:
-    who = escape_md(item.contact) if item.contact and item.contact != item.title else ""
-    if item.note is not None:
-        head = note_link(item.note, item.title) + (f" ({who})" if who else "")
-    else:
-        head = who
-    if item.at is not None:
-        head = f"**{item.at:%H:%M}** {head}".rstrip()
-    line = f"- {head}: {escape_md(item.text)}" if head else f"- {escape_md(item.text)}"
-    days = _days_overdue(item, today)
-    if days is not None:
-        line += f" — **{_plural(days, 'day')} overdue**"
-    lines = [line]
-    if item.why:
-        lines.append(f"  - why: {escape_md(item.why)}")
-    lines.extend(f"  - ⚠ {escape_md(warning)}" for warning in item.warnings)
-    return lines
-
-
-def _md_problem(problem: Problem) -> str:
-    where = note_link(problem.path) if problem.path is not None else "vault"
-    if problem.line is not None:
-        where += f", line {problem.line}"
-    mark = "❌" if problem.severity is Severity.ERROR else "⚠"
-    return f"- {mark} **{problem.severity.value}** {where}: {escape_md(problem.message)}"
+# --- pipeline counts (the agenda note and the terminal) ----------------------------------------
 
 
 #: Pipeline columns: open statuses, then closed ones, in the order docs/rules.md lists them
@@ -288,125 +265,6 @@ def _pipeline_counts(rows: Iterable[PipelineRow]) -> dict[tuple[NoteType, str], 
 
 def _status_label(status: str) -> str:
     return status or "no status"
-
-
-def _mermaid_label(text: str) -> str:
-    return re.sub(r"[^\w .,/()'+-]", "_", _plain(text))
-
-
-def _md_pipeline(rows: Iterable[PipelineRow]) -> list[str]:
-    counts = _pipeline_counts(rows)
-    if not counts:
-        return ["No jobjournal notes yet."]
-    statuses = sorted({status for _, status in counts}, key=_status_order)
-    types = sorted({t for t, _ in counts}, key=list(NoteType).index)
-    header = ["Type", *(escape_md(_status_label(s)) for s in statuses), "Total"]
-    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
-    for note_type in types:
-        cells = [str(counts.get((note_type, s), "")) for s in statuses]
-        total = sum(n for (t, _), n in counts.items() if t is note_type)
-        lines.append(f"| {note_type.value} | " + " | ".join([*cells, str(total)]) + " |")
-    totals = [str(sum(n for (_, s2), n in counts.items() if s2 == s)) for s in statuses]
-    lines.append("| **Total** | " + " | ".join([*totals, str(sum(counts.values()))]) + " |")
-    lines += ["", "```mermaid", "pie title Notes by type and status"]
-    lines += [
-        f'    "{t.value}: {_mermaid_label(_status_label(s))}" : {n}' for (t, s), n in counts.items()
-    ]
-    lines.append("```")
-    return lines
-
-
-def render_markdown(agenda: Agenda, config: Config) -> str:
-    """The agenda note's generated part (what goes between the markers), ending with a newline.
-
-    Every section is shown, with a "Nothing …" line when empty, so the note's layout is stable.
-    `later` items (beyond the horizon) are left out.
-    """
-    return MarkdownRenderer().render(agenda, config)
-
-
-#: a run of items: consecutive in the agenda, in one section, due on one day
-_RunKey = tuple[Section, date]
-_section_and_due = attrgetter("section", "due")
-
-
-class MarkdownRenderer:
-    """`render_markdown`, remembering its last render for the next: a watcher renders one agenda
-    after another, which differ by the few items a save changed.
-
-    Items are written in runs (consecutive, in one section, due on one day); a run's lines
-    depend on its items and today alone, so a run equal to one of the last render (compared as
-    tuples, in C: the incremental build hands back the same Item objects for unchanged notes) is
-    not written again, and neither are the problems when they are the same. Memory by value:
-    the result is always `render_markdown`'s (tests/test_render.py compares them).
-    """
-
-    def __init__(self) -> None:
-        self._runs: dict[_RunKey, tuple[date, tuple[Item, ...], list[str]]] = {}
-        self._problems: tuple[tuple[Problem, ...], list[str]] = ((), ["No problems found."])
-
-    def render(self, agenda: Agenda, config: Config) -> str:
-        """The agenda note's generated part: see `render_markdown`."""
-        today = agenda.today
-        horizon = config.agenda.horizon_days
-        out = [
-            f"# Agenda — {today.isoformat()} ({_WEEKDAYS[today.weekday()]})",
-            "",
-            summary_line(agenda),
-            "",
-            "*Written by jobjournal: this part is rewritten on every run. "
-            "Write your own notes above or below it.*",
-        ]
-        by_section: dict[Section, list[tuple[date, tuple[Item, ...]]]] = {}
-        for section, due, run in _runs(agenda.items):
-            by_section.setdefault(section, []).append((due, run))
-        last = self._runs
-        runs: dict[_RunKey, tuple[date, tuple[Item, ...], list[str]]] = {}
-        for section, heading, explanation, empty in _SHOWN:
-            section_runs = by_section.get(section, [])
-            out += ["", f"## {heading}", "", explanation.format(horizon=horizon), ""]
-            if not section_runs:
-                out.append(empty.format(horizon=horizon))
-                continue
-            if section is Section.UPCOMING:
-                days: dict[date, tuple[Item, ...]] = {}
-                for due, run in section_runs:
-                    days[due] = days.get(due, ()) + run
-                section_runs = sorted(days.items(), key=itemgetter(0))
-            for n, (due, run) in enumerate(section_runs):
-                if section is Section.UPCOMING:
-                    out += ([] if n == 0 else [""]) + [f"### {_day_heading(due, today)}", ""]
-                key = (section, due)
-                known = last.get(key)
-                if known is not None and known[0] == today and known[1] == run:
-                    runs[key] = known
-                    out += known[2]
-                    continue
-                lines = [line for item in run for line in _md_item(item, today)]
-                runs[key] = (today, run, lines)
-                out += lines
-        self._runs = runs
-        out += ["", "## Problems", "", _PROBLEMS_EXPLANATION, ""]
-        if agenda.problems != self._problems[0]:
-            lines = [_md_problem(p) for p in agenda.problems] or ["No problems found."]
-            self._problems = (agenda.problems, lines)
-        out += self._problems[1]
-        out += ["", "## Pipeline", "", "Notes by type and status.", ""]
-        out += _md_pipeline(agenda.pipeline)
-        out.append("")  # the final newline, without copying the whole text again
-        return "\n".join(out)
-
-
-def _runs(items: tuple[Item, ...]) -> Iterator[tuple[Section, date, tuple[Item, ...]]]:
-    """The runs of consecutive items in one section due on one day, in order (found in C: a
-    large agenda has thousands of items, in a few hundred runs)."""
-    if not items:
-        return
-    keys = list(map(_section_and_due, items))
-    starts = [0, *compress(range(1, len(keys)), map(ne, keys[1:], keys)), len(keys)]
-    for start, end in pairwise(starts):
-        section, due = keys[start]
-        yield section, due, items[start:end]
 
 
 # --- terminal (`agenda --print`) ----------------------------------------------------------------

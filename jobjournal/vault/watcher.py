@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 from jobjournal.config import CONFIG_NAME, Config, load_config
 from jobjournal.core.incremental import IncrementalBuild
-from jobjournal.core.render import MarkdownRenderer, summary_line
+from jobjournal.core.markdown import MarkdownRenderer
+from jobjournal.core.render import summary_line
 from jobjournal.errors import JobJournalError, VaultError
 from jobjournal.vault.agenda_note import write_agenda
 from jobjournal.vault.reader import Vault, VaultState

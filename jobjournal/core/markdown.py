@@ -1,0 +1,246 @@
+"""The agenda note's generated part, in Markdown (README, "The agenda").
+
+`render_markdown(agenda, config)` is a pure function of its arguments. `MarkdownRenderer` gives the
+same text to a caller that renders one agenda after another (the watcher), writing again only the
+lines of what changed: an item's lines depend on the item and today alone, and a problem's on the
+problem alone (docs/design.md, "The incremental build").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from itertools import compress, count, pairwise
+from operator import attrgetter, countOf, is_not, ne
+
+from jobjournal.config import Config
+from jobjournal.core.model import Agenda, Item, NoteType, PipelineRow, Problem, Section, Severity
+from jobjournal.core.render import (
+    _PROBLEMS_EXPLANATION,
+    _SHOWN,
+    _WEEKDAYS,
+    _day_heading,
+    _days_overdue,
+    _pipeline_counts,
+    _plain,
+    _plural,
+    _status_label,
+    _status_order,
+    escape_md,
+    note_link,
+    summary_line,
+    summary_of,
+)
+
+#: A run of items: consecutive in the agenda, in one section, due on one day; where it starts
+#: and ends in the agenda's items, and its lines.
+_Run = tuple[Section, date, int, int, list[str]]
+_section_and_due = attrgetter("section", "due")
+_severity_of = attrgetter("severity")
+
+
+def render_markdown(agenda: Agenda, config: Config) -> str:
+    """The agenda note's generated part (what goes between the markers), ending with a newline.
+
+    Every section is shown, with a "Nothing …" line when empty, so the note's layout is stable.
+    `later` items (beyond the horizon) are left out.
+    """
+    today = agenda.today
+    by_section: dict[Section, list[tuple[date, list[str]]]] = {}
+    for item in agenda.items:
+        by_section.setdefault(item.section, []).append((item.due, _md_item(item, today)))
+    return _layout(agenda, config, summary_line(agenda), by_section,
+                   [_md_problem(problem) for problem in agenda.problems],
+                   _md_pipeline(agenda.pipeline))
+
+
+def _layout(
+    agenda: Agenda, config: Config, summary: str,
+    by_section: Mapping[Section, list[tuple[date, list[str]]]], problems: list[str],
+    pipeline: list[str],
+) -> str:
+    """The note from its parts: each section's lines, by due date (in the order given; those of
+    `upcoming` under a heading per day), the problems' lines and the pipeline's."""
+    today = agenda.today
+    horizon = config.agenda.horizon_days
+    out = [
+        f"# Agenda — {today.isoformat()} ({_WEEKDAYS[today.weekday()]})",
+        "",
+        summary,
+        "",
+        "*Written by jobjournal: this part is rewritten on every run. "
+        "Write your own notes above or below it.*",
+    ]
+    for section, heading, explanation, empty in _SHOWN:
+        chunks = by_section.get(section, [])
+        out += ["", f"## {heading}", "", explanation.format(horizon=horizon), ""]
+        if not chunks:
+            out.append(empty.format(horizon=horizon))
+        elif section is Section.UPCOMING:
+            days: dict[date, list[str]] = {}
+            for due, lines in chunks:
+                days.setdefault(due, []).extend(lines)
+            for n, day in enumerate(sorted(days)):
+                out += ([] if n == 0 else [""]) + [f"### {_day_heading(day, today)}", ""]
+                out += days[day]
+        else:
+            for _, lines in chunks:
+                out += lines
+    out += ["", "## Problems", "", _PROBLEMS_EXPLANATION, ""]
+    out += problems or ["No problems found."]
+    out += ["", "## Pipeline", "", "Notes by type and status.", ""]
+    out += pipeline
+    out.append("")  # the final newline, without copying the whole text again
+    return "\n".join(out)
+
+
+class MarkdownRenderer:
+    """`render_markdown`, remembering its last render for the next: a watcher renders one agenda
+    after another, which differ by the few items and problems a save changed.
+
+    It keeps the last agenda's items in runs (see `_Run`) with their lines, and the lines of its
+    problems. The next agenda is compared with the last one from both ends, object by object (in
+    C: the incremental build hands back the same Item and Problem objects for unchanged notes);
+    only the runs and problems between the first and the last difference are written again, the
+    others' lines are kept. A new day writes every item again. The result is always
+    `render_markdown`'s (tests/test_incremental.py compares them).
+    """
+
+    def __init__(self) -> None:
+        self._today: date | None = None
+        self._items: tuple[Item, ...] = ()
+        self._runs: list[_Run] = []
+        self._problems: tuple[Problem, ...] = ()
+        self._problem_lines: list[str] = []
+        self._errors = 0
+        self._pipeline: tuple[tuple[PipelineRow, ...], list[str]] | None = None
+
+    def render(self, agenda: Agenda, config: Config) -> str:
+        """The agenda note's generated part: see `render_markdown`."""
+        if agenda.today != self._today:
+            self._today, self._items, self._runs = agenda.today, (), []
+        self._runs = _changed_runs(self._items, agenda.items, self._runs, agenda.today)
+        self._items = agenda.items
+        self._update_problems(agenda.problems)
+        if self._pipeline is None or self._pipeline[0] != agenda.pipeline:
+            self._pipeline = (agenda.pipeline, _md_pipeline(agenda.pipeline))
+        by_section: dict[Section, list[tuple[date, list[str]]]] = {}
+        counts: dict[Section, int] = {}
+        for section, due, start, end, lines in self._runs:
+            by_section.setdefault(section, []).append((due, lines))
+            counts[section] = counts.get(section, 0) + end - start
+        summary = summary_of(counts, len(self._problems), self._errors)
+        return _layout(agenda, config, summary, by_section, self._problem_lines,
+                       self._pipeline[1])
+
+    def _update_problems(self, problems: tuple[Problem, ...]) -> None:
+        old = self._problems
+        start, old_end, new_end = _difference(old, problems)
+        if start == old_end == new_end:
+            return
+        gone, come = old[start:old_end], problems[start:new_end]
+        self._errors += (countOf(map(_severity_of, come), Severity.ERROR)
+                         - countOf(map(_severity_of, gone), Severity.ERROR))
+        self._problem_lines[start:old_end] = [_md_problem(problem) for problem in come]
+        self._problems = problems
+
+
+def _difference(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int, int]:
+    """Where two sequences differ, comparing objects by identity from both ends: the first index
+    that differs, and the ends of the differing parts in `old` and in `new` (all three equal
+    when nothing differs)."""
+    shortest = min(len(old), len(new))
+    start = next(compress(count(), map(is_not, old, new)), shortest)
+    if start == len(old) == len(new):
+        return start, start, start
+    same_end = next(compress(count(), map(is_not, reversed(old), reversed(new))), shortest)
+    same_end = min(same_end, shortest - start)
+    return start, len(old) - same_end, len(new) - same_end
+
+
+def _changed_runs(
+    old: tuple[Item, ...], new: tuple[Item, ...], runs: list[_Run], today: date
+) -> list[_Run]:
+    """The runs of `new`, given those of `old` (with their lines, for `today`): the runs around
+    the part that differs are made again, those after it are moved, those before it kept."""
+    start, old_end, new_end = _difference(old, new)
+    if start == old_end == new_end:
+        return runs
+    if not runs:
+        return list(_runs_of(new, 0, len(new), today))
+    starts = [run[2] for run in runs]
+    # from the run holding the first item that differs through the run holding the first item
+    # after the difference (two consecutive runs of one section and day are written as one)
+    first = bisect_right(starts, start) - 1
+    last = bisect_right(starts, min(old_end, len(old) - 1)) - 1
+    shift = len(new) - len(old)
+    made = _runs_of(new, runs[first][2], runs[last][3] + shift, today)
+    moved = [(s, d, a + shift, b + shift, lines) for s, d, a, b, lines in runs[last + 1 :]]
+    return [*runs[:first], *made, *moved]
+
+
+def _runs_of(items: tuple[Item, ...], start: int, end: int, today: date) -> Iterator[_Run]:
+    """The runs of `items[start:end]`, with their lines."""
+    if start >= end:
+        return
+    keys = list(map(_section_and_due, items[start:end]))
+    bounds = [0, *compress(range(1, len(keys)), map(ne, keys[1:], keys)), len(keys)]
+    for a, b in pairwise(bounds):
+        section, due = keys[a]
+        lines = [line for item in items[start + a : start + b] for line in _md_item(item, today)]
+        yield section, due, start + a, start + b, lines
+
+
+def _md_item(item: Item, today: date) -> list[str]:
+    who = escape_md(item.contact) if item.contact and item.contact != item.title else ""
+    if item.note is not None:
+        head = note_link(item.note, item.title) + (f" ({who})" if who else "")
+    else:
+        head = who
+    if item.at is not None:
+        head = f"**{item.at:%H:%M}** {head}".rstrip()
+    line = f"- {head}: {escape_md(item.text)}" if head else f"- {escape_md(item.text)}"
+    days = _days_overdue(item, today)
+    if days is not None:
+        line += f" — **{_plural(days, 'day')} overdue**"
+    lines = [line]
+    if item.why:
+        lines.append(f"  - why: {escape_md(item.why)}")
+    lines.extend(f"  - ⚠ {escape_md(warning)}" for warning in item.warnings)
+    return lines
+
+
+def _md_problem(problem: Problem) -> str:
+    where = note_link(problem.path) if problem.path is not None else "vault"
+    if problem.line is not None:
+        where += f", line {problem.line}"
+    mark = "❌" if problem.severity is Severity.ERROR else "⚠"
+    return f"- {mark} **{problem.severity.value}** {where}: {escape_md(problem.message)}"
+
+
+def _mermaid_label(text: str) -> str:
+    return re.sub(r"[^\w .,/()'+-]", "_", _plain(text))
+
+
+def _md_pipeline(rows: Iterable[PipelineRow]) -> list[str]:
+    counts = _pipeline_counts(rows)
+    if not counts:
+        return ["No jobjournal notes yet."]
+    statuses = sorted({status for _, status in counts}, key=_status_order)
+    types = sorted({t for t, _ in counts}, key=list(NoteType).index)
+    header = ["Type", *(escape_md(_status_label(s)) for s in statuses), "Total"]
+    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
+    for note_type in types:
+        cells = [str(counts.get((note_type, s), "")) for s in statuses]
+        total = sum(n for (t, _), n in counts.items() if t is note_type)
+        lines.append(f"| {note_type.value} | " + " | ".join([*cells, str(total)]) + " |")
+    totals = [str(sum(n for (_, s2), n in counts.items() if s2 == s)) for s in statuses]
+    lines.append("| **Total** | " + " | ".join([*totals, str(sum(counts.values()))]) + " |")
+    lines += ["", "```mermaid", "pie title Notes by type and status"]
+    lines += [
+        f'    "{t.value}: {_mermaid_label(_status_label(s))}" : {n}' for (t, s), n in counts.items()
+    ]
+    lines.append("```")
+    return lines
