@@ -35,3 +35,25 @@ def test_big_front_matter_under_the_limit_is_read() -> None:
     assert len(text) > fm.BIG_FRONT_MATTER
     mapping, lines, repeated = fm.load_yaml(text)
     assert len(mapping["items"]) == 9_998 and lines == {"items": 2} and repeated == {}
+
+
+def test_values_up_to_the_limit_are_read_and_one_more_is_refused() -> None:
+    # the list is a value, and each of its items: 1 + 9,999 values, then 1 + 10,000
+    ok = "a: [" + ", ".join(["1"] * 9_999) + "]"
+    assert len(fm.load_yaml(ok)[0]["a"]) == 9_999
+    too_many = "a: [" + ", ".join(["1"] * 10_000) + "]"
+    assert _problem(too_many) == (
+        2, "front matter holds more than 10,000 values (repeated aliases?)")
+
+
+def test_nesting_up_to_the_limit_is_read_and_one_level_more_is_refused() -> None:
+    # `a` is level 2, its list level 3, …: the `x` inside 48 lists is at level 50
+    deepest = "a: " + "[" * 48 + "x" + "]" * 48
+    mapping, _, _ = fm.load_yaml(deepest)
+    value: object = mapping["a"]
+    for _ in range(48):
+        assert isinstance(value, list) and len(value) == 1
+        value = value[0]
+    assert value == "x"
+    assert _problem("a: " + "[" * 49 + "x" + "]" * 49) == (
+        2, "front matter nests deeper than 50 levels")
