@@ -116,6 +116,8 @@ class MarkdownRenderer:
         self._problem_lines: list[str] = []
         self._errors = 0
         self._pipeline: tuple[tuple[PipelineRow, ...], list[str]] | None = None
+        #: the summary line of the last render (`render.summary_line` of its agenda)
+        self.summary = ""
 
     def render(self, agenda: Agenda, config: Config) -> str:
         """The agenda note's generated part: see `render_markdown`."""
@@ -131,7 +133,7 @@ class MarkdownRenderer:
         for section, due, start, end, lines in self._runs:
             by_section.setdefault(section, []).append((due, lines))
             counts[section] = counts.get(section, 0) + end - start
-        summary = summary_of(counts, len(self._problems), self._errors)
+        summary = self.summary = summary_of(counts, len(self._problems), self._errors)
         return _layout(agenda, config, summary, by_section, self._problem_lines,
                        self._pipeline[1])
 

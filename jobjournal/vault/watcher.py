@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 from jobjournal.config import CONFIG_NAME, Config, load_config
 from jobjournal.core.incremental import IncrementalBuild
 from jobjournal.core.markdown import MarkdownRenderer
-from jobjournal.core.render import summary_line
 from jobjournal.errors import JobJournalError, VaultError
 from jobjournal.vault.agenda_note import write_agenda
 from jobjournal.vault.reader import Vault, VaultState
@@ -60,10 +59,7 @@ class Regeneration:
     changed: tuple[str, ...]  # the notes read again, added or removed (for `watch --commit`)
     written: bool  # False: the agenda note already said this
     agenda: Agenda
-
-    @property
-    def summary(self) -> str:
-        return summary_line(self.agenda)
+    summary: str  # the agenda's summary line (see render.summary_line)
 
 
 def classify(
@@ -337,7 +333,8 @@ class Watcher:
         written = write_agenda(self.root, cfg.agenda.path, block)
         self._block, self._failed, self._held = block, False, None
         self.writes += written
-        self.on_regenerate(Regeneration(now, today, reason, changed, written, agenda))
+        self.on_regenerate(Regeneration(now, today, reason, changed, written, agenda,
+                                        self._renderer.summary))
 
     def _idle(self) -> bool:
         """Whether no event waits to be taken."""
