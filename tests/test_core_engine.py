@@ -8,7 +8,7 @@ import pytest
 
 from jobjournal.config import Config
 from jobjournal.core.engine import build_agenda
-from jobjournal.core.model import LogEntry, Note, NoteType
+from jobjournal.core.model import LogEntry, Note, NoteType, Problem, Severity
 from jobjournal.core.workdays import Workdays
 
 T = date(2026, 11, 26)  # a Thursday
@@ -60,3 +60,9 @@ def test_the_working_days_given_are_the_ones_used() -> None:
     assert item.due == date(2026, 11, 29)  # the next working day is Sunday
     (item,) = build_agenda([note], T, Config()).items
     assert item.due == date(2026, 11, 27)
+
+
+def test_a_problem_with_the_whole_file_comes_before_those_at_its_lines() -> None:
+    at_line = Problem("Notes/A.md", 1, Severity.ERROR, "a problem at line 1")
+    whole = Problem("Notes/A.md", None, Severity.ERROR, "the file is larger than 4 MiB: not read")
+    assert build_agenda([], T, Config(), problems=[at_line, whole]).problems == (whole, at_line)

@@ -236,3 +236,47 @@ def test_an_interview_appointment_says_what_to_ask_at_the_end(stage: str | None,
 def test_a_meeting_appointment_names_who_and_what_for(fields: dict[str, Any], text: str) -> None:
     item = only(meeting(**fields), Kind.APPOINTMENT)
     assert (item.text, item.why, item.at) == (text, "meeting 2026-11-30 10:00", time(10, 0))
+
+
+# --- stay-in-touch -------------------------------------------------------------------------------
+
+
+def contact(**fields: Any) -> Note:
+    return Note("Contacts/Dana Recruiter.md", NoteType.CONTACT, **fields)
+
+
+def test_stay_in_touch_counts_the_days_since_the_last_contact() -> None:
+    item = only(contact(stay_in_touch=14, log=contact_on(date(2026, 11, 10))), Kind.STAY_IN_TOUCH)
+    assert item.due == date(2026, 11, 24)
+    assert item.text == ("Get back in touch with Dana Recruiter: it has been 14 days since you "
+                         "last spoke")
+    assert item.why == "last contact 2026-11-10 + 14 days"
+
+
+def test_stay_in_touch_every_day() -> None:
+    item = only(contact(stay_in_touch=1, log=contact_on(date(2026, 11, 20))), Kind.STAY_IN_TOUCH)
+    assert item.due == date(2026, 11, 23)  # the day after, a Saturday, moved to Monday
+    assert item.text == "Get back in touch with Dana Recruiter: it has been 1 day since you last spoke"
+    assert item.why == "last contact 2026-11-20 + 1 day"
+
+
+def test_stay_in_touch_without_any_contact_yet() -> None:
+    item = only(contact(stay_in_touch=30), Kind.STAY_IN_TOUCH)
+    assert (item.due, item.text, item.why) == (
+        T, "Get in touch with Dana Recruiter: no contact recorded yet",
+        "stay_in_touch every 30 days, no contact recorded")
+    assert not items(contact(stay_in_touch=0), Kind.STAY_IN_TOUCH)
+
+
+# --- thank-you ------------------------------------------------------------------------------------
+
+
+def test_thank_you_names_who_to_thank_and_when_it_was() -> None:
+    item = only(interview(date=date(2026, 11, 25)), Kind.THANK_YOU)
+    assert item.due == T  # a day after
+    assert item.text == ("Send a thank-you note to Dana Recruiter for the interview on "
+                         "2026-11-25, then record it as thank_you")
+    assert item.why == "interview 2026-11-25 + 1 day"
+    nobody = meeting(date=date(2026, 11, 25), with_=())
+    assert only(nobody, Kind.THANK_YOU).text == (
+        "Send a thank-you note for the meeting on 2026-11-25, then record it as thank_you")
