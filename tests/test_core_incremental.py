@@ -57,7 +57,8 @@ def a_note(rng: random.Random, name: str, today: date, folder: str | None = None
         fields["candidates"] = rng.choice([None, 3])
     if kind is NoteType.APPLICATION:
         fields["applied"] = a_day(rng, today)
-        fields["contact"] = Link(rng.choice(["Sam", "Nobody"]), None, True)
+        fields["contact"] = rng.choice(
+            [Link("Sam", None, True), Link("Nobody", None, True), Link("Lee Hiring")])
     if kind is NoteType.CONTACT:
         fields["stay_in_touch"] = rng.choice([None, 0, 7, 30])
     if kind is NoteType.REFERRAL:

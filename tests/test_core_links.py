@@ -60,7 +60,7 @@ def test_the_same_link_is_one_object_and_the_table_stays_bounded(
 
 PATHS = [
     "Contacts/Dana Recruiter.md", "Archive/2025/Contacts/Dana Recruiter.md",
-    "People/Sam.md", "Old/Sam.md", "Interviews/Acme - Backend.md",
+    "People/Sam.md", "Old/Sam.md", "Interviews/Acme - Backend.md", "Contacts/Xavier Dupont.md",
 ]
 
 
@@ -79,6 +79,8 @@ PATHS = [
         ("Recruiter", None),
         ("Acme - Backend", "Interviews/Acme - Backend.md"),
         ("Nobody", None),
+        ("Xavier Dupont", "Contacts/Xavier Dupont.md"),
+        ("/Xavier Dupont", "Contacts/Xavier Dupont.md"),
     ],
 )
 def test_a_link_resolves_to_a_note_by_name_or_path(target: str, path: str | None) -> None:

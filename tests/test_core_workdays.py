@@ -33,3 +33,10 @@ def test_without_a_calendar_every_weekday_works() -> None:
 def test_a_week_without_working_days_is_refused() -> None:
     with pytest.raises(ValueError, match="at least one working weekday is needed"):
         Workdays(())
+
+
+def test_zero_workdays_after_a_day_off_is_the_next_working_day() -> None:
+    plain = Workdays.from_config(CalendarConfig())
+    assert plain.add(date(2026, 11, 28), 0) == date(2026, 11, 30)  # Saturday → Monday
+    assert plain.add(date(2026, 11, 26), 0) == date(2026, 11, 26)
+    assert plain.add(date(2026, 11, 28), -3) == date(2026, 11, 30)
