@@ -67,3 +67,10 @@ def test_tags_are_read_without_their_hash(value: Any, tags: tuple[str, ...] | No
 def test_tags_holding_a_mapping_or_a_list_are_refused(value: Any, said: str) -> None:
     with pytest.raises(FieldError, match=f"^must be a list of tags, not a list holding {said}$"):
         COERCERS["tags"](value)
+
+
+@pytest.mark.parametrize(("value", "status"), [("Rejected", "rejected"), (" OFFER ", "offer"),
+                                               ("", None), ("  ", None), (None, None)])
+def test_a_status_is_read_in_lower_case_and_an_empty_one_is_none(value: Any, status: str | None
+                                                                 ) -> None:
+    assert COERCERS["status"](value) == status

@@ -57,3 +57,23 @@ def test_nesting_up_to_the_limit_is_read_and_one_level_more_is_refused() -> None
     assert value == "x"
     assert _problem("a: " + "[" * 49 + "x" + "]" * 49) == (
         2, "front matter nests deeper than 50 levels")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a: b\nc: d: e", 3),  # a colon inside a plain value, on the last line
+        ("a: b\n  c: d\ne: f", 3),
+        ("a:\n  - b\n c: d\ne: f", 4),  # a key out of line, inside the mapping opened on line 2
+        ("a: {b: c\nd: e\nf: g", 3),  # the flow mapping never closed: found wrong on line 3
+    ],
+)
+def test_invalid_yaml_is_reported_at_the_line_where_it_goes_wrong(text: str, line: int) -> None:
+    where, message = _problem(text)
+    assert where == line and message.startswith("front matter is not valid YAML: ")
+
+
+@pytest.mark.parametrize("text", ["a: [b, c\nd: e", 'a: "x\ny: z'])
+def test_invalid_yaml_found_only_at_the_end_is_reported_where_it_opened(text: str) -> None:
+    where, message = _problem(text)
+    assert where == 2 and message.startswith("front matter is not valid YAML: ")
