@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from jobjournal.core.fields import COERCERS, FieldError
+from jobjournal.core.model import Link
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,43 @@ def test_tags_holding_a_mapping_or_a_list_are_refused(value: Any, said: str) -> 
 def test_a_status_is_read_in_lower_case_and_an_empty_one_is_none(value: Any, status: str | None
                                                                  ) -> None:
     assert COERCERS["status"](value) == status
+
+
+def wiki(target: str, alias: str | None = None) -> Link:
+    return Link(target, alias, True)
+
+
+@pytest.mark.parametrize(
+    ("value", "links"),
+    [
+        ("[[Dana]]", (wiki("Dana"),)),
+        ("Dana Recruiter", (Link("Dana Recruiter"),)),
+        (["[[Dana]]", None, "  ", "Sam"], (wiki("Dana"), Link("Sam"))),  # blanks skipped
+        ([["Dana"]], (wiki("Dana"),)),  # an unquoted [[Dana]]
+        ([["Dana|D"]], (wiki("Dana", "D"),)),
+        ([["#Notes"]], (wiki("#Notes"),)),  # not a link Obsidian would resolve, but one written
+        ([["a]b"]], (wiki("a]b"),)),
+        (["Jo", [["Dana"]], "[[Sam]]"], (Link("Jo"), wiki("Dana"), wiki("Sam"))),  # in order
+        ([["Dana"], ["Sam"]], (wiki("Dana"), wiki("Sam"))),
+        ([["Dana", "Sam"], "Jo"], (Link("Dana"), Link("Sam"), Link("Jo"))),
+        ([5551234, 2.5], (Link("5551234"), Link("2.5"))),
+        ([None, " "], None),
+        ("", None),
+    ],
+)
+def test_links_are_read_from_text_lists_and_unquoted_links(
+    value: Any, links: tuple[Link, ...] | None
+) -> None:
+    assert COERCERS["with"](value) == links
+    assert COERCERS["recruiter"](value) == (links[0] if links else None)
+
+
+@pytest.mark.parametrize(("value", "said"), [(True, "true/false"), ([{"a": 1}], "a set of `key: value` pairs")])
+def test_what_is_neither_a_link_nor_a_name_is_refused(value: Any, said: str) -> None:
+    with pytest.raises(FieldError, match=f"^must be a link or a name, not {re.escape(said)}$"):
+        COERCERS["with"](value)
+
+
+@pytest.mark.parametrize(("value", "text"), [(3, "3"), (2.5, "2.5"), (" Acme ", "Acme"), ("", None)])
+def test_text_is_kept_trimmed_and_numbers_as_written(value: Any, text: str | None) -> None:
+    assert COERCERS["company"](value) == text
