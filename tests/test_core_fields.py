@@ -115,3 +115,9 @@ def test_what_is_neither_a_link_nor_a_name_is_refused(value: Any, said: str) -> 
 @pytest.mark.parametrize(("value", "text"), [(3, "3"), (2.5, "2.5"), (" Acme ", "Acme"), ("", None)])
 def test_text_is_kept_trimmed_and_numbers_as_written(value: Any, text: str | None) -> None:
     assert COERCERS["company"](value) == text
+
+
+@pytest.mark.parametrize("key", ["company", "tags", "with", "follow_up", "stay_in_touch"])
+@pytest.mark.parametrize("value", [None, [], "", "   "])
+def test_an_empty_value_is_no_value(key: str, value: Any) -> None:
+    assert COERCERS[key](value) is None

@@ -77,3 +77,58 @@ def test_invalid_yaml_is_reported_at_the_line_where_it_goes_wrong(text: str, lin
 def test_invalid_yaml_found_only_at_the_end_is_reported_where_it_opened(text: str) -> None:
     where, message = _problem(text)
     assert where == 2 and message.startswith("front matter is not valid YAML: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ('a: "\x00"', 2, "front matter holds a NUL byte (U+0000), which YAML does not allow: "
+                         "delete it"),
+        ('b: c\na: "x\x01"', 3, "front matter holds a control character (U+0001), which YAML does "
+                                "not allow: delete it"),
+        ('a: "\x01"\nb: "\x02"', 2, "front matter holds a control character (U+0001), which YAML "
+                                    "does not allow: delete it"),  # the first one
+        ("? [a, b]\n: c", 2, "a key that is a list or a mapping (`? [a, b]`, `{a: b}: …`): front "
+                             "matter keys must be plain names"),
+        ("a:\n\t- b", 3, "a tab: YAML indents with spaces only (replace the tab with spaces)"),
+        ("\ta: b", 2, "a tab: YAML indents with spaces only (replace the tab with spaces)"),
+        ("a: b\nc:\n  d: e\n\tf: g", 5,
+         "a tab: YAML indents with spaces only (replace the tab with spaces)"),
+    ],
+)
+def test_what_hand_typed_front_matter_gets_wrong_is_told_in_plain_words(
+    text: str, line: int, message: str
+) -> None:
+    assert _problem(text) == (line, message)
+
+
+PLAIN = [
+    'a: "quoted: value"', "a: 'single'", 'a: ""', "a: ''", "a: text with spaces", "a: x#y",
+    "a: true", "a: False", "a: ~", "a: null", "a: NULL", "a: yes", "a: 2026-11-20", "a: 0612345",
+    "a: 10:30", "a:\n  - b\n  - 'c'\n  - \"d\"", "a:\n- b\n-   c", "key_1: v\nkey-2: w",
+]
+NOT_PLAIN = [
+    "a: 'it''s'", 'a: "say \\"hi\\""', 'a: "x" # c', "a: b # c", "a: b:", "a: -b", "a: [x]",
+    "a: {x}", "a: x: y", "a: @x", "a: %x", "a: &x y", "a: *x", "a: !x y", "a: |", "a: >",
+    "a: 'open", 'a: "open', "a:\n  -", "a:\n  - b # c", "a: b\n  c", "true: x", "1a: b",
+    "a: x]", "a:\n  - [b]", "a:\n  - b:", "a: b\n- c",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_plain_front_matter_is_read_without_yaml_as_yaml_reads_it(text: str) -> None:
+    assert fm._simple_yaml(text) is not None
+    mapping, lines, _ = fm.load_yaml(text)
+    assert mapping == fm._load_with_yaml(text)
+    assert lines == fm._key_lines(text)
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_other_front_matter_is_read_as_yaml_reads_it(text: str) -> None:
+    try:
+        expected = fm._load_with_yaml(text)
+    except fm.FrontMatterProblem:
+        with pytest.raises(fm.FrontMatterProblem):
+            fm.load_yaml(text)
+        return
+    assert fm.load_yaml(text)[0] == expected
