@@ -120,6 +120,7 @@ def test_a_callout_s_items_keep_their_lines() -> None:
         "## Log\n", "Log\n===\n", "\nLog\n---\n", "#\nlog\n", "# \t\nlog", "#\n\n log",
         "catalog\n## Log", "log log\n# Log", "text # log", "a\n   #  log  ##\n", "  log\n  ---",
         "logbook\n#### LOG", "x log\n#\nlog\n", "   \n #\tlog", "####### log", "#log",
+        "x\ny\n#\nlog", "\n   #\nlog", "x log\nLog\n===", "a\n  #\n\n  log",
     ],
 )
 def test_the_log_heading_look_up_agrees_with_its_regex(text: str) -> None:
