@@ -126,3 +126,96 @@ def test_a_callout_s_items_keep_their_lines() -> None:
 def test_the_log_heading_look_up_agrees_with_its_regex(text: str) -> None:
     expected = body._LOG_HEADING.search(text) is not None
     assert body._has_log_heading(text, text.lower()) is expected
+
+
+# --- what markdown-it sees that a line does not say ----------------------------------------------
+
+
+def test_items_before_the_log_heading_are_not_contacts() -> None:
+    text = "- 2026-11-19 Before the Log\n\n## Log\n- 2026-11-20 Called\n"
+    assert read(text, plain=True).log == (entry("2026-11-20", "Called", 8),)
+
+
+def test_a_blank_first_line_counts() -> None:
+    assert read("\n## Log\n- 2026-11-20 Called\n", plain=True).log == (entry("2026-11-20", "Called", 7),)
+
+
+def test_carriage_returns_end_lines_as_markdown_it_reads_them() -> None:
+    text = "## Log\n- 2026-11-20 Called\r- 2026-11-21 Met\n"
+    assert read(text).log == (entry("2026-11-20", "Called", 6), entry("2026-11-21", "Met", 7))
+
+
+def test_a_nul_byte_is_the_replacement_character() -> None:
+    assert read("## Log\n- 2026-11-20 Call\x00ed\n").log == (entry("2026-11-20", "Call\ufffded", 6),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Log\n```\n- 2026-11-19 in a code block\n```\n- 2026-11-20 Called\n",
+        "```\n## Log\n- 2026-11-19 in a code block\n```\n## Log\n- 2026-11-20 Called\n",
+        "~~~\n## Log\n```\n- 2026-11-19 in a code block\n~~~\n## Log\n- 2026-11-20 Called\n",
+        "````\n## Log\n```\n- 2026-11-19 in a code block\n````\n## Log\n- 2026-11-20 Called\n",
+        "```\n## Log\n``` text\n- 2026-11-19 in a code block\n```\n## Log\n- 2026-11-20 Called\n",
+        "```\n## Log\n```  \n## Log\n- 2026-11-20 Called\n",
+    ],
+)
+def test_code_blocks_hold_no_contacts(text: str) -> None:
+    line = 5 + text.split("\n").index("- 2026-11-20 Called")
+    assert read(text, plain=True).log == (entry("2026-11-20", "Called", line),)
+
+
+def test_three_backticks_with_a_backtick_after_them_open_no_code_block() -> None:
+    text = "```x`y\n## Log\n- 2026-11-20 Called\n"
+    assert read(text).log == (entry("2026-11-20", "Called", 7),)
+
+
+@pytest.mark.parametrize(
+    ("item", "dated"),
+    [
+        ("- - 2026-11-20 Called", True),  # a list in the item: its own item is the entry
+        ("- 1. 2026-11-20 Called", True),
+        ("- x", False),
+        ("- a remark, no date", False),
+        ("- 2026-11-20 Called", True),
+    ],
+)
+def test_the_first_block_of_an_item_decides(item: str, dated: bool) -> None:
+    expected = (entry("2026-11-20", "Called", 6),) if dated else ()
+    assert read(f"## Log\n{item}\n").log == expected
+
+
+def test_plain_remarks_in_a_log_are_read_line_by_line() -> None:
+    text = "## Log\n- a remark\n- x\n- 2026-11-20 Called\n"
+    assert read(text, plain=True).log == (entry("2026-11-20", "Called", 8),)
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+
+def task(day: str, text: str, line: int) -> Task:
+    return Task(date.fromisoformat(day), text, line)
+
+
+def test_an_emoji_without_a_date_is_a_problem_and_the_next_one_counts() -> None:
+    parsed = read("- [ ] Send CV 📅 ⏳ 2026-11-28\n", plain=True)
+    assert parsed.tasks == (task("2026-11-28", "Send CV 📅", 5),)
+    assert parsed.problems == [(5, "task: 📅 is not followed by a date (YYYY-MM-DD)")]
+
+
+def test_the_first_scheduled_date_counts() -> None:
+    parsed = read("- [ ] Send CV ⏳ 2026-11-27 ⏳ 2026-11-29\n", plain=True)
+    assert parsed.tasks == (task("2026-11-27", "Send CV", 5),)
+
+
+@pytest.mark.parametrize("key", ["due", "scheduled"])
+def test_a_bad_dataview_date_is_a_problem_at_its_line(key: str) -> None:
+    parsed = read(f"intro\n- [ ] Send CV [{key}:: 2026-02-30]\n", plain=True)
+    assert parsed.tasks == ()
+    assert parsed.problems == [
+        (6, "task: '2026-02-30' is not a valid date (day is out of range for month)")]
+
+
+@pytest.mark.parametrize("key", ["start", "created", "completion", "cancelled"])
+def test_other_dataview_dates_make_no_task(key: str) -> None:
+    assert read(f"- [ ] Send CV [{key}:: 2026-11-20] [due:: x]\n").tasks == ()
