@@ -9,10 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jobjournal.core import body
 from jobjournal.core.body import Body, parse_body, read_by_lines
 from jobjournal.core.model import Link, LogEntry, Task
+
+from .test_fast_paths import note_bodies, reference_body
 
 DANA = Link("Dana", None, True)
 
@@ -219,3 +223,23 @@ def test_a_bad_dataview_date_is_a_problem_at_its_line(key: str) -> None:
 @pytest.mark.parametrize("key", ["start", "created", "completion", "cancelled"])
 def test_other_dataview_dates_make_no_task(key: str) -> None:
     assert read(f"- [ ] Send CV [{key}:: 2026-11-20] [due:: x]\n").tasks == ()
+
+
+# --- the line reader against markdown-it, on generated bodies -------------------------------------
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(note_bodies(), st.integers(1, 40), st.booleans())
+def test_generated_bodies_read_as_markdown_it_reads_them(
+    text: str, first_line: int, with_log: bool
+) -> None:
+    # tests/test_fast_paths.py's bodies and reference, on a fixed sample: the same one every run
+    expected = reference_body(text, first_line, with_log)
+    parsed = parse_body(text, first_line, with_log=with_log)
+    assert (parsed.log, parsed.tasks, parsed.problems) == (
+        expected.log, expected.tasks, expected.problems)
+    fast = read_by_lines(text, first_line, with_log=with_log)
+    if fast is not None:
+        assert (fast.log, fast.tasks, fast.problems) == (
+            expected.log, expected.tasks, expected.problems)
