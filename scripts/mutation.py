@@ -2,6 +2,7 @@
 
     python scripts/mutation.py                 # every core module; cached verdicts kept
     python scripts/mutation.py body dates      # these modules only, every mutant tested afresh
+    python scripts/mutation.py --survivors     # test again every mutant not killed yet
     python scripts/mutation.py --report        # print the last results, run nothing
 
 mutmut is configured in pyproject.toml ([tool.mutmut]): which files it mutates and which tests
@@ -40,12 +41,10 @@ def mutmut() -> str:
     return str(beside) if beside.exists() else (shutil.which("mutmut") or "mutmut")
 
 
-def run(modules: list[str], *, fresh: bool) -> int:
-    """`mutmut run` over these modules: with names, each of their mutants is tested again."""
-    command = [mutmut(), "run", "--max-children", str(MAX_CHILDREN)]
-    if fresh:
-        command += [f"jobjournal.core.{module}.*" for module in modules]
-    print("$", " ".join(command), flush=True)
+def run(names: list[str]) -> int:
+    """`mutmut run`: every mutant not tested yet, and each one named (or matched) again."""
+    command = [mutmut(), "run", "--max-children", str(MAX_CHILDREN), *names]
+    print("$", " ".join(command[:6]), "..." if len(command) > 6 else "", flush=True)
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # each mutant's fork would compile megabytes again
     return subprocess.run(command, cwd=ROOT, env=env).returncode
@@ -94,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("modules", nargs="*", metavar="module",
                         help=f"core modules to test (default: all of {', '.join(MODULES)})")
+    parser.add_argument("--survivors", action="store_true",
+                        help="test again the mutants of the last runs that no test killed")
     parser.add_argument("--report", action="store_true",
                         help="print the score and survivors of the last runs, run nothing")
     args = parser.parse_args(argv)
@@ -101,8 +102,15 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"not a core module under mutation: {', '.join(unknown)}")
     modules = args.modules or list(MODULES)
-    if not args.report:
-        code = run(modules, fresh=bool(args.modules))
+    if args.survivors:
+        names = [name for module in modules for name, code in verdicts(module).items()
+                 if code not in KILLED]
+        if not names:
+            print("no mutant left alive")
+    else:
+        names = [f"jobjournal.core.{module}.*" for module in args.modules]
+    if not args.report and (names or not args.survivors):
+        code = run(names)
         if code != 0:
             print(f"mutmut run ended with exit code {code}", file=sys.stderr)
             return code
