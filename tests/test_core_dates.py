@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from jobjournal.core import dates
 from jobjournal.core.dates import LEADING_WHEN, DateError, parse_day, parse_when
 
 
@@ -78,15 +77,6 @@ def test_other_values_are_not_dates(value: Any) -> None:
     with pytest.raises(DateError) as refused:
         parse_when(value)
     assert str(refused.value) == f"{value!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
-
-
-def test_the_table_of_dates_read_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dates, "_READ", {})
-    monkeypatch.setattr(dates, "_READ_MAX", 3)
-    for day in range(1, 10):
-        assert parse_when(f"2026-01-0{day}") == date(2026, 1, day)
-        assert len(dates._READ) <= 3
-    assert parse_when("2026-01-09") is parse_when("2026-01-09")  # the last ones are kept
 
 
 @pytest.mark.parametrize(

@@ -67,8 +67,8 @@ def task():
 deferred.enable()
 deferred.defer(task)
 print("the output")
-deferred.finish(3)
-raise SystemExit("not reached")
+deferred.finish()
+raise SystemExit(3)
 """
     # capture_output: run() returns only once every holder of the pipes has closed them
     result = _python(code)

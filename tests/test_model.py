@@ -85,30 +85,13 @@ def test_links_of_the_same_value_are_one_object(monkeypatch: pytest.MonkeyPatch)
     assert links.make_link("Sam", None, True) == first[1]
 
 
-def test_a_date_written_twice_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_date_is_read_the_same_every_time_and_an_impossible_one_always_refused() -> None:
     from jobjournal.core import dates
 
-    first = dates.parse_when("2026-11-20")
-    assert first == date(2026, 11, 20)
-    assert dates.parse_when("2026-11-20") is first
+    assert dates.parse_when("2026-11-20") == dates.parse_when("2026-11-20") == date(2026, 11, 20)
     assert dates.parse_when("2026-11-20T10:30") == datetime(2026, 11, 20, 10, 30)
-    for _ in range(2):  # an impossible date is refused every time, never remembered
+    for _ in range(2):
         with pytest.raises(dates.DateError, match="not a valid date"):
             dates.parse_when("2026-02-30")
-    monkeypatch.setattr(dates, "_READ_MAX", 2)  # a long-running watcher forgets, never grows
-    for day in range(1, 6):
-        dates.parse_when(f"2026-01-0{day}")
-    assert len(dates._READ) <= 2
 
 
-def test_shared_texts_are_one_object_and_the_table_stays_bounded(
-    monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from jobjournal.core import intern as sharing
-
-    first = sharing.share("".join(["Ac", "me"]))  # made at run time: not a constant
-    assert sharing.share("".join(["Acm", "e"])) is first
-    monkeypatch.setattr(sharing, "SHARED_MAX", 3)
-    for n in range(10):
-        sharing.share(f"company {n}")
-    assert len(sharing.SHARED) <= 3

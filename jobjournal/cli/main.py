@@ -6,7 +6,6 @@ so `jobjournal --help` starts as fast as click itself.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 from pathlib import Path
@@ -238,15 +237,8 @@ def main() -> None:
     deferred.enable()  # cache writes wait until the output is out (see vault/background.py)
     try:
         cli(prog_name="jobjournal")
-    except SystemExit as exc:
-        gc.freeze()
-        deferred.finish(exc.code)  # ends the process, unless it must end the usual way
-        raise
     finally:
-        # The process ends here: spare the interpreter's last collection a walk over every
-        # object a large vault left behind (tens of milliseconds for nothing).
-        gc.freeze()
-        deferred.run_pending()
+        deferred.finish()  # the output flushed, what was deferred goes to a child
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,13 +26,6 @@ class DateError(ValueError):
     """A value that is not a usable date; the message says why in plain words."""
 
 
-#: Text already read, and the date it gave: a vault writes the same few hundred days again and
-#: again, and dates are immutable, so one object serves them all (fewer to make, to pickle and
-#: to load). Forgotten past _READ_MAX (a watcher runs for days).
-_READ: dict[str, When] = {}
-_READ_MAX = 20_000
-
-
 def parse_when(value: object) -> When:
     """Coerce a date-ish value to `date` or naive `datetime`; raise DateError otherwise."""
     if isinstance(value, datetime):
@@ -40,10 +33,6 @@ def parse_when(value: object) -> When:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        try:
-            return _READ[value]
-        except KeyError:
-            pass
         match = _WHEN.match(value)
         if not match:
             raise DateError(f"{value!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
@@ -54,9 +43,6 @@ def parse_when(value: object) -> When:
             )
         except ValueError as exc:
             raise DateError(f"{value.strip()!r} is not a valid date ({exc})") from None
-        if len(_READ) >= _READ_MAX:
-            _READ.clear()
-        _READ[value] = when
         return when
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
         # an unquoted [[2026-11-20]] daily-note link, which YAML reads as a nested list

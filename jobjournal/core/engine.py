@@ -73,15 +73,12 @@ def note_results(note: Note, ctx: RuleContext) -> tuple[list[Item], list[Problem
     found: list[Problem] = []
     if note.type is None:
         return note_items, found
-    # (the checks below only spare calls: each function asks them again)
-    if note.follow_up is not None or note.type is NoteType.INTERVIEW:
-        found += note_warnings(note, ctx)
-    if len(note.log) >= TOO_OFTEN_COUNT:
-        too_often = calling_too_often(note, ctx)
-        if too_often is not None:
-            warning, problem = too_often
-            note_items = [replace(i, warnings=(*i.warnings, warning)) for i in note_items]
-            found.append(problem)
+    found += note_warnings(note, ctx)
+    too_often = calling_too_often(note, ctx)
+    if too_often is not None:
+        warning, problem = too_often
+        note_items = [replace(i, warnings=(*i.warnings, warning)) for i in note_items]
+        found.append(problem)
     return note_items, found
 
 

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Any
 
 from jobjournal.core.dates import parse_day, parse_when
-from jobjournal.core.intern import SHARED, share
 from jobjournal.core.links import make_link, parse_link
 from jobjournal.core.model import Link, When
 
@@ -45,10 +44,8 @@ def _what(value: Any) -> str:
 
 def _text(value: Any) -> str | None:
     if isinstance(value, str):  # the usual case first
-        # one object for each value many notes share (a company, a role, a stage): dict
-        # lookups and pickles share it too
         text = value.strip()
-        return (SHARED.get(text) or share(text)) if text else None
+        return text or None
     if _empty(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -11,7 +11,6 @@ and the note is read as if the field were absent.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -238,10 +237,8 @@ def _note_type(raw: Any, line: int, report: Report) -> NoteType | None:
     return None
 
 
-@functools.lru_cache(maxsize=256)
 def _type_hint(name: str) -> str:
-    """A suggestion for an unknown type, worked out once per name (a vault of `type: book`
-    notes asks again and again)."""
+    """A suggestion for an unknown type."""
     suggestion = difflib.get_close_matches(name, sorted(JOBJOURNAL_TYPES), n=1, cutoff=0.75)
     return f"did you mean {suggestion[0]!r}?" if suggestion else (
         f"jobjournal reads {', '.join(t.value for t in NoteType)}")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Container
 from datetime import date, timedelta
-from functools import lru_cache
 
 from jobjournal.config import WEEKDAYS, CalendarConfig
 
@@ -20,7 +19,6 @@ class Workdays:
             raise ValueError("at least one working weekday is needed")
         self._weekdays = frozenset(WEEKDAYS.index(d) for d in weekdays)
         self._holidays = holidays
-        self.is_workday = lru_cache(maxsize=4096)(self._is_workday)
 
     @classmethod
     def from_config(cls, calendar: CalendarConfig) -> Workdays:
@@ -31,7 +29,7 @@ class Workdays:
         country, _, subdiv = calendar.holidays.partition("-")
         return cls(calendar.workdays, holidays.country_holidays(country, subdiv=subdiv or None))
 
-    def _is_workday(self, day: date) -> bool:
+    def is_workday(self, day: date) -> bool:
         return day.weekday() in self._weekdays and day not in self._holidays
 
     def roll(self, day: date) -> date:

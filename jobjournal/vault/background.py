@@ -3,7 +3,7 @@
 What is left for later: writing the parse cache (cache.py), which only the next run needs. When
 jobjournal runs as the `jobjournal` command (`cli.main` calls `enable`), such work is collected
 while the command runs; once its output is flushed, `finish` hands it to a forked child, detached
-from the terminal, and the command exits at once. Everywhere else (tests, a library call), and
+from the terminal, and the command ends without waiting for it. Everywhere else (tests, a library call), and
 where forking is not possible, it is done at once, as if it had never been deferred.
 
 Safe because a deferred write is a cache write: atomic (a temporary file renamed over the old one,
@@ -14,9 +14,9 @@ done finds the previous cache (or none) and reads what it must, as it would have
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable
 
@@ -87,20 +87,10 @@ def run_pending() -> None:
         task()
 
 
-def finish(code: object) -> None:
-    """The command is done with exit status `code`: flush its output, hand what was deferred to
-    a child, and end the process at once when nothing else may need the interpreter's usual
-    ending (only this thread runs, and the status is a plain number). That spares the interpreter
-    freeing, one by one, every object a large vault left behind. Returns when the process must end
-    the usual way (an output that could not be flushed is reported by Python as usual)."""
-    try:
+def finish() -> None:
+    """The command is done: flush its output, then hand what was deferred to a child (an output
+    that can't be flushed is reported by Python as usual when the process ends)."""
+    with contextlib.suppress(OSError, ValueError):
         sys.stdout.flush()
         sys.stderr.flush()
-    except (OSError, ValueError):
-        run_pending()
-        return
     run_pending()
-    if (code is None or (isinstance(code, int) and not isinstance(code, bool))) and (
-        threading.active_count() == 1
-    ):
-        os._exit(code or 0)
