@@ -3,8 +3,8 @@
 What is left for later: writing the parse cache (cache.py), which only the next run needs. When
 jobjournal runs as the `jobjournal` command (`cli.main` calls `enable`), such work is collected
 while the command runs; once its output is flushed, `finish` hands it to a forked child, detached
-from the terminal, and the command ends without waiting for it. Everywhere else (tests, a library call), and
-where forking is not possible, it is done at once, as if it had never been deferred.
+from the terminal, and the command ends without waiting for it. Everywhere else (tests, a library
+call), and where forking is not possible, it is done at once, as if it had never been deferred.
 
 Safe because a deferred write is a cache write: atomic (a temporary file renamed over the old one,
 see `cache._write_atomically`), so a reader sees the old file or the new one; one killed half-way
