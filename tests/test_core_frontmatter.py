@@ -88,6 +88,10 @@ def test_invalid_yaml_found_only_at_the_end_is_reported_where_it_opened(text: st
                                 "not allow: delete it"),
         ('a: "\x01"\nb: "\x02"', 2, "front matter holds a control character (U+0001), which YAML "
                                     "does not allow: delete it"),  # the first one
+        ('\na: "\x01"', 3, "front matter holds a control character (U+0001), which YAML does "
+                        "not allow: delete it"),  # after an empty first line
+        ("\x01: b", 2, "front matter holds a control character (U+0001), which YAML does not "
+                       "allow: delete it"),  # the very first character
         ("? [a, b]\n: c", 2, "a key that is a list or a mapping (`? [a, b]`, `{a: b}: …`): front "
                              "matter keys must be plain names"),
         ("a:\n\t- b", 3, "a tab: YAML indents with spaces only (replace the tab with spaces)"),
