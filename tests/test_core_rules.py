@@ -280,3 +280,30 @@ def test_thank_you_names_who_to_thank_and_when_it_was() -> None:
     nobody = meeting(date=date(2026, 11, 25), with_=())
     assert only(nobody, Kind.THANK_YOU).text == (
         "Send a thank-you note for the meeting on 2026-11-25, then record it as thank_you")
+
+
+# --- call-back, follow-up, keep-searching ---------------------------------------------------------
+
+
+def test_a_contact_at_the_very_time_of_the_missed_call_answers_it() -> None:
+    called = (LogEntry(datetime(2026, 11, 26, 9, 40), "Called back", 12, ()),)
+    note = interview(missed_call=datetime(2026, 11, 26, 9, 40), log=called)
+    assert not items(note, Kind.CALL_BACK)
+
+
+def test_a_missed_call_from_nobody_known() -> None:
+    note = interview(missed_call=datetime(2026, 11, 26, 9, 40), recruiter=None, hiring_manager=None)
+    assert only(note, Kind.CALL_BACK).text == (
+        "Call back the caller now — missed call 2026-11-26 09:40: recruiters move on to the next "
+        "candidate")
+
+
+def test_your_own_follow_up_without_anyone_named() -> None:
+    note = interview(follow_up=date(2026, 11, 27), recruiter=None, hiring_manager=None)
+    assert only(note, Kind.FOLLOW_UP).text == (
+        "Follow up about Backend Engineer at Acme, as you planned")
+
+
+def test_an_application_without_its_date_still_lets_keep_searching_be_worked_out() -> None:
+    found = build_agenda([application(applied=None)], T, Config()).items
+    assert [item.kind for item in found] == [Kind.KEEP_SEARCHING]
