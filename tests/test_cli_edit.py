@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -347,6 +348,49 @@ def test_log_sets_every_field_at_once(runner: CliRunner, vault: VaultDir, acme: 
         "type": "interview", "company": "Acme", "role": "Backend Engineer", "date": "2026-11-10",
         "status": "offer", "recruiter": "[[Dana Recruiter]]", "decision_date": "2026-12-05",
         "with": ["[[Sam Lee]]"], "follow_up": "2026-12-01", "thank_you": "2026-11-26"}
+
+
+REFERRAL = """\
+---
+type: referral
+date: 2026-11-20
+from: "[[Chris Former-Colleague]]"
+company: Hooli
+---
+## Log
+"""
+
+
+@pytest.mark.parametrize(("note_type", "key"), [("referral", "thanked"),
+                                                ("meeting", "thank_you")])
+def test_log_thank_you_sets_the_field_of_the_note_s_type(
+    runner: CliRunner, vault: VaultDir, note_type: str, key: str
+) -> None:
+    path = vault.write("Notes/Chris - Hooli.md", REFERRAL.replace("referral", note_type))
+    result = run(runner, vault, "log", "chris", "Thanked Chris", "--thank-you",
+                 "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"Notes/Chris - Hooli.md: {key}: 2026-11-26"
+    fields = edit.front_matter(path.read_text(encoding="utf-8"))
+    assert fields[key] == "2026-11-26"
+    assert not {"thank_you", "thanked"} - {key} & set(fields)
+    agenda = run(runner, vault, "agenda", "--json", "--today", "2026-11-26")
+    kinds = [item["kind"] for item in json.loads(agenda.stdout)["items"]]
+    assert "thank-referrer" not in kinds and "thank-you" not in kinds
+
+
+@pytest.mark.parametrize("note_type", ["contact", "application"])
+def test_log_thank_you_is_refused_on_a_type_without_a_thank_you_field(
+    runner: CliRunner, vault: VaultDir, note_type: str
+) -> None:
+    vault.write("Notes/Dana.md", f"---\ntype: {note_type}\napplied: 2026-11-20\n---\n")
+    before = vault.snapshot()
+    result = run(runner, vault, "log", "dana", "Thanked Dana", "--thank-you")
+    article = "an" if note_type == "application" else "a"
+    one_line_error(result, "Notes/Dana.md left unchanged",
+                   f"--thank-you: {article} {note_type} has no thank-you field",
+                   "`thanked` a referral's")
+    assert vault.snapshot() == before
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ import click
 from jobjournal.cli.common import find_root, today_from, today_option, vault_option
 from jobjournal.core.dates import DateError, parse_when
 from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, NoteType, When
+from jobjournal.errors import RefusalError
 
 TYPES = tuple(t.value for t in NoteType)
 STATUSES = tuple(sorted(OPEN_STATUSES)) + tuple(sorted(CLOSED_STATUSES))
@@ -111,6 +112,45 @@ def _settings(items: Sequence[str]) -> list[tuple[str, object]]:
         else:
             values[key] = value
     return list(values.items())
+
+
+# --- fields and note types ----------------------------------------------------------------------
+
+#: Stands for the field `--thank-you` sets, which depends on the note's type.
+THANKS = "--thank-you"
+
+
+def note_type_of(front_matter: dict[Any, Any]) -> NoteType | None:
+    """The jobjournal type a note's front matter gives it, read as the parser reads it."""
+    raw = front_matter.get("type")
+    return NoteType(raw.strip()) if isinstance(raw, str) and raw.strip() in TYPES else None
+
+
+def fields_for(note_type: NoteType | None, fields: Sequence[tuple[str, object]]
+               ) -> list[tuple[str, object]]:
+    """The (key, value) pairs to write on a note of this type: `--thank-you` becomes the type's
+    thank-you field (`thank_you`, or `thanked` on a referral), refused on a type with none. A
+    note without a jobjournal type gets `thank_you`."""
+    from jobjournal.core.fields import thanks_field
+
+    fitted = []
+    for key, value in fields:
+        if key == THANKS:
+            found = "thank_you" if note_type is None else thanks_field(note_type)
+            if found is None:
+                raise RefusalError(
+                    f"--thank-you: {_a(note_type)} has no thank-you field (`thank_you` is an "
+                    "interview's or a meeting's, `thanked` a referral's): record your thanks as "
+                    "the Log entry's text")
+            key = found
+        fitted.append((key, value))
+    return fitted
+
+
+def _a(note_type: NoteType | None) -> str:
+    """"an interview", "a contact"."""
+    name = "note" if note_type is None else note_type.value
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 # --- the vault ----------------------------------------------------------------------------------
@@ -255,7 +295,8 @@ def _optional(check: Callable[[str, str], Any]) -> Callable[[click.Context, clic
               help=f"Set status: one of {', '.join(STATUSES)}.")
 @click.option("--follow-up", metavar="YYYY-MM-DD", callback=_optional(_day),
               help="Set follow_up: the day you mean to get in touch next.")
-@click.option("--thank-you", is_flag=True, help="Set thank_you to today: you sent your thanks.")
+@click.option("--thank-you", is_flag=True, help="Record your thanks as sent today: sets "
+              "thank_you (thanked on a referral).")
 @click.option("--missed-call", is_flag=False, flag_value="now", metavar="[WHEN]",
               help="Record a call you missed (default: now) instead of a Log entry.")
 @click.pass_context
@@ -298,7 +339,7 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
                        _when(missed_call, "--missed-call")))
     fields += [(key, value) for key, value in (
         ("decision_date", decision_date), ("status", status), ("follow_up", follow_up),
-        ("thank_you", day if thank_you else None)) if value is not None]
+        (THANKS, day if thank_you else None)) if value is not None]
     from jobjournal.edit import editor as edit
 
     entry = None if text is None else f"{edit.format_when(entry_date or day)} {text.strip()}"
@@ -309,8 +350,14 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
     rel = resolve_note(note, scan(root, config), root)
     from jobjournal.vault.atomic import edit_file
 
-    edit_file(root / rel, rel, lambda data: edit.edit_note(data, fields, entry))
+    written: list[tuple[str, object]] = []
+
+    def change(data: bytes) -> bytes:
+        written[:] = fields_for(note_type_of(edit.front_matter(edit.decode_note(data))), fields)
+        return edit.edit_note(data, written, entry)
+
+    edit_file(root / rel, rel, change)
     if entry is not None:
         click.echo(f"{rel}: - {entry}")
-    for key, value in fields:
+    for key, value in written:
         click.echo(f"{rel}: {key}: {edit.yaml_value(value)}")

@@ -9,16 +9,37 @@ reason in plain words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 from jobjournal.core.dates import parse_day, parse_when
 from jobjournal.core.links import make_link, parse_link
-from jobjournal.core.model import Link, When
+from jobjournal.core.model import Link, NoteType, When
 
 _DATE_SHAPED = re.compile(r"^\s*(?:\[\[)?\d{4}-\d{2}-\d{2}")
 _NOT_SENT = frozenset({"", "false", "no", "off", "n"})
+
+#: The fields of every type, besides `type` (docs/rules.md, "Notes and fields").
+COMMON_FIELDS = ("status", "missed_call", "follow_up", "last_contact", "tags")
+#: The fields of each type, besides the common ones.
+TYPE_FIELDS: Mapping[NoteType, tuple[str, ...]] = {
+    NoteType.CONTACT: ("company", "role", "relationship", "phone", "email", "stay_in_touch"),
+    NoteType.INTERVIEW: (
+        "company", "role", "date", "stage", "recruiter", "hiring_manager", "with",
+        "decision_date", "candidates", "thank_you", "respond_by",
+    ),
+    NoteType.APPLICATION: ("company", "role", "applied", "source", "contact", "referral"),
+    NoteType.REFERRAL: ("date", "from", "company", "role", "thanked"),
+    NoteType.MEETING: ("date", "with", "purpose", "thank_you"),
+}  # fmt: skip
+
+
+def thanks_field(note_type: NoteType) -> str | None:
+    """The field that records the thanks sent for a note of this type: `thanked` on a referral,
+    `thank_you` on an interview or a meeting; None for a type that has neither."""
+    return next((key for key in ("thank_you", "thanked") if key in TYPE_FIELDS[note_type]), None)
+
 
 #: Front-matter keys whose Note field has another name (`with` and `from` are Python keywords).
 FIELD_NAMES = {"with": "with_", "from": "from_"}
