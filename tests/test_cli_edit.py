@@ -478,6 +478,39 @@ def test_log_finds_the_note_like_the_quick_switcher(
     assert result.stdout.startswith("Interviews/Acme - Backend.md: ")
 
 
+@pytest.mark.parametrize("query", ["frontend", "FRONTEND engineer", "engineer hooli",
+                                   "end - eng", "Applications/Hooli - Front"])
+def test_log_finds_a_note_by_words_anywhere_in_its_title(
+    runner: CliRunner, vault: VaultDir, acme: Path, query: str
+) -> None:
+    vault.write("Applications/Hooli - Frontend Engineer.md", "---\ntype: application\n---\n")
+    result = run(runner, vault, "log", query, "x")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Applications/Hooli - Frontend Engineer.md: ")
+
+
+def test_log_words_found_in_several_titles_list_the_candidates(
+    runner: CliRunner, vault: VaultDir, acme: Path
+) -> None:
+    vault.write("Applications/Hooli - Frontend Engineer.md", "---\ntype: application\n---\n")
+    before = vault.snapshot()
+    result = run(runner, vault, "log", "end", "x")  # backEND, frontEND
+    one_line_error(result, "'end' matches 2 notes: Applications/Hooli - Frontend Engineer.md, "
+                   "Interviews/Acme - Backend.md")
+    assert vault.snapshot() == before
+
+
+def test_log_an_exact_title_wins_over_words_in_a_longer_one(
+    runner: CliRunner, vault: VaultDir, acme: Path
+) -> None:
+    vault.write("Interviews/Acme - Backend Developer.md", ACME)
+    result = run(runner, vault, "log", "acme - backend", "x")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Interviews/Acme - Backend.md: ")
+    assert run(runner, vault, "log", "acme developer", "x").stdout.startswith(
+        "Interviews/Acme - Backend Developer.md: ")
+
+
 def test_log_finds_a_note_by_its_file_path(
     runner: CliRunner, vault: VaultDir, acme: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,4 +1,5 @@
-"""The README's two set-up commands stay true: the demo runs end to end, CI runs the test command."""
+"""The README's commands stay true: the demo runs end to end, CI runs the test command, and the
+walkthrough and the quick call log run as written on the vault `init` makes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jobjournal.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -50,3 +56,56 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     commands = [line for line in ci if not line.lstrip().startswith("#")]
     assert any(f'/bin/python" {pytest_args}' in line for line in commands), commands
+
+
+def walkthrough_commands() -> list[str]:
+    """The `jobjournal …` commands of "Five minutes with jobjournal", in order, each on one line
+    (a `cd ~/JobHunt && ` before one is where the others run too)."""
+    section = README.split("## Five minutes with jobjournal", 1)[1].split("\n## ", 1)[0]
+    spans = (" ".join(span.split()) for span in re.findall(r"`([^`]+)`", section))
+    return [span.removeprefix("cd ~/JobHunt && ") for span in spans
+            if span.removeprefix("cd ~/JobHunt && ").startswith("jobjournal ")]
+
+
+def quick_call_log_commands() -> list[str]:
+    """The lines of the "A quick call log from the terminal" block."""
+    block = README.split("A quick call log from the terminal:", 1)[1]
+    return re.findall(r"```sh\n(.+?)\n```", block, re.DOTALL)[0].splitlines()
+
+
+def run_as_written(commands: list[str], home: Path) -> None:
+    """Each command in the vault folder (~ is `home`), as a user types it; every one must work.
+    `watch` runs until stopped, so it is only started with --help."""
+    runner = CliRunner()
+    for command in commands:
+        args = shlex.split(command.replace("~/", f"{home}/"))[1:]
+        if args[0] == "watch":
+            args.append("--help")
+        result = runner.invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 0, f"{command}\n{result.output}"
+
+
+def test_the_walkthrough_runs_as_written(git_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands = walkthrough_commands()
+    assert commands[0] == "jobjournal init ~/JobHunt --git"
+    assert [c.split()[1] for c in commands[1:4]] == ["new", "log", "log"]
+    assert "jobjournal check" in commands
+    monkeypatch.chdir(git_home)
+    run_as_written(commands[:1], git_home)
+    monkeypatch.chdir(git_home / "JobHunt")  # step 5's `cd ~/JobHunt`: the vault is found here
+    run_as_written(commands[1:], git_home)
+    note = (git_home / "JobHunt" / "Interviews" / "Acme - Backend.md").read_text("utf-8")
+    assert "decision_date: 2026-12-05" in note and "Called Dana, decision moved" in note
+
+
+def test_the_quick_call_log_runs_as_written(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JOBJOURNAL_VAULT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    run_as_written(["jobjournal init vault"], tmp_path)  # the example vault, as in the walkthrough
+    monkeypatch.chdir(tmp_path / "vault")
+    commands = quick_call_log_commands()
+    assert [c.split()[1] for c in commands] == ["new", "log", "log"]
+    run_as_written(commands, tmp_path)
+    note = (tmp_path / "vault" / "Interviews" / "Acme - Backend.md").read_text("utf-8")
+    assert "decision_date: 2026-12-05" in note

@@ -157,8 +157,10 @@ def _a(note_type: NoteType | None) -> str:
 
 
 def resolve_note(query: str, paths: Sequence[str], root: Path) -> str:
-    """NOTE as Obsidian's quick switcher reads it: a path (with or without `.md`), else a title
-    matched case-insensitively, else the unique note whose title starts with it."""
+    """NOTE as a path (with or without `.md`, any case), else a title (any case), else words
+    found anywhere in exactly one title, in any order and any case ("frontend" finds "Hooli -
+    Frontend Engineer"); words with a `/` are looked for in the path. Several matches are refused,
+    naming them."""
     given = Path(query).expanduser()
     if given.suffix.lower() == ".md" and given.is_file():  # a path the shell completed
         real, base = os.path.realpath(given), os.path.realpath(root)
@@ -173,12 +175,13 @@ def resolve_note(query: str, paths: Sequence[str], root: Path) -> str:
     if wanted + ".md" in paths:
         return wanted + ".md"
     folded = wanted.casefold()
+    words = folded.split()
     stems = {path: path[:-3].casefold() for path in paths}
     matchers: tuple[Callable[[str], bool], ...] = (
         lambda stem: stem == folded,  # the path, any case
         lambda stem: stem.rpartition("/")[2] == folded or stem.endswith("/" + folded),  # title
-        lambda stem: stem.rpartition("/")[2].startswith(folded)  # the start of a title
-        or ("/" in folded and stem.startswith(folded)),
+        lambda stem: all(word in (stem if "/" in folded else stem.rpartition("/")[2])
+                         for word in words),  # words anywhere in the title (or the path)
     )
     for match in matchers:
         found = [path for path, stem in stems.items() if match(stem)]
@@ -305,7 +308,8 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
         thank_you: bool, missed_call: str | None) -> None:
     """Record a contact with NOTE: add `- DATE TEXT` to its Log and set fields.
 
-    NOTE is a note's path, its title (any case) or the start of its title.
+    NOTE is a note's path, its title (any case), or words found in exactly one
+    title ("frontend" finds "Hooli - Frontend Engineer").
     The entry goes at the end of the note's Log section (a `## Log` heading is
     added when there is none); only that line and the fields' lines change.
 
