@@ -123,7 +123,8 @@ def test_new_sets_fields_in_place_and_appends_unknown_ones(
     ]
     assert b"stage:" not in removed  # set to empty: unchanged
     fields = edit.front_matter(text)
-    assert list(fields)[-3:] == ["salary", "remote", "source note"]  # new keys at the end
+    assert list(fields)[-2:] == ["remote", "source note"]  # new keys at the end
+    assert text.index("salary: 90000") < text.index("missed_call:")  # the template's own
     assert text.index("source note:") < text.index("\n---\n%%")
 
 
@@ -148,6 +149,46 @@ def test_new_refuses_bad_settings(
     assert result.exit_code == 2
     assert fragment in result.output and "--set" in result.output
     assert not (vault.root / "Interviews").exists()
+
+
+@pytest.mark.parametrize(("note_type", "key"), [("interview", "thank_you"),
+                                                ("meeting", "thank_you"), ("referral", "thanked")])
+def test_new_thanks_can_be_skipped_and_then_no_item_asks_for_them(
+    runner: CliRunner, vault: VaultDir, note_type: str, key: str
+) -> None:
+    with_templates(vault)
+    result = run(runner, vault, "new", note_type, "Lunch", "--today", "2026-11-26",
+                 "--set", "date=2026-11-25", "--set", "status=completed",
+                 "--set", f"{key}=Skipped")
+    assert result.exit_code == 0, result.output
+    text = vault.read(f"{FOLDERS[note_type]}/Lunch.md")
+    assert f"\n{key}: skipped\n" in text
+    agenda = run(runner, vault, "agenda", "--json", "--today", "2026-11-26")
+    data = json.loads(agenda.stdout)
+    assert data["problems"] == []
+    assert not {"thank-you", "thank-referrer"} & {item["kind"] for item in data["items"]}
+
+
+def test_new_refuses_a_thank_you_that_is_neither_a_date_nor_a_known_word(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    result = run(runner, vault, "new", "interview", "Acme", "--set", "thank_you=yes")
+    one_line_error(result, "--set thank_you", "'yes'", "true, false, or skipped")
+    assert not (vault.root / "Interviews").exists()
+
+
+def test_new_sets_where_the_job_is_its_posting_and_its_salary(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    with_templates(vault)
+    result = run(runner, vault, "new", "application", "Hooli - Frontend", "--set",
+                 "applied=2026-11-20", "--set", "location=Zürich", "--set",
+                 "url=https://hooli.example/jobs/42", "--set", "salary=120000")
+    assert result.exit_code == 0, result.output
+    fields = edit.front_matter(vault.read("Applications/Hooli - Frontend.md"))
+    assert (fields["location"], fields["url"], fields["salary"]) == (
+        "Zürich", "https://hooli.example/jobs/42", 120000)
+    assert list(fields)[-1] == "tags"  # each in its place in the template
 
 
 def test_new_refuses_a_key_given_twice(runner: CliRunner, vault: VaultDir) -> None:

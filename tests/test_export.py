@@ -31,6 +31,9 @@ NOTES = {
         applied: 2026-11-10
         status: applied
         contact: "[[Dana Recruiter]]"
+        location: Berlin (hybrid)
+        url: https://jobs.acme.example/123
+        salary: 90k-110k EUR
         ---
         ## Log
         - 2026-11-12 Sent my portfolio to [[Dana Recruiter]]
@@ -55,6 +58,7 @@ NOTES = {
         recruiter: "[[Dana Recruiter]]"
         hiring_manager: Sam Lee
         status: scheduled
+        location: Globex HQ, room 4
         ---
         - [ ] Send portfolio to Dana 📅 2026-11-28
         - [ ] Print the CV 📅 2026-11-29
@@ -88,6 +92,7 @@ NOTES = {
         date: 2026-12-02
         with: ["[[Riley Engineer]]"]
         purpose: networking
+        location: Café Central
         ---
         """,
     "Applications/Formula.md": """\
@@ -143,6 +148,9 @@ def test_csv_has_one_row_per_typed_note_with_the_agenda_s_next_action(
     assert (acme["applied"], acme["status"], acme["contact"]) == ("2026-11-10", "applied",
                                                                   "Dana Recruiter")
     assert acme["last_contact"] == "2026-11-12"
+    assert (acme["location"], acme["url"], acme["salary"]) == (
+        "Berlin (hybrid)", "https://jobs.acme.example/123", "90k-110k EUR")
+    assert rows["Meetings/Coffee with Riley.md"]["location"] == "Café Central"
     globex = rows["Interviews/Globex - Platform.md"]
     assert globex["date"] == "2026-12-01 14:00" and globex["contact"] == "Dana Recruiter"
     initech = rows["Interviews/Initech - Data.md"]
@@ -206,9 +214,10 @@ def test_xlsx_has_typed_cells_a_frozen_bold_header_and_filters(
     assert header == list(NOTE_COLUMNS)
     assert all(cell.font.bold for cell in notes[1])
     assert notes.freeze_panes == "A2"
-    assert notes.auto_filter.ref == f"A1:P{len(TYPED) + 1}"
+    assert notes.auto_filter.ref == f"A1:S{len(TYPED) + 1}"
     assert notes.column_dimensions["B"].width > len("title") + 2  # fitted to the titles
-    rows = {row[-1]: dict(zip(header, row, strict=True))
+    path = header.index("path")
+    rows = {row[path]: dict(zip(header, row, strict=True))
             for row in notes.iter_rows(min_row=2, values_only=True)}
     assert sorted(rows) == TYPED
     acme = rows["Applications/Acme - Backend.md"]
@@ -220,11 +229,12 @@ def test_xlsx_has_typed_cells_a_frozen_bold_header_and_filters(
     date_cells = [row[applied - 1] for row in notes.iter_rows(min_row=2) if row[applied - 1].value]
     assert date_cells and all(cell.is_date and cell.number_format == "yyyy-mm-dd"
                               for cell in date_cells)
-    formula = next(row for row in notes.iter_rows(min_row=2) if row[-1].value ==
+    formula = next(row for row in notes.iter_rows(min_row=2) if row[path].value ==
                    "Applications/Formula.md")
     company = formula[header.index("company")]
     assert company.value == "=1+1" and company.data_type == "s"  # text, never a formula
     assert rows["Applications/Formula.md"]["role"] == "@SUM(A1)"
+    assert rows["Applications/Acme - Backend.md"]["salary"] == "90k-110k EUR"
 
 
 def test_xlsx_agenda_sheet_lists_the_due_items_in_agenda_order(
@@ -292,6 +302,7 @@ def test_ics_appointments_at_their_time_all_day_without_one(runner: CliRunner,
     assert globex["DTEND"].dt == datetime(2026, 12, 1, 15, 0)  # an hour by default
     assert str(globex["SUMMARY"]) == "Interview (onsite): Globex - Platform"
     assert str(globex["STATUS"]) == "CONFIRMED"
+    assert str(globex["LOCATION"]) == "Globex HQ, room 4"
     assert [str(a["TRIGGER"].to_ical().decode()) for a in globex.walk("VALARM")] == ["-PT1H"]
     coffee = events[event_uid("Meetings/Coffee with Riley.md", "appointment")]
     assert coffee["DTSTART"].dt == date(2026, 12, 2) and not isinstance(coffee["DTSTART"].dt,

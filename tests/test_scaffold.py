@@ -35,10 +35,11 @@ COMMON_FIELDS = {"type", "status", "missed_call", "follow_up", "last_contact", "
 TYPE_FIELDS = {
     "contact": {"company", "role", "relationship", "phone", "email", "stay_in_touch"},
     "interview": {"company", "role", "date", "stage", "recruiter", "hiring_manager", "with"}
-    | {"decision_date", "candidates", "thank_you", "respond_by"},
-    "application": {"company", "role", "applied", "source", "contact", "referral"},
+    | {"decision_date", "candidates", "thank_you", "respond_by", "location", "url", "salary"},
+    "application": {"company", "role", "applied", "source", "contact", "referral"}
+    | {"location", "url", "salary"},
     "referral": {"date", "from", "company", "role", "thanked"},
-    "meeting": {"date", "with", "purpose", "thank_you"},
+    "meeting": {"date", "with", "purpose", "thank_you", "location"},
 }
 
 
@@ -130,8 +131,11 @@ def test_obsidian_settings_enable_templates_and_property_types() -> None:
     assert plugins["templates"] is True and plugins["properties"] is True
     types = json.loads((obsidian / "types.json").read_text())["types"]
     assert types["date"] == types["missed_call"] == "datetime"
-    for key in ("decision_date", "follow_up", "last_contact", "applied", "respond_by", "thank_you"):
+    for key in ("decision_date", "follow_up", "last_contact", "applied", "respond_by"):
         assert types[key] == "date", key
+    # a date property would flag `true` and `skipped`, which these also hold
+    assert types["thank_you"] == types["thanked"] == "text"
+    assert types["location"] == types["url"] == types["salary"] == "text"
     assert types["candidates"] == types["stay_in_touch"] == "number"
     assert types["tags"] == "tags" and types["with"] == "multitext"
     every_field = COMMON_FIELDS.union(*TYPE_FIELDS.values())

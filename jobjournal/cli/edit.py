@@ -34,7 +34,8 @@ _SENT_KEYS = frozenset({"thank_you", "thanked"})
 _COUNT_KEYS = frozenset({"candidates", "stay_in_touch"})
 _LIST_KEYS = frozenset({"with", "tags"})
 _TEXT_KEYS = frozenset({"company", "role", "relationship", "phone", "email", "stage", "recruiter",
-                        "hiring_manager", "source", "contact", "referral", "from", "purpose"})
+                        "hiring_manager", "source", "contact", "referral", "from", "purpose",
+                        "location", "url"})
 _KEY = re.compile(r"^\w[\w .-]*$")
 _DATE_SHAPED = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 _INT = re.compile(r"^-?\d+$")
@@ -76,7 +77,12 @@ def _field_value(key: str, raw: str) -> object:
     if key in _DAY_KEYS:
         return _day(text, param)
     if key in _SENT_KEYS:
-        return text.lower() == "true" if text.lower() in ("true", "false") else _day(text, param)
+        if text.lower() in ("true", "false", "skipped"):
+            return text.lower() if text.lower() == "skipped" else text.lower() == "true"
+        if not _DATE_SHAPED.match(text):
+            raise click.BadParameter(f"{text!r}: write the day you sent it (YYYY-MM-DD), true, "
+                                     "false, or skipped (no thank-you)", param_hint=param)
+        return _day(text, param)
     if key in _COUNT_KEYS:
         if not text.isdigit():
             raise click.BadParameter(f"{text!r} is not a whole number", param_hint=param)

@@ -22,16 +22,20 @@ _NOT_SENT = frozenset({"", "false", "no", "off", "n"})
 
 #: The fields of every type, besides `type` (docs/rules.md, "Notes and fields").
 COMMON_FIELDS = ("status", "missed_call", "follow_up", "last_contact", "tags")
-#: The fields of each type, besides the common ones.
+#: The fields of each type, besides the common ones. (`uid` and `sequence` are a calendar
+#: invite's: known, so never taken for a slip, but not read.)
 TYPE_FIELDS: Mapping[NoteType, tuple[str, ...]] = {
     NoteType.CONTACT: ("company", "role", "relationship", "phone", "email", "stay_in_touch"),
     NoteType.INTERVIEW: (
         "company", "role", "date", "stage", "recruiter", "hiring_manager", "with",
-        "decision_date", "candidates", "thank_you", "respond_by",
+        "decision_date", "candidates", "thank_you", "respond_by", "location", "url", "salary",
+        "uid", "sequence",
     ),
-    NoteType.APPLICATION: ("company", "role", "applied", "source", "contact", "referral"),
+    NoteType.APPLICATION: (
+        "company", "role", "applied", "source", "contact", "referral", "location", "url", "salary",
+    ),
     NoteType.REFERRAL: ("date", "from", "company", "role", "thanked"),
-    NoteType.MEETING: ("date", "with", "purpose", "thank_you"),
+    NoteType.MEETING: ("date", "with", "purpose", "thank_you", "location", "uid", "sequence"),
 }  # fmt: skip
 
 
@@ -108,7 +112,8 @@ def _count(value: Any) -> int | None:
 
 
 def _sent(value: Any) -> date | bool | None:
-    """`thank_you` / `thanked`: a date or true once sent; false or empty while not."""
+    """`thank_you` / `thanked`: a date or true once sent, `skipped` when none will be (no item
+    either way); false or empty while not."""
     if value is True:
         return True
     if value is False or _empty(value):
@@ -208,6 +213,9 @@ COERCERS: dict[str, Callable[[Any], Any]] = {
     "from": _link,
     "thanked": _sent,
     "purpose": _text,
+    "location": _text,
+    "url": _text,
+    "salary": _text,
 }
 
 #: Keys whose value is a date (or, for `thank_you` / `thanked`, a date or true).

@@ -165,8 +165,12 @@ class Note:
     with_: tuple[Link, ...] = ()
     decision_date: Day | None = None
     candidates: int | None = None
-    thank_you: Day | bool | None = None  # a date or True once sent
+    thank_you: Day | bool | None = None  # a date or True once sent (or `skipped`)
     respond_by: Day | None = None
+    # interview, application (`location` on a meeting too)
+    location: str | None = None
+    url: str | None = None  # the job posting
+    salary: str | None = None
     # application
     applied: Day | None = None
     source: str | None = None

@@ -129,6 +129,8 @@ def _appointment(note: Note, item: Item | None, ctx: RuleContext, today: date) -
         ("Company", note.company), ("Role", note.role), ("Contact", who),
         ("Purpose", note.purpose), ("Status", note.status), ("Note", note.path)) if value]
     event.add("description", "\n".join(lines))
+    if note.location:
+        event.add("location", note.location)
     if not cancelled:
         _alarm(event, alarm, event["summary"])
     return event

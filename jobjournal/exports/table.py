@@ -24,7 +24,7 @@ Row = tuple[Cell, ...]
 NOTE_COLUMNS = (
     "type", "title", "company", "role", "status", "date", "applied", "decision_date",
     "candidates", "follow_up", "respond_by", "last_contact", "next_action", "next_action_due",
-    "contact", "path",
+    "contact", "path", "location", "url", "salary",
 )  # fmt: skip
 #: The Agenda columns: the due items in agenda order (by section, then due date).
 AGENDA_COLUMNS = (
@@ -54,7 +54,8 @@ def note_rows(notes: Sequence[Note], agenda: Agenda, ctx: RuleContext) -> list[R
             note.type.value, note.title, note.company, note.role, note.status, note.date,
             note.applied, note.decision_date, note.candidates, note.follow_up, note.respond_by,
             ctx.last_contact(note), action.text if action else None,
-            action.due if action else None, ctx.contact_of(note), note.path,
+            action.due if action else None, ctx.contact_of(note), note.path, note.location,
+            note.url, note.salary,
         ))
     return rows
 
