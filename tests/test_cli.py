@@ -239,6 +239,31 @@ def test_check_warnings_only_exits_0(runner: CliRunner, vault: VaultDir) -> None
     assert "Interviews/Stale.md:6: warning: " in result.stdout
 
 
+def test_check_and_the_agenda_ask_about_slips_and_ignore_other_types_fields(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    vault.write("Referrals/Chris - Hooli.md",
+                "---\ntype: referral\ndate: 2026-11-20\nthank_you: 2026-11-21\n---\n")
+    vault.write("Contacts/Dana.md", "---\ntype: contact\ndecision_date: whenever\n"
+                "candidates: many\nstay_in_touch: 30\n---\n")
+    vault.write("Interviews/Acme.md", "---\ntype: interview\ndat: 2026-11-10\n---\n")
+    result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.stdout.splitlines() == [
+        "Interviews/Acme.md:2: error: interview has no `date` (when it happens): add "
+        "`date: YYYY-MM-DD`",
+        "Interviews/Acme.md:3: warning: `dat` is not a field of an interview, so it is ignored: "
+        "did you mean `date`?",
+        "Referrals/Chris - Hooli.md:4: warning: `thank_you` is not a field of a referral, so it "
+        "is ignored: did you mean `thanked`?",
+    ]
+    problems = agenda_json(runner, vault)["problems"]
+    assert {(p["note"], p["severity"]) for p in problems if "did you mean" in p["message"]} == {
+        ("Interviews/Acme.md", "warning"), ("Referrals/Chris - Hooli.md", "warning")}
+    # thanks recorded under the wrong name don't count: the referrer is still to be thanked
+    kinds = {i["kind"] for i in agenda_json(runner, vault)["items"] if i["note"]}
+    assert "thank-referrer" in kinds
+
+
 def test_problems_never_stop_the_agenda(runner: CliRunner, vault: VaultDir) -> None:
     vault.write("Interviews/Acme.md", INTERVIEW_PAST)
     vault.write("Contacts/Broken.md", "---\ntype: contact\nname: [unclosed\n---\n")

@@ -191,6 +191,42 @@ def test_new_sets_where_the_job_is_its_posting_and_its_salary(
     assert list(fields)[-1] == "tags"  # each in its place in the template
 
 
+@pytest.mark.parametrize(
+    ("note_type", "setting", "fragment"),
+    [
+        ("interview", "dat=2026-12-10", "`dat` is not a field of an interview: did you mean `date`?"),
+        ("interview", "decison_date=2026-12-10", "did you mean `decision_date`?"),
+        ("interview", "Company=Acme", "did you mean `company`?"),
+        ("interview", "thanked=true", "did you mean `thank_you`?"),
+        ("interview", "applied=2026-11-20", "did you mean `date`?"),
+        ("referral", "thank_you=true", "`thank_you` is not a field of a referral: did you "
+         "mean `thanked`?"),
+        ("application", "date=2026-11-20", "did you mean `applied`?"),
+        ("meeting", "thanked=2026-11-20", "did you mean `thank_you`?"),
+        ("contact", "decision_date=2026-12-10", "`decision_date` is not a field of a contact "
+         "(only of interviews), so jobjournal would ignore it"),
+        ("meeting", "salary=90000", "(only of interviews or applications)"),
+    ],
+)
+def test_new_refuses_a_slip_or_another_type_s_field_unless_forced(
+    runner: CliRunner, vault: VaultDir, note_type: str, setting: str, fragment: str
+) -> None:
+    result = run(runner, vault, "new", note_type, "Acme", "--set", setting)
+    one_line_error(result, fragment, "--force")
+    assert not (vault.root / FOLDERS[note_type]).exists()
+    forced = run(runner, vault, "new", note_type, "Acme", "--set", setting, "--force")
+    assert forced.exit_code == 0, forced.output
+    key = setting.partition("=")[0]
+    assert key in edit.front_matter(vault.read(f"{FOLDERS[note_type]}/Acme.md"))
+
+
+def test_new_keeps_keys_of_the_user_s_own(runner: CliRunner, vault: VaultDir) -> None:
+    result = run(runner, vault, "new", "contact", "Dana", "--set", "pronouns=she/her",
+                 "--set", "linkedin=https://example.com/dana", "--set", "phone=+1 555 0100")
+    assert result.exit_code == 0, result.output
+    assert edit.front_matter(vault.read("Contacts/Dana.md"))["pronouns"] == "she/her"
+
+
 def test_new_refuses_a_key_given_twice(runner: CliRunner, vault: VaultDir) -> None:
     result = run(runner, vault, "new", "contact", "Dana", "--set", "role=a", "--set", "role=b")
     assert result.exit_code == 2 and "role is given twice" in result.output
@@ -431,6 +467,58 @@ def test_log_thank_you_is_refused_on_a_type_without_a_thank_you_field(
     one_line_error(result, "Notes/Dana.md left unchanged",
                    f"--thank-you: {article} {note_type} has no thank-you field",
                    "`thanked` a referral's")
+    assert vault.snapshot() == before
+
+
+CONTACT = "---\ntype: contact\ncompany: Acme\n---\n## Log\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--decision-date", "2026-12-05"], "`decision_date` is not a field of a contact (only "
+         "of interviews), so jobjournal would ignore it: leave it out (--force writes it anyway)"),
+        (["--set", "decision_date=2026-12-05"], "`decision_date` is not a field of a contact"),
+        (["--set", "stay_in_tuch=30"], "did you mean `stay_in_touch`?"),
+        (["--set", "tag=recruiter"], "did you mean `tags`?"),
+    ],
+)
+def test_log_refuses_a_field_the_note_s_type_lacks_unless_forced(
+    runner: CliRunner, vault: VaultDir, args: list[str], fragment: str
+) -> None:
+    path = vault.write("Contacts/Dana Recruiter.md", CONTACT)
+    before = vault.snapshot()
+    result = run(runner, vault, "log", "dana", "Called", *args)
+    one_line_error(result, "Contacts/Dana Recruiter.md left unchanged", fragment)
+    assert vault.snapshot() == before
+    forced = run(runner, vault, "log", "dana", "Called", *args, "--force")
+    assert forced.exit_code == 0, forced.output
+    key = "decision_date" if args[0] == "--decision-date" else args[1].partition("=")[0]
+    assert key in edit.front_matter(path.read_text(encoding="utf-8"))
+
+
+def test_log_sets_fields_with_set(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
+    before = acme.read_bytes()
+    result = run(runner, vault, "log", "acme", "Asked about pay", "--today", "2026-11-26",
+                 "--set", "salary=90k-110k", "--set", "candidates=4", "--set", "my_rating=5")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "Interviews/Acme - Backend.md: salary: 90k-110k",
+        "Interviews/Acme - Backend.md: candidates: 4",
+        "Interviews/Acme - Backend.md: my_rating: 5"]
+    removed, added = diff_lines(before, acme.read_bytes())
+    assert removed == []
+    assert added == [b"salary: 90k-110k", b"candidates: 4", b"my_rating: 5",
+                     b"- 2026-11-26 Asked about pay"]
+
+
+def test_log_refuses_a_field_given_by_a_flag_and_by_set(
+    runner: CliRunner, vault: VaultDir, acme: Path
+) -> None:
+    before = vault.snapshot()
+    result = run(runner, vault, "log", "acme", "x", "--decision-date", "2026-12-05",
+                 "--set", "decision_date=2026-12-06")
+    one_line_error(result, "`decision_date` is given twice: keep one")
     assert vault.snapshot() == before
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from jobjournal.core.fields import COERCERS, FieldError
-from jobjournal.core.model import Link
+from jobjournal.core.fields import (
+    COERCERS,
+    COUNTERPARTS,
+    TYPE_FIELDS,
+    FieldError,
+    _distance,
+    meant_field,
+)
+from jobjournal.core.model import Link, NoteType
 
 
 @pytest.mark.parametrize(
@@ -121,3 +131,67 @@ def test_text_is_kept_trimmed_and_numbers_as_written(value: Any, text: str | Non
 @pytest.mark.parametrize("value", [None, [], "", "   "])
 def test_an_empty_value_is_no_value(key: str, value: Any) -> None:
     assert COERCERS[key](value) is None
+
+
+# --- which keys are slips -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note_type", "key", "meant"),
+    [
+        # a slip of the keyboard: distance ≤ 2, or ≤ 1 for a field shorter than 5 letters
+        (NoteType.INTERVIEW, "dat", "date"),
+        (NoteType.INTERVIEW, "decison_date", "decision_date"),
+        (NoteType.INTERVIEW, "Decision_Date", "decision_date"),  # compared lower-cased
+        (NoteType.CONTACT, "compnay", "company"),  # a swap is 2
+        (NoteType.CONTACT, "emial", "email"),  # 5 letters: 2 allowed
+        (NoteType.CONTACT, "stayintouch", "stay_in_touch"),
+        (NoteType.CONTACT, "rol", "role"),
+        (NoteType.CONTACT, "tag", "tags"),
+        (NoteType.CONTACT, "tgas", None),  # 4 letters: only 1 allowed
+        (NoteType.REFERRAL, "form", None),
+        (NoteType.REFERRAL, "rate", "date"),
+        (NoteType.INTERVIEW, "urls", "url"),
+        # this type's field under another type's name
+        (NoteType.REFERRAL, "thank_you", "thanked"),
+        (NoteType.INTERVIEW, "thanked", "thank_you"),
+        (NoteType.MEETING, "thanked", "thank_you"),
+        (NoteType.APPLICATION, "date", "applied"),
+        (NoteType.INTERVIEW, "applied", "date"),
+        # fields, and keys of the user's own or of other types with no counterpart
+        (NoteType.INTERVIEW, "date", None),
+        (NoteType.INTERVIEW, "type", None),
+        (NoteType.INTERVIEW, "uid", None),
+        (NoteType.CONTACT, "decision_date", None),
+        (NoteType.MEETING, "url", None),
+        (NoteType.CONTACT, "aliases", None),
+        (NoteType.INTERVIEW, "remote", None),
+        (NoteType.INTERVIEW, "x" * 200, None),
+    ],
+)
+def test_meant_field(note_type: NoteType, key: str, meant: str | None) -> None:
+    assert meant_field(note_type, key) == meant
+
+
+def test_no_field_of_one_type_passes_for_a_slip_on_another_but_the_counterparts() -> None:
+    every = set().union(*TYPE_FIELDS.values())
+    slips = {(t, key): meant_field(t, key) for t in NoteType for key in every
+             if meant_field(t, key) is not None}
+    assert slips == {(t, key): meant for t, pairs in COUNTERPARTS.items()
+                     for key, meant in pairs.items()}
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_distance_is_levenshtein_s(a: str, b: str) -> None:
+    def levenshtein(a: str, b: str) -> int:  # the textbook recursion, memoised
+        @functools.cache
+        def d(i: int, j: int) -> int:
+            if not i or not j:
+                return i or j
+            return min(d(i - 1, j) + 1, d(i, j - 1) + 1, d(i - 1, j - 1) + (a[i - 1] != b[j - 1]))
+
+        return d(len(a), len(b))
+
+    for limit in (0, 1, 2, 3):
+        expected = levenshtein(a, b)
+        assert _distance(a, b, limit) == (expected if expected <= limit else None)

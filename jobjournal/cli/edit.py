@@ -132,25 +132,44 @@ def note_type_of(front_matter: dict[Any, Any]) -> NoteType | None:
     return NoteType(raw.strip()) if isinstance(raw, str) and raw.strip() in TYPES else None
 
 
-def fields_for(note_type: NoteType | None, fields: Sequence[tuple[str, object]]
-               ) -> list[tuple[str, object]]:
+def fields_for(note_type: NoteType | None, fields: Sequence[tuple[str, object]], *,
+               force: bool = False) -> list[tuple[str, object]]:
     """The (key, value) pairs to write on a note of this type: `--thank-you` becomes the type's
-    thank-you field (`thank_you`, or `thanked` on a referral), refused on a type with none. A
-    note without a jobjournal type gets `thank_you`."""
-    from jobjournal.core.fields import thanks_field
+    thank-you field (`thank_you`, or `thanked` on a referral). Refused unless `force`: a key
+    that looks like a slip for one of the type's fields (docs/rules.md, "Notes and fields"), and
+    a field of other types only (`decision_date` on a contact), which the note would ignore.
+    A note without a jobjournal type takes any key (`--thank-you` is then `thank_you`)."""
+    from jobjournal.core.fields import KNOWN_FIELDS, meant_field, thanks_field
 
-    fitted = []
+    fitted: dict[str, object] = {}
     for key, value in fields:
         if key == THANKS:
             found = "thank_you" if note_type is None else thanks_field(note_type)
-            if found is None:
+            if found is None and not force:
                 raise RefusalError(
                     f"--thank-you: {_a(note_type)} has no thank-you field (`thank_you` is an "
                     "interview's or a meeting's, `thanked` a referral's): record your thanks as "
                     "the Log entry's text")
-            key = found
-        fitted.append((key, value))
-    return fitted
+            key = found or "thank_you"
+        elif note_type is not None and key not in KNOWN_FIELDS[note_type] and not force:
+            meant = meant_field(note_type, key)
+            owners = [t.value + "s" for t in NoteType if key in KNOWN_FIELDS[t]]
+            if meant is not None:
+                raise RefusalError(f"`{key}` is not a field of {_a(note_type)}: did you mean "
+                                   f"`{meant}`? (--force writes `{key}` as given)")
+            if owners:
+                raise RefusalError(
+                    f"`{key}` is not a field of {_a(note_type)} (only of {_or(owners)}), so "
+                    f"jobjournal would ignore it: leave it out (--force writes it anyway)")
+        if key in fitted:
+            raise RefusalError(f"`{key}` is given twice: keep one")
+        fitted[key] = value
+    return list(fitted.items())
+
+
+def _or(words: Sequence[str]) -> str:
+    """"interviews", "interviews or meetings", "a, b or c"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _a(note_type: NoteType | None) -> str:
@@ -245,9 +264,11 @@ def _title(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Set a front-matter field (repeat for more; list fields like `with` and "
               "`tags` collect every value given).")
+@click.option("--force", is_flag=True, help="Write a --set key that looks like a slip for one "
+              "of the type's fields, or that only other types have.")
 @click.pass_context
 def new(ctx: click.Context, today: Any, note_type: NoteType, title: str,
-        settings: tuple[str, ...]) -> None:
+        settings: tuple[str, ...], force: bool) -> None:
     """Create a note of TYPE named TITLE from its template, and print its path.
 
     TYPE is contact, interview, application, referral or meeting. The note is
@@ -264,12 +285,14 @@ def new(ctx: click.Context, today: Any, note_type: NoteType, title: str,
 
     Dates are written as dates, links in quotes, text quoted only where YAML
     needs it. A title can't hold / \\ : * ? " < > | # ^ [ ] (they break file
-    names or wikilinks).
+    names or wikilinks). A key that looks like a slip for one of the type's
+    fields (`dat` for `date`), or that only other types have, is refused
+    unless you add --force.
     """
     from jobjournal.edit import editor as edit
     from jobjournal.edit.new_notes import NoteMaker
 
-    fields = _settings(settings)
+    fields = fields_for(note_type, _settings(settings), force=force)
     root, config = find_root(ctx)
     now = datetime.combine(today_from(today), datetime.now().time().replace(microsecond=0))
     maker = NoteMaker(root, config, now)
@@ -308,10 +331,15 @@ def _optional(check: Callable[[str, str], Any]) -> Callable[[click.Context, clic
               "thank_you (thanked on a referral).")
 @click.option("--missed-call", is_flag=False, flag_value="now", metavar="[WHEN]",
               help="Record a call you missed (default: now) instead of a Log entry.")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Set any front-matter field, as `new --set` does.")
+@click.option("--force", is_flag=True, help="Write a field the note's type doesn't have, or a "
+              "key that looks like a slip for one it has.")
 @click.pass_context
 def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date: When | None,
         decision_date: date | None, status: str | None, follow_up: date | None,
-        thank_you: bool, missed_call: str | None) -> None:
+        thank_you: bool, missed_call: str | None, settings: tuple[str, ...],
+        force: bool) -> None:
     """Record a contact with NOTE: add `- DATE TEXT` to its Log and set fields.
 
     NOTE is a note's path, its title (any case), or words found in exactly one
@@ -327,7 +355,9 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
       jobjournal log acme --missed-call 2026-11-26T09:40
 
     A missed call adds no Log entry: the agenda shows a call-back until a later
-    entry records that you called back.
+    entry records that you called back. A field the note's type doesn't have
+    (--decision-date on a contact), or a --set key that looks like a slip for
+    one it has (`dat` for `date`), is refused unless you add --force.
     """
     day = today_from(today)
     if missed_call is not None:
@@ -350,6 +380,7 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
     fields += [(key, value) for key, value in (
         ("decision_date", decision_date), ("status", status), ("follow_up", follow_up),
         (THANKS, day if thank_you else None)) if value is not None]
+    fields += _settings(settings)
     from jobjournal.edit import editor as edit
 
     entry = None if text is None else f"{edit.format_when(entry_date or day)} {text.strip()}"
@@ -363,7 +394,8 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
     written: list[tuple[str, object]] = []
 
     def change(data: bytes) -> bytes:
-        written[:] = fields_for(note_type_of(edit.front_matter(edit.decode_note(data))), fields)
+        note_type = note_type_of(edit.front_matter(edit.decode_note(data)))
+        written[:] = fields_for(note_type, fields, force=force)
         return edit.edit_note(data, written, entry)
 
     edit_file(root / rel, rel, change)

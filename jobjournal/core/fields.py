@@ -8,6 +8,7 @@ reason in plain words.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -37,6 +38,57 @@ TYPE_FIELDS: Mapping[NoteType, tuple[str, ...]] = {
     NoteType.REFERRAL: ("date", "from", "company", "role", "thanked"),
     NoteType.MEETING: ("date", "with", "purpose", "thank_you", "location", "uid", "sequence"),
 }  # fmt: skip
+
+
+#: Every key a note of each type reads (and `type` itself); any other key is the user's own.
+KNOWN_FIELDS: Mapping[NoteType, frozenset[str]] = {
+    note_type: frozenset(("type", *COMMON_FIELDS, *fields))
+    for note_type, fields in TYPE_FIELDS.items()
+}
+#: This type's field under the name another type gives it: a slip, not the user's own key.
+COUNTERPARTS: Mapping[NoteType, Mapping[str, str]] = {
+    NoteType.CONTACT: {},
+    NoteType.INTERVIEW: {"thanked": "thank_you", "applied": "date"},
+    NoteType.APPLICATION: {"date": "applied"},
+    NoteType.REFERRAL: {"thank_you": "thanked"},
+    NoteType.MEETING: {"thanked": "thank_you"},
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def meant_field(note_type: NoteType, key: str) -> str | None:
+    """The field of this type that `key`, which is not one, was most likely meant to be: its
+    counterpart (`thank_you` on a referral → `thanked`), or a field a slip of the keyboard away
+    (Levenshtein distance at most 2 from the lower-cased key, at most 1 for a field shorter than
+    5 letters: `dat` → `date`, `Company` → `company`); None for a field, or a key of the user's."""
+    if key in KNOWN_FIELDS[note_type]:
+        return None
+    counterpart = COUNTERPARTS[note_type].get(key)
+    if counterpart is not None:
+        return counterpart
+    folded = key.lower()
+    best: tuple[int, str] | None = None
+    for field in (*COMMON_FIELDS, *TYPE_FIELDS[note_type]):
+        distance = _distance(folded, field, 1 if len(field) < 5 else 2)
+        if distance is not None and (best is None or distance < best[0]):
+            best = (distance, field)
+    return best[1] if best else None
+
+
+def _distance(a: str, b: str, limit: int) -> int | None:
+    """The Levenshtein distance between a and b when it is at most `limit`, else None."""
+    if abs(len(a) - len(b)) > limit:
+        return None
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char != other)))
+        if min(current) > limit:
+            return None
+        previous = current
+    return previous[-1] if previous[-1] <= limit else None
 
 
 def thanks_field(note_type: NoteType) -> str | None:

@@ -18,7 +18,7 @@ from typing import Any
 from jobjournal.core import placeholders
 from jobjournal.core.body import could_hold_tasks, parse_body
 from jobjournal.core.dates import DateError
-from jobjournal.core.fields import COERCERS, FIELD_NAMES, FieldError
+from jobjournal.core.fields import COERCERS, FIELD_NAMES, KNOWN_FIELDS, FieldError, meant_field
 from jobjournal.core.frontmatter import FrontMatterProblem, load_yaml
 from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, Note, NoteType, Problem, Severity
 
@@ -132,8 +132,9 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
 
     values: dict[str, Any] = {}
     bad: set[str] = set()
+    known = KNOWN_FIELDS[note_type]
     for key, (first, last, same) in repeated.items():
-        if key not in COERCERS and key != "type":
+        if key not in known:
             continue
         if same:  # harmless, but a leftover
             report(last, f"{key}: given twice (lines {first} and {last}), with the same value: "
@@ -145,9 +146,15 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
     if unfilled or (maybe_placeholders and placeholders.could_hold(body)):
         bad |= placeholders.report_unfilled(unfilled, lines, body, body_line, report)
     for key, raw in fields.items():
+        if key not in known:  # unknown keys are the user's business, but for two kinds of slip
+            meant = meant_field(note_type, key) if isinstance(key, str) else None
+            if meant is not None:
+                report(lines.get(key, 1), f"`{key}` is not a field of {_a(note_type)}, so it is "
+                       f"ignored: did you mean `{meant}`?", False)
+            continue
         coerce = COERCERS.get(key)
         if coerce is None or key in bad:
-            continue  # unknown keys are the user's business
+            continue
         try:
             value = coerce(raw)
         except (FieldError, DateError) as exc:
@@ -235,6 +242,11 @@ def _note_type(raw: Any, line: int, report: Report) -> NoteType | None:
     report(line, f"unknown type {name!r} ({_type_hint(name.lower())}): read as an ordinary note",
            False)
     return None
+
+
+def _a(note_type: NoteType) -> str:
+    """"an interview", "a contact"."""
+    return f"{'an' if note_type.value[0] in 'aeiou' else 'a'} {note_type.value}"
 
 
 def _type_hint(name: str) -> str:
