@@ -264,6 +264,20 @@ def test_check_and_the_agenda_ask_about_slips_and_ignore_other_types_fields(
     assert "thank-referrer" in kinds
 
 
+def test_check_warns_about_front_matter_that_is_no_mapping_in_any_note(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    vault.write("Ideas/List.md", "---\n- a\n- b\n---\nMy list.\n")
+    vault.write("Ideas/Sentence.md", "---\nsome words\n---\n")
+    vault.write("Ideas/Plain.md", "---\naliases: [p]\n---\n")  # an ordinary note: silent
+    result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Ideas/List.md:2: warning: front matter is a list, not `key: value` lines",
+        "Ideas/Sentence.md:2: warning: front matter is a single value, not `key: value` lines",
+    ]
+
+
 def test_problems_never_stop_the_agenda(runner: CliRunner, vault: VaultDir) -> None:
     vault.write("Interviews/Acme.md", INTERVIEW_PAST)
     vault.write("Contacts/Broken.md", "---\ntype: contact\nname: [unclosed\n---\n")

@@ -106,10 +106,12 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
         if fm_text and maybe_placeholders and placeholders.could_hold(fm_text) else {}
     )
     # Without a `type` key front matter can't make a jobjournal note: don't spend YAML on it
-    # (an ordinary note is ignored silently, whatever its front matter holds).
+    # (an ordinary note is ignored silently, whatever its values) — unless it is no mapping at
+    # all (a list, a sentence), which is reported wherever it is, as broken YAML is.
     try:
         fields, lines, repeated = (
-            load_yaml(fm_text) if fm_text and "type" in fm_text else ({}, {}, {})
+            load_yaml(fm_text) if fm_text and ("type" in fm_text or _maybe_not_a_mapping(fm_text))
+            else ({}, {}, {})
         )
     except FrontMatterProblem as exc:
         if exc.line in unfilled:  # an unquoted `{{date}}` is a YAML mapping, never a date
@@ -213,6 +215,23 @@ def _split(text: str) -> tuple[str | None, str, int]:
         return fm_text, "", closing_line + 1
     return fm_text, text[body_start + 1 :], closing_line + 1
 
+
+
+def _maybe_not_a_mapping(fm_text: str) -> bool:
+    """False when front matter's first line with content starts a mapping (`key: value`, `{`):
+    a cheap look, so that only a list, a lone value or an odd shape goes to the YAML loader."""
+    start = 0
+    while start <= len(fm_text):
+        end = fm_text.find("\n", start)
+        end = len(fm_text) if end < 0 else end
+        text = fm_text[start:end].strip()
+        start = end + 1
+        if not text or text[0] in "#%":
+            continue  # blank, a comment, a YAML directive
+        if text[0] in "-[\"'":
+            return True  # a list (or a quoted key, which the loader reads)
+        return text[0] != "{" and ": " not in text and not text.endswith(":")
+    return False
 
 
 def _closing_fence(text: str, start: int) -> re.Match[str] | None:
