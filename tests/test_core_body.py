@@ -243,3 +243,66 @@ def test_generated_bodies_read_as_markdown_it_reads_them(
     if fast is not None:
         assert (fast.log, fast.tasks, fast.problems) == (
             expected.log, expected.tasks, expected.problems)
+
+
+# --- each turn the line reader takes, against markdown-it -----------------------------------------
+
+
+def as_markdown_it_reads(text: str, *, plain: bool = False) -> Body:
+    """parse_body's Body, which must be what markdown-it reads (tests/test_fast_paths.py's
+    reference), as must the line reader's when it reads the body alone (it must when `plain`)."""
+    expected = reference_body(text, 5)
+    assert parse_body(text, 5) == expected
+    by_lines = read_by_lines(text, 5)
+    if plain:
+        assert by_lines is not None, "a plain body is read without markdown-it"
+    if by_lines is not None:
+        assert by_lines == expected
+    assert expected.log or expected.tasks, "each body here holds something to read"
+    return expected
+
+
+TASK = "- [ ] Send CV 📅 2026-11-28"
+ENTRY = "- 2026-11-20 Called"
+
+#: Bodies the line reader must read alone: each turn it takes on plain Markdown.
+PLAIN_BODIES = [
+    f"📅 in the first line\n\n## Tasks\n{TASK}\n",  # a task marker at the very start
+    f"{TASK}\n\n## Notes\n1. a:: b\n",  # `::` after no `due`: the section is not read
+    f"a\n# Title #\n1. a blog\n\n## Log\n{ENTRY}\n",  # a `#` on another line than the "log"
+    f"## Notes\n1. a blog\n\n## Log\n{ENTRY}\n",
+    f"## Log\n{ENTRY}\n\n## Notes\n1. ordered\n",  # a section after the Log's end, not read
+    f"~~~ a`b\n## Log\n- 2026-11-19 in code\n~~~\n## Log\n{ENTRY}\n",  # a backtick in ~~~'s info
+    f"## Log\n{ENTRY}\n  - 2026-11-21 Met\n",  # an item nested in an item
+    f"## Log\n{ENTRY}\n  - 2026-11-21 Met  \n",
+    f"## Log\n{ENTRY}\n  - 2026-11-21 Met MAX\n",
+    f"## Log\n{ENTRY}\n  {TASK}\n",
+    f"{TASK}\n  - b\n\n    more of b\n",  # a paragraph in a nested item
+    f"{TASK}\n\n  more of it",  # a paragraph in the item, on the body's last line
+    f"## Log\n- é\n{ENTRY}\n",  # a one-character item
+]
+
+#: Bodies the line reader may hand to markdown-it, whole or a section of them.
+OTHER_BODIES = [
+    f"{TASK}\n\n<div>x</div>\n",  # an HTML block
+    f"{TASK}\n\n  ```\n  code\n  ```\n",  # an indented fence
+    f"##\tLog\n{ENTRY}\n", f"## Log\t\n{ENTRY}\n",  # a Log heading that is not written `## Log`
+    f"{TASK}\n\n## Logistics\n- [ ] Ask Jo 📅 2026-11-29\n",  # found after a section was read
+    f"## Log\n- 2026-02-30 Called\n{ENTRY}\n\n<div>x</div>\n",  # a problem, read by markdown-it
+    "## Log\n- \xa02026-11-20 Called\n",  # an item starting with a no-break space
+    f"## Log\n{ENTRY}\n### Calls\n1. ordered\n- 2026-11-21 Met\n",  # a section read by markdown-it
+    "> ## Log\n> - 2026-11-20 Quoted\n\n## Log\n- 2026-11-21 Called\n",  # a Log heading quoted
+    f"   {TASK}\n",  # an item indented by three spaces
+    f"## Log\n{ENTRY}\n\xa0\nback later\n",  # a no-break space is not a blank line
+    "- [ ] a\n      - [ ] b 📅 2026-11-28\n",  # six spaces: more of the item's text
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_BODIES)
+def test_plain_bodies_are_read_line_by_line_as_markdown_it_reads_them(text: str) -> None:
+    as_markdown_it_reads(text, plain=True)
+
+
+@pytest.mark.parametrize("text", OTHER_BODIES)
+def test_other_bodies_are_read_as_markdown_it_reads_them(text: str) -> None:
+    as_markdown_it_reads(text)

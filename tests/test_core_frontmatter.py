@@ -10,6 +10,7 @@ from jobjournal.core import frontmatter as fm
 def _problem(fm_text: str) -> tuple[int | None, str]:
     with pytest.raises(fm.FrontMatterProblem) as caught:
         fm.load_yaml(fm_text)
+    assert str(caught.value) == caught.value.message  # what a traceback or a log would show
     return caught.value.line, caught.value.message
 
 
@@ -110,12 +111,19 @@ PLAIN = [
     'a: "quoted: value"', "a: 'single'", 'a: ""', "a: ''", "a: text with spaces", "a: x#y",
     "a: true", "a: False", "a: ~", "a: null", "a: NULL", "a: yes", "a: 2026-11-20", "a: 0612345",
     "a: 10:30", "a:\n  - b\n  - 'c'\n  - \"d\"", "a:\n- b\n-   c", "key_1: v\nkey-2: w",
+    # comment and blank lines anywhere, keys starting with `_`, as long as 101 characters
+    "# a comment\na: b", "a: b\n\nc: d", "a: b\n   \nc: d", "a: b\n  # indented\nc: d",
+    "a:\n  - b\n\n  - c\n# done", "_private: x", "k" * 101 + ": v", "a: Xavier X",
 ]
 NOT_PLAIN = [
     "a: 'it''s'", 'a: "say \\"hi\\""', 'a: "x" # c', "a: b # c", "a: b:", "a: -b", "a: [x]",
     "a: {x}", "a: x: y", "a: @x", "a: %x", "a: &x y", "a: *x", "a: !x y", "a: |", "a: >",
     "a: 'open", 'a: "open', "a:\n  -", "a:\n  - b # c", "a: b\n  c", "true: x", "1a: b",
     "a: x]", "a:\n  - [b]", "a:\n  - b:", "a: b\n- c",
+    # lines that only look plain: more of a value, a key with a space, no space after a colon
+    "a: b\n  X", "a: b\n  X#y", "a: b\n \xa0#x", "a: b\n \xa0", "a: b\xa0", "a: \xa0b",
+    "a : b", "a:b", "x: 1\na:b", "a: b\nc", "- a\n- b", "a:\n- b\n  - c", "a:\n  - b\n    - c",
+    "k" * 102 + ": v", "k" * 1025 + ": v", "a.b: c", "1a: b",  # YAML's keys end at 1024
 ]
 
 
@@ -135,4 +143,73 @@ def test_other_front_matter_is_read_as_yaml_reads_it(text: str) -> None:
         with pytest.raises(fm.FrontMatterProblem):
             fm.load_yaml(text)
         return
+    if not isinstance(expected, dict):  # a list or a single value: no `key: value` lines
+        with pytest.raises(fm.FrontMatterProblem, match="^front matter is a"):
+            fm.load_yaml(text)
+        return
     assert fm.load_yaml(text)[0] == expected
+
+
+# --- where each limit starts, and the loader's own failures ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (0, "front matter holds more than 10,000 values (repeated aliases?)"),  # loaded, counted
+        (1, "front matter holds more than 10,000 values"),  # counted event by event, not loaded
+    ],
+)
+def test_front_matter_longer_than_the_threshold_is_counted_before_it_is_loaded(
+    extra: int, message: str
+) -> None:
+    head = "a: [" + ", ".join(["1"] * 10_000) + ", "
+    text = head + "y" * (fm.BIG_FRONT_MATTER + extra - len(head) - 1) + "]"
+    assert len(text) == fm.BIG_FRONT_MATTER + extra
+    assert _problem(text) == (2, message)
+
+
+def test_front_matter_of_as_many_lines_as_values_allowed_is_counted_by_the_loader() -> None:
+    # the plain reader takes at most one value a line: past 10,000 line ends, the loader reads
+    # it and counts 10,001 values (the list and its items)
+    text = "items:\n" + "\n".join(["  - x"] * 10_000)
+    assert len(text) <= fm.BIG_FRONT_MATTER
+    assert _problem(text) == (2, "front matter holds more than 10,000 values (repeated aliases?)")
+    fewer = "items:\n" + "\n".join(["  - x"] * 9_999)
+    assert len(fm.load_yaml(fewer)[0]["items"]) == 9_999
+
+
+def test_mappings_nested_up_to_the_limit_are_read_and_one_level_more_is_refused() -> None:
+    # `a` is level 2, the mapping under it level 3, …: the `x` inside 48 mappings is at level 50
+    mapping, _, _ = fm.load_yaml("a: " + "{b: " * 48 + "x" + "}" * 48)
+    value: object = mapping["a"]
+    for _ in range(48):
+        assert isinstance(value, dict) and list(value) == ["b"]
+        value = value["b"]
+    assert value == "x"
+    assert _problem("a: " + "{b: " * 49 + "x" + "}" * 49) == (
+        2, "front matter nests deeper than 50 levels")
+
+
+def test_a_limit_passed_under_a_key_written_on_no_line_of_its_own_is_told_at_line_1() -> None:
+    # a flow mapping: no line starts with the key `a`
+    assert _problem("{a: " + "[" * 49 + "x" + "]" * 49 + "}") == (
+        1, "front matter nests deeper than 50 levels")
+
+
+def test_a_value_the_loader_fails_on_is_this_note_s_problem() -> None:
+    # an explicit integer tag on a word: the loader's int() raises, not a YAML error
+    assert _problem("a: !!int x") == (
+        1, "front matter could not be read (ValueError: invalid literal for int() with base 10: "
+           "'x')")
+
+
+def test_the_first_of_two_equal_control_characters_is_told() -> None:
+    assert _problem('a: "\x01"\nb: "\x01"') == (
+        2, "front matter holds a control character (U+0001), which YAML does not allow: delete it")
+
+
+def test_a_yaml_error_on_the_line_yaml_counts_just_past_the_last_is_reported() -> None:
+    # YAML also ends a line at U+2028: the error is on YAML's second line, the text has one
+    _, message = _problem("a: b\u2028c: d: e")
+    assert message == "front matter is not valid YAML: mapping values are not allowed in this context"

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
-from jobjournal.config import Config, FollowupConfig
+from jobjournal.config import WEEKDAYS, CalendarConfig, Config, FollowupConfig
 from jobjournal.core.engine import build_agenda
 from jobjournal.core.incremental import IncrementalBuild
-from jobjournal.core.model import Link, LogEntry, Note, NoteType, Problem, Severity, Task
+from jobjournal.core.model import Agenda, Link, LogEntry, Note, NoteType, Problem, Severity, Task
+from jobjournal.core.workdays import Workdays
 
 T = date(2026, 11, 26)
 KINDS = {
@@ -143,3 +144,70 @@ def test_notes_sharing_a_path_are_built_from_scratch() -> None:
     assert build.last == "afresh"
     build.build([one, other], T, Config())
     assert build.last == "scratch"
+
+
+# --- single steps the sequences above seldom take -------------------------------------------------
+
+APPLIED = date(2026, 11, 14)  # a Saturday: 7 workdays later is Tuesday 24, 7 days later Saturday 21
+SAM = Link("sam", None, True)  # resolves to People/Sam.md when that path is scanned
+
+
+def application(path: str = "Applications/Globex.md", **fields: Any) -> Note:
+    fields.setdefault("status", "applied")
+    return Note(path, NoteType.APPLICATION, applied=APPLIED, **fields)
+
+
+def follow_ups(agenda: Agenda) -> list[tuple[str | None, date, str | None]]:
+    return [(item.note, item.due, item.contact) for item in agenda.items if item.note]
+
+
+def test_an_empty_vault() -> None:
+    build = IncrementalBuild()
+    for notes in ([], [application()], []):
+        assert build.build(notes, T, Config()) == build_agenda(notes, T, Config())
+
+
+def test_notes_added_and_removed_at_the_end_the_others_in_place() -> None:
+    a, b, c = (application(f"Applications/{name}.md") for name in "ABC")
+    paths = [note.path for note in (a, b, c)]
+    build = IncrementalBuild()
+    for notes in ([a, b], [a, b, c], [a, b], [a]):
+        agenda = build.build(notes, T, Config(), paths=paths)
+        assert agenda == build_agenda(notes, T, Config(), paths=paths)
+        assert [note for note, _, _ in follow_ups(agenda)] == [note.path for note in notes]
+    assert build.last == "update"
+
+
+def test_other_working_days_count_from_the_next_build_on() -> None:
+    notes = [application()]
+    every_day = Config(calendar=CalendarConfig(workdays=WEEKDAYS))
+    build = IncrementalBuild()
+    assert follow_ups(build.build(notes, T, Config())) == [
+        ("Applications/Globex.md", date(2026, 11, 24), None)]
+    agenda = build.build(notes, T, every_day)
+    assert agenda == build_agenda(notes, T, every_day)
+    assert follow_ups(agenda) == [("Applications/Globex.md", date(2026, 11, 21), None)]
+
+
+def test_without_paths_links_resolve_among_the_notes() -> None:
+    notes = [Note("People/Sam.md", NoteType.CONTACT), application(contact=SAM)]
+    agenda = IncrementalBuild().build(notes, T, Config())
+    assert agenda == build_agenda(notes, T, Config())
+    assert follow_ups(agenda) == [("Applications/Globex.md", date(2026, 11, 24), "Sam")]
+
+
+def test_notes_sharing_a_path_are_built_from_scratch_with_every_argument() -> None:
+    one, other = application(contact=SAM), application(contact=SAM, status="waiting")
+    kwargs: dict[str, Any] = {
+        "paths": ["Applications/Globex.md", "People/Sam.md"],
+        "problems": [Problem("Notes/Bad.md", 1, Severity.ERROR, "front matter is not valid YAML")],
+        "workdays": Workdays(WEEKDAYS),
+    }
+    build = IncrementalBuild()
+    # a path shared on a first build, then one note, then a path shared on an update
+    for notes in ([one, other], [one], [other, one]):
+        agenda = build.build(notes, T, Config(), **kwargs)
+        assert agenda == build_agenda(notes, T, Config(), **kwargs)
+    assert build.last == "scratch"
+    assert follow_ups(agenda) == [("Applications/Globex.md", date(2026, 11, 21), "Sam")]
+    assert agenda.problems == tuple(kwargs["problems"])
