@@ -146,7 +146,7 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
                    "keeps only the last: delete the one you don't mean", True)
             bad.add(key)
     if unfilled or (maybe_placeholders and placeholders.could_hold(body)):
-        bad |= placeholders.report_unfilled(unfilled, lines, body, body_line, report)
+        bad |= placeholders.report_unfilled(unfilled, lines, body, body_line, report, known)
     for key, raw in fields.items():
         if key not in known:  # unknown keys are the user's business, but for two kinds of slip
             meant = meant_field(note_type, key) if isinstance(key, str) else None

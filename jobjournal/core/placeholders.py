@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from jobjournal.core.fields import COERCERS, DATE_KEYS
 
@@ -66,11 +66,13 @@ def report_unfilled(
     body: str,
     body_line: int,
     report: Callable[[int | None, str, bool], None],
+    fields: Collection[str] = frozenset(COERCERS),
 ) -> set[str]:
     """Report the placeholders of a jobjournal note: `front` is `find` over its front matter,
-    `key_lines` the line of each top-level key. Returns the keys holding one, to be read as
-    absent (a placeholder is no value). An error for each date field holding one; one warning
-    for all the others in the front matter, and one for the body."""
+    `key_lines` the line of each top-level key, `fields` the keys its type reads. Returns the
+    keys holding one, to be read as absent (a placeholder is no value). An error for each date
+    field of the type holding one; one warning for all the others in the front matter (another
+    type's field included: the note ignores it), and one for the body."""
     absent: set[str] = set()
     others: list[tuple[int, str, str | None]] = []
     owners = sorted((line, key) for key, line in key_lines.items())
@@ -79,11 +81,12 @@ def report_unfilled(
         key = owners[at][1] if at >= 0 else None
         if key in absent:
             continue
-        if key in DATE_KEYS:
+        read = key in fields and key in COERCERS
+        if read and key in DATE_KEYS:
             report(line, message(placeholder, key, is_date=True), True)
         else:
-            others.append((line, placeholder, key if key in COERCERS else None))
-        if key in COERCERS:
+            others.append((line, placeholder, key if read else None))
+        if read and key is not None:
             absent.add(key)
     if others:
         line, placeholder, key = others[0]
