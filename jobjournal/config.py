@@ -31,6 +31,7 @@ class FollowupConfig:
     min_gap_workdays: int = 5
     application_workdays: int = 7
     thank_you_days: int = 1
+    move_on_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ DEFAULT_FOLDERS: Mapping[str, str] = {
     "referral": "Referrals",
     "meeting": "Meetings",
 }
+
+
+@dataclass(frozen=True)
+class InsightsConfig:
+    weekly_goal: int = 5  # applications sent, meetings held and referrals received in a week
 
 
 @dataclass(frozen=True)
@@ -75,18 +81,41 @@ class Config:
     vault: VaultConfig = field(default_factory=VaultConfig)
     git: GitConfig = field(default_factory=GitConfig)
     import_: ImportConfig = field(default_factory=ImportConfig)
+    insights: InsightsConfig = field(default_factory=InsightsConfig)
 
 
 # --- value checks: each returns the normalised value or raises ValueError("must be …") ---------
 
 
-def _int(minimum: int) -> Callable[[Any], int]:
+#: The most days (or workdays) a setting may count: ten years. Bounded, so that every date the
+#: rules compute stays inside the calendar.
+MAX_DAYS = 3650
+
+
+def _int(minimum: int, maximum: int) -> Callable[[Any], int]:
     def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ValueError(f"must be a whole number ≥ {minimum}")
+        if isinstance(value, bool) or not isinstance(value, int) or not (
+            minimum <= value <= maximum
+        ):
+            raise ValueError(
+                f"must be a whole number from {minimum} to {maximum}, not {_as_toml(value)}")
         return value
 
     return check
+
+
+_DAYS = _int(0, MAX_DAYS)
+
+
+def _as_toml(value: Any) -> str:
+    """A value as the TOML file spells it, for a message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, int | float):
+        return repr(value)
+    return "a table" if isinstance(value, dict) else "a list" if isinstance(value, list) else "that"
 
 
 def _str(value: Any) -> str:
@@ -171,19 +200,21 @@ def _date_order(value: Any) -> str:
 
 #: The schema: section → key → check. Defaults come from the dataclasses above.
 SCHEMA: Mapping[str, Mapping[str, Callable[[Any], Any]]] = {
-    "agenda": {"path": _agenda_path, "horizon_days": _int(0)},
+    "agenda": {"path": _agenda_path, "horizon_days": _DAYS},
     "followup": {
-        "grace_workdays": _int(0),
-        "no_decision_date_workdays": _int(0),
-        "min_gap_workdays": _int(0),
-        "application_workdays": _int(0),
-        "thank_you_days": _int(0),
+        "grace_workdays": _DAYS,
+        "no_decision_date_workdays": _DAYS,
+        "min_gap_workdays": _DAYS,
+        "application_workdays": _DAYS,
+        "thank_you_days": _DAYS,
+        "move_on_days": _DAYS,
     },
     "calendar": {"workdays": _workdays, "holidays": _holidays},
     "vault": {"templates": _folder, "ignore": _ignore, "tasks_from": _tasks_from},
     "vault.folders": {t.value: _folder for t in NoteType},
-    "git": {"commit_delay_seconds": _int(0)},
+    "git": {"commit_delay_seconds": _int(0, 24 * 60 * 60)},
     "import": {"date_order": _date_order},
+    "insights": {"weekly_goal": _int(0, 1000)},
 }
 
 
@@ -191,7 +222,7 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
     """Validate parsed TOML against SCHEMA; every error names the key and says what it must be."""
     values: dict[str, dict[str, Any]] = {section: {} for section in SCHEMA}
     for section, table in data.items():
-        if section not in ("agenda", "followup", "calendar", "vault", "git", "import"):
+        if section not in SCHEMA or section == "vault.folders":
             raise ConfigError(f"{source}: unknown section [{section}]")
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: [{section}] must be a table")
@@ -211,6 +242,7 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
         vault=VaultConfig(**values["vault"], folders=folders),
         git=GitConfig(**values["git"]),
         import_=ImportConfig(**values["import"]),
+        insights=InsightsConfig(**values["insights"]),
     )
 
 
