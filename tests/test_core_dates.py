@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from jobjournal.core.dates import LEADING_WHEN, DateError, parse_day, parse_when
+from jobjournal.core.dates import (
+    FIRST_DAY,
+    LAST_DAY,
+    LEADING_WHEN,
+    DateError,
+    parse_day,
+    parse_when,
+)
 
 
 @pytest.mark.parametrize(
@@ -99,3 +106,28 @@ def test_a_log_entry_starts_with_its_date(text: str, when: str, rest: str) -> No
 @pytest.mark.parametrize("text", ["2026-11-20x", "2026-11-201", "Called 2026-11-20", "[[2026-11-20"])
 def test_text_that_does_not_start_with_a_date(text: str) -> None:
     assert LEADING_WHEN.match(text) is None
+
+
+# --- the calendar jobjournal reads ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1900-01-01", "9000-12-31", "9000-12-31T23:59", "[[1900-01-01]]"])
+def test_the_first_and_last_days_are_read(text: str) -> None:
+    assert FIRST_DAY <= parse_day(text) <= LAST_DAY
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01", "1899-12-31", "1899-12-31T23:59", "9001-01-01", "9999-12-31",
+             "9999-12-31T23:59", "[[0001-01-05]]"],
+)
+def test_a_date_outside_the_calendar_is_refused_in_words(text: str) -> None:
+    with pytest.raises(DateError) as refused:
+        parse_when(text)
+    assert str(refused.value) == (
+        f"{text!r} is out of range: use a date from 1900-01-01 to 9000-12-31")
+
+
+@pytest.mark.parametrize("value", [date(1, 1, 1), date(9999, 12, 31), datetime(1899, 12, 31, 12)])
+def test_a_date_from_yaml_outside_the_calendar_is_refused_too(value: date) -> None:
+    with pytest.raises(DateError, match="is out of range: use a date from 1900-01-01 to 9000-12-31"):
+        parse_when(value)

@@ -39,7 +39,8 @@ def test_an_unquoted_link_where_text_is_wanted_is_kept_as_written() -> None:
     assert COERCERS["company"]([["Acme"]]) == "[[Acme]]"
 
 
-@pytest.mark.parametrize(("value", "count"), [("3", 3), (" 12 ", 12), ("0", 0), (3, 3), (0, 0)])
+@pytest.mark.parametrize(("value", "count"), [("3", 3), (" 12 ", 12), ("+5", 5), ("0003", 3),
+                                               (3, 3), ("1", 1), ("3650", 3650)])
 def test_a_whole_number_is_read(value: Any, count: int) -> None:
     assert COERCERS["candidates"](value) == count
     assert COERCERS["stay_in_touch"](value) == count
@@ -47,12 +48,27 @@ def test_a_whole_number_is_read(value: Any, count: int) -> None:
 
 @pytest.mark.parametrize(
     ("value", "said"),
-    [(-1, "-1"), (True, "true/false"), (False, "true/false"), ("-2", "'-2'"), ("2.5", "'2.5'"),
-     ("٣", "'٣'"), (2.0, "2.0")],
+    [(True, "true/false"), (False, "true/false"), ("2.5", "'2.5'"), ("٣", "'٣'"), (2.0, "2.0"),
+     ("1e3", "'1e3'"), ("0x10", "'0x10'"), ("x" * 80, repr("x" * 80)[:57] + "…")],
 )
 def test_anything_but_a_whole_number_is_refused(value: Any, said: str) -> None:
     with pytest.raises(FieldError, match=f"^{re.escape(said)} is not a whole number$"):
         COERCERS["candidates"](value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [("candidates", 0, "0"), ("candidates", -1, "-1"), ("candidates", "-2", "-2"),
+     ("candidates", "10001", "10001"), ("candidates", 10**30, "a number of over 18 digits"),
+     ("candidates", "9" * 5000, "9" * 57 + "…"), ("stay_in_touch", "0", "0"),
+     ("stay_in_touch", "3651", "3651"), ("stay_in_touch", "5550142", "5550142"),
+     ("stay_in_touch", " 100000000000 ", "100000000000"), ("stay_in_touch", "-0", "0")],
+)
+def test_a_whole_number_out_of_its_range_is_refused(key: str, value: Any, said: str) -> None:
+    most = {"candidates": 10000, "stay_in_touch": 3650}[key]
+    with pytest.raises(FieldError) as refused:
+        COERCERS[key](value)
+    assert str(refused.value) == f"{said} is out of range: use a whole number from 1 to {most}"
 
 
 @pytest.mark.parametrize(

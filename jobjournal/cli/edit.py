@@ -20,6 +20,7 @@ import click
 
 from jobjournal.cli.common import find_root, today_from, today_option, vault_option
 from jobjournal.core.dates import DateError, parse_when
+from jobjournal.core.fields import COERCERS, FieldError
 from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, NoteType, When
 from jobjournal.errors import RefusalError
 
@@ -84,9 +85,10 @@ def _field_value(key: str, raw: str) -> object:
                                      "false, or skipped (no thank-you)", param_hint=param)
         return _day(text, param)
     if key in _COUNT_KEYS:
-        if not text.isdigit():
-            raise click.BadParameter(f"{text!r} is not a whole number", param_hint=param)
-        return int(text)
+        try:  # what reading the note would say of it, and its range
+            return COERCERS[key](text)
+        except FieldError as exc:
+            raise click.BadParameter(str(exc), param_hint=param) from None
     if key in _TEXT_KEYS or key in _LIST_KEYS:
         return text
     if _DATE_SHAPED.match(text):

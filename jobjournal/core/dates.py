@@ -1,6 +1,7 @@
 """Date coercion, in one place: YAML and Markdown give `date`, `datetime` or `str`.
 
-What is accepted: docs/rules.md, "Dates".
+What is accepted: docs/rules.md, "Dates". A date outside FIRST_DAY … LAST_DAY is refused here,
+where every date is read, so that no rule's date arithmetic can leave the calendar.
 """
 
 from __future__ import annotations
@@ -9,6 +10,10 @@ import re
 from datetime import date, datetime
 
 from jobjournal.core.model import When
+
+#: The calendar jobjournal reads: ranges of years of workdays stay far inside Python's.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9000, 12, 31)
 
 # YYYY-MM-DD, optionally T or space + HH:MM[:SS[.fff]], optionally Z or ±HH[:]MM; or a daily-note
 # link [[YYYY-MM-DD]]. The date is the one written: an offset is accepted and dropped, not applied.
@@ -20,6 +25,8 @@ _WHEN = re.compile(
     (?(link)(?:\|[^\]]*)?\]\])\s*$""",
     re.VERBOSE,
 )
+_HINT = "(use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+_RANGE = f"use a date from {FIRST_DAY} to {LAST_DAY}"
 
 
 class DateError(ValueError):
@@ -29,27 +36,51 @@ class DateError(ValueError):
 def parse_when(value: object) -> When:
     """Coerce a date-ish value to `date` or naive `datetime`; raise DateError otherwise."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return _in_range(value.replace(tzinfo=None), value.isoformat())
     if isinstance(value, date):
-        return value
+        return _in_range(value, value.isoformat())
     if isinstance(value, str):
         match = _WHEN.match(value)
         if not match:
-            raise DateError(f"{value!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+            raise DateError(f"{_shown(value)} is not a date {_HINT}")
+        shown = repr(value.strip())
         try:
             day = date(int(match["y"]), int(match["m"]), int(match["d"]))
             when: When = day if match["H"] is None else datetime(
                 day.year, day.month, day.day, int(match["H"]), int(match["M"]), int(match["S"] or 0)
             )
         except ValueError as exc:
-            raise DateError(f"{value.strip()!r} is not a valid date ({exc})") from None
-        return when
+            raise DateError(f"{shown} is not a valid date ({exc})") from None
+        return _in_range(when, shown)
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
         # an unquoted [[2026-11-20]] daily-note link, which YAML reads as a nested list
         inner = value[0]
         if len(inner) == 1 and isinstance(inner[0], str):
             return parse_when(inner[0])
-    raise DateError(f"{value!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+    raise DateError(f"{_shown(value)} is not a date {_HINT}")
+
+
+def _in_range(when: When, shown: str) -> When:
+    day = when.date() if isinstance(when, datetime) else when
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DateError(f"{shown} is out of range: {_RANGE}")
+    return when
+
+
+def in_range(day: date) -> bool:
+    """Whether a day lies in the calendar jobjournal reads (FIRST_DAY … LAST_DAY)."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def range_error(shown: str) -> str:
+    """The words for a date outside FIRST_DAY … LAST_DAY."""
+    return f"{shown} is out of range: {_RANGE}"
+
+
+def _shown(value: object) -> str:
+    """A value as a message shows it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def parse_day(value: object) -> date:

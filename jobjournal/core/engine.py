@@ -68,7 +68,21 @@ def build_agenda(
 
 def note_results(note: Note, ctx: RuleContext) -> tuple[list[Item], list[Problem]]:
     """One note's items and warnings: the part of a build that depends on that note alone,
-    given its contacts and the context."""
+    given its contacts and the context. One note never stops a build: should a rule fail on it
+    (a bug: values are checked where they are read), the note gets an error problem saying so
+    instead of its items, and every other note is computed as usual."""
+    try:
+        return _note_results(note, ctx)
+    except Exception as exc:  # noqa: BLE001 - whatever it was, the other notes go on
+        return [], [Problem(
+            note.path, 1, Severity.ERROR,
+            f"jobjournal failed to compute this note's follow-ups ({type(exc).__name__}: "
+            f"{' '.join(str(exc).split())}): a bug in jobjournal, please report it with this "
+            "note; its follow-ups are missing from the agenda",
+        )]
+
+
+def _note_results(note: Note, ctx: RuleContext) -> tuple[list[Item], list[Problem]]:
     note_items = rules.note_items(note, ctx)
     found: list[Problem] = []
     if note.type is None:

@@ -116,7 +116,8 @@ def _what(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return "true/false"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _text(value: Any) -> str | None:
@@ -153,14 +154,38 @@ def _day(value: Any) -> date | None:
     return when.date() if isinstance(when, datetime) else when
 
 
-def _count(value: Any) -> int | None:
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)
+
+
+def _count(value: Any, least: int, most: int) -> int | None:
+    """A whole number from `least` to `most`: outside, rules would count days past the calendar
+    (`stay_in_touch`) or mean nothing (`candidates`)."""
     if _empty(value):
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
-    raise FieldError(f"{_what(value)} is not a whole number")
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _WHOLE.fullmatch(value):
+        text = value.strip()
+        if len(text.lstrip("+-").lstrip("0")) > len(str(most)):
+            # far out of range: int() would refuse thousands of digits, so don't ask it
+            shown = text if len(text) <= 60 else text[:57] + "…"
+            raise FieldError(f"{shown} is out of range: use a whole number from {least} to {most}")
+        number = int(text)
+    else:
+        raise FieldError(f"{_what(value)} is not a whole number")
+    if not least <= number <= most:
+        shown = str(number) if abs(number) < 10**18 else "a number of over 18 digits"
+        raise FieldError(f"{shown} is out of range: use a whole number from {least} to {most}")
+    return number
+
+
+def _stay_in_touch(value: Any) -> int | None:
+    """Days between contacts: 1 to 3650 (ten years)."""
+    return _count(value, 1, 3650)
+
+
+def _candidates(value: Any) -> int | None:
+    return _count(value, 1, 10000)
 
 
 def _sent(value: Any) -> date | bool | None:
@@ -248,14 +273,14 @@ COERCERS: dict[str, Callable[[Any], Any]] = {
     "relationship": _text,
     "phone": _text,
     "email": _text,
-    "stay_in_touch": _count,
+    "stay_in_touch": _stay_in_touch,
     "date": _when,
     "stage": _text,
     "recruiter": _link,
     "hiring_manager": _link,
     "with": _links,
     "decision_date": _day,
-    "candidates": _count,
+    "candidates": _candidates,
     "thank_you": _sent,
     "respond_by": _day,
     "applied": _day,

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from jobjournal.core.dates import in_range, range_error
+
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 _YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
@@ -82,6 +84,9 @@ def _month(raw: str, name: str) -> int:
 
 def _date(raw: str, year: int, month: int, day: int) -> date:
     try:
-        return date(year, month, day)
+        found = date(year, month, day)
     except ValueError as exc:
         raise SheetDateError(f"{raw.strip()} is not a valid date ({exc})") from None
+    if not in_range(found):  # written into a note, it would be an error there
+        raise SheetDateError(range_error(raw.strip()))
+    return found

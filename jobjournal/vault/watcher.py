@@ -221,7 +221,13 @@ class Watcher:
             from jobjournal.git.repo import operations_of
 
             self._busy = operations_of(self.root)
-            self._regenerate("start", self._state.refresh(), ())
+            vault = self._state.refresh()
+            try:
+                self._regenerate("start", vault, ())
+            except JobJournalError:
+                raise
+            except Exception as exc:  # a bug: say so, and try again on the next event
+                self._report_bug(exc)
             self.started.set()
             while not self._stop.is_set():
                 self._wake.wait(self._timeout())
@@ -236,14 +242,17 @@ class Watcher:
                 except JobJournalError as exc:
                     self.report(f"error: {exc.message}")
                 except Exception as exc:  # a bug must not stop the watcher: report it, go on
-                    self.report(f"error: {type(exc).__name__}: {exc} (a bug in jobjournal: "
-                                "please report it; the watcher keeps going)")
+                    self._report_bug(exc)
         finally:
             logging.getLogger("watchdog").removeHandler(log_handler)
             if observer is not None:
                 observer.stop()
                 if observer.is_alive():
                     observer.join()
+
+    def _report_bug(self, exc: Exception) -> None:
+        self.report(f"error: {type(exc).__name__}: {exc} (a bug in jobjournal: please report "
+                    "it; the watcher keeps going, and tries again at the next change)")
 
     def _timeout(self) -> float:
         with self._lock:
