@@ -38,6 +38,7 @@ class FollowupConfig:
 class CalendarConfig:
     workdays: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
     holidays: str = ""  # "US", "GB", "DE-BY", …; empty: no public holidays
+    timezone: str = ""  # an IANA name, "Europe/Berlin"; empty: the machine's
 
 
 DEFAULT_FOLDERS: Mapping[str, str] = {
@@ -177,6 +178,22 @@ def _holidays(value: Any) -> str:
     return f"{country}-{subdiv}" if subdiv else country
 
 
+def _timezone(value: Any) -> str:
+    name = _str(value).strip()
+    if not name:
+        return ""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f'has unknown time zone "{name}" (use an IANA name like "Europe/Berlin" or '
+            '"America/New_York", or "" for the machine\'s)'
+        ) from None
+    return name
+
+
 def _ignore(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
         raise ValueError(
@@ -209,7 +226,7 @@ SCHEMA: Mapping[str, Mapping[str, Callable[[Any], Any]]] = {
         "thank_you_days": _DAYS,
         "move_on_days": _DAYS,
     },
-    "calendar": {"workdays": _workdays, "holidays": _holidays},
+    "calendar": {"workdays": _workdays, "holidays": _holidays, "timezone": _timezone},
     "vault": {"templates": _folder, "ignore": _ignore, "tasks_from": _tasks_from},
     "vault.folders": {t.value: _folder for t in NoteType},
     "git": {"commit_delay_seconds": _int(0, 24 * 60 * 60)},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -26,10 +27,7 @@ from jobjournal.core.dates import (
         ("2026-11-20 10:30", datetime(2026, 11, 20, 10, 30)),
         ("2026-11-20T10:30:15", datetime(2026, 11, 20, 10, 30, 15)),
         ("2026-11-20T10:30:15.250", datetime(2026, 11, 20, 10, 30, 15)),
-        ("2026-11-20T23:30Z", datetime(2026, 11, 20, 23, 30)),  # the offset is dropped, not applied
-        ("2026-11-20T10:30+02:00", datetime(2026, 11, 20, 10, 30)),
-        ("2026-11-20T10:30 -0500", datetime(2026, 11, 20, 10, 30)),
-        ("2026-11-20T10:30+02", datetime(2026, 11, 20, 10, 30)),
+        ("2026-11-20Z", date(2026, 11, 20)),  # a day has no time to shift: the offset is dropped
         ("[[2026-11-20]]", date(2026, 11, 20)),  # a daily-note link
         ("[[2026-11-20|Friday]]", date(2026, 11, 20)),
     ],
@@ -68,8 +66,9 @@ def test_an_impossible_date_is_refused_in_words(text: str, why: str) -> None:
 
 def test_dates_and_times_from_yaml_are_kept() -> None:
     aware = datetime(2026, 11, 20, 10, 30, tzinfo=timezone(timedelta(hours=2)))
-    assert parse_when(aware) == datetime(2026, 11, 20, 10, 30)
-    assert parse_when(aware).tzinfo is None
+    assert parse_when(aware, "Europe/Berlin") == datetime(2026, 11, 20, 9, 30)
+    assert parse_when(aware, "Europe/Berlin").tzinfo is None
+    assert parse_when(datetime(2026, 11, 20, 10, 30)) == datetime(2026, 11, 20, 10, 30)
     assert parse_when(date(2026, 11, 20)) == date(2026, 11, 20)
     assert parse_day(datetime(2026, 11, 20, 23, 59)) == date(2026, 11, 20)
 
@@ -95,6 +94,9 @@ def test_other_values_are_not_dates(value: Any) -> None:
         ("[[2026-11-20]] Called", "2026-11-20", " Called"),
         ("[[2026-11-20|Fri]], called", "2026-11-20", ", called"),
         ("  2026-11-20T09:40 Called", "2026-11-20T09:40", " Called"),
+        ("2026-11-20T09:40+01:00 Called", "2026-11-20T09:40+01:00", " Called"),
+        ("2026-11-20T09:40Z: called", "2026-11-20T09:40Z", ": called"),
+        ("2026-11-20 10:00-11:00 Interview", "2026-11-20 10:00", "-11:00 Interview"),  # a range
         ("2026-11-20 09:40:05", "2026-11-20 09:40:05", ""),
     ],
 )
@@ -118,7 +120,7 @@ def test_the_first_and_last_days_are_read(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text", ["0001-01-01", "1899-12-31", "1899-12-31T23:59", "9001-01-01", "9999-12-31",
-             "9999-12-31T23:59", "[[0001-01-05]]"],
+             "9999-12-31T23:59:59Z", "[[0001-01-05]]"],
 )
 def test_a_date_outside_the_calendar_is_refused_in_words(text: str) -> None:
     with pytest.raises(DateError) as refused:
@@ -131,3 +133,53 @@ def test_a_date_outside_the_calendar_is_refused_in_words(text: str) -> None:
 def test_a_date_from_yaml_outside_the_calendar_is_refused_too(value: date) -> None:
     with pytest.raises(DateError, match="is out of range: use a date from 1900-01-01 to 9000-12-31"):
         parse_when(value)
+
+
+def test_an_offset_that_moves_a_date_out_of_the_calendar_is_refused() -> None:
+    with pytest.raises(DateError, match="out of range"):
+        parse_when("9000-12-31T23:30-05:00", "Europe/Berlin")  # 9001-01-01 in Berlin
+    with pytest.raises(DateError, match="out of range"):
+        parse_when("1900-01-01T00:30+05:00", "Europe/Berlin")  # 1899-12-31 in Berlin
+
+
+# --- UTC offsets: converted to the vault's time zone -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "when"),
+    [
+        ("2026-12-08T15:00+01:00", "Europe/Berlin", datetime(2026, 12, 8, 15, 0)),
+        ("2026-12-08T15:00Z", "Europe/Berlin", datetime(2026, 12, 8, 16, 0)),
+        ("2026-07-01T12:00Z", "Europe/Berlin", datetime(2026, 7, 1, 14, 0)),  # summer time
+        ("2026-11-20T23:30-05:00", "Europe/Berlin", datetime(2026, 11, 21, 5, 30)),
+        ("2026-11-20T10:30 -0500", "Europe/Berlin", datetime(2026, 11, 20, 16, 30)),
+        ("2026-11-20T10:30+02", "Europe/Berlin", datetime(2026, 11, 20, 9, 30)),
+        ("2026-11-20T02:00Z", "America/New_York", datetime(2026, 11, 19, 21, 0)),
+        ("2026-11-20 10:30:15.5+05:30", "UTC", datetime(2026, 11, 20, 5, 0, 15)),
+        ("2026-11-20T10:30", "America/New_York", datetime(2026, 11, 20, 10, 30)),  # as written
+    ],
+)
+def test_a_time_with_an_offset_is_read_in_the_vault_s_time_zone(
+    text: str, zone: str, when: datetime
+) -> None:
+    assert parse_when(text, zone) == when
+    assert parse_when(text, zone).tzinfo is None
+    assert parse_day(text, zone) == when.date()  # the local day, not the written one
+
+
+def test_without_a_time_zone_the_machine_s_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert parse_when("2026-11-20T23:30Z") == datetime(2026, 11, 21, 8, 30)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize("offset", ["+24:00", "-25:00", "+01:60"])
+def test_an_impossible_offset_is_refused(offset: str) -> None:
+    with pytest.raises(DateError) as refused:
+        parse_when(f"2026-11-20T10:30{offset}", "UTC")
+    assert str(refused.value) == (
+        f"'2026-11-20T10:30{offset}' is not a valid date (no time zone is {offset} from UTC)")

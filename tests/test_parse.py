@@ -1,7 +1,8 @@
 """parse_note: golden files in tests/data/parse, plus properties that it never raises nor hangs.
 
 Each `<case>.md` sits beside `<case>.expected.json`; cases named `all-…` are parsed with
-`tasks_from_all=True`. `JJ_REGEN=1 pytest tests/test_parse.py` rewrites the expected files: review
+`tasks_from_all=True`, and every case in the time zone ZONE (a date-time with a UTC offset is
+converted to it, whatever the machine's). `JJ_REGEN=1 pytest tests/test_parse.py` rewrites the expected files: review
 every change by hand before committing it.
 """
 
@@ -25,6 +26,7 @@ from jobjournal.core.parse import JOBJOURNAL_TYPES, MAX_BYTES, parse_note
 DATA = Path(__file__).parent / "data" / "parse"
 CASES = sorted(DATA.glob("*.md"))
 REGEN = bool(os.environ.get("JJ_REGEN"))
+ZONE = "Europe/Berlin"
 
 
 # --- serialising what parse_note returns, for the golden files ------------------------------------
@@ -70,7 +72,8 @@ def problem_json(problem: Problem) -> dict[str, Any]:
 
 def parsed_json(case: Path) -> dict[str, Any]:
     tasks_from_all = case.stem.startswith("all-")
-    note, problems = parse_note(case.name, case.read_bytes(), tasks_from_all=tasks_from_all)
+    note, problems = parse_note(case.name, case.read_bytes(), tasks_from_all=tasks_from_all,
+                                zone=ZONE)
     assert all(p.path == case.name for p in problems)
     return {"note": note_json(note), "problems": [problem_json(p) for p in problems]}
 

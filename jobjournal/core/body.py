@@ -112,11 +112,12 @@ def _has_log_heading(text: str, lowered: str) -> bool:
     return False
 
 
-def parse_body(text: str, first_line: int, *, with_log: bool = True) -> Body:
+def parse_body(text: str, first_line: int, *, with_log: bool = True, zone: str = "") -> Body:
     """Read the Log entries (when `with_log`) and the open dated tasks of a note body.
 
     `first_line` is the 1-based file line of the body's first line, so that every line number
-    reported is a line of the whole file. The text must use `\\n` line endings.
+    reported is a line of the whole file. The text must use `\\n` line endings. A date-time
+    with a UTC offset is converted to the time zone `zone` ("": the machine's).
     """
     lowered = text.lower()
     want_log = with_log and "log" in lowered and _has_log_heading(text, lowered)
@@ -124,9 +125,9 @@ def parse_body(text: str, first_line: int, *, with_log: bool = True) -> Body:
     body = Body()
     if not (want_log or want_tasks):
         return body
-    reader = _Reader(first_line, want_log, want_tasks, body.problems)
+    reader = _Reader(first_line, want_log, want_tasks, body.problems, zone)
     if not _fast_body(text, lowered, reader):
-        reader = _Reader(first_line, want_log, want_tasks, body.problems)
+        reader = _Reader(first_line, want_log, want_tasks, body.problems, zone)
         del body.problems[:]
         reader.tokens(_markdown().parse(text), 0)
     body.log = tuple(reader.log)
@@ -134,7 +135,9 @@ def parse_body(text: str, first_line: int, *, with_log: bool = True) -> Body:
     return body
 
 
-def read_by_lines(text: str, first_line: int, *, with_log: bool = True) -> Body | None:
+def read_by_lines(
+    text: str, first_line: int, *, with_log: bool = True, zone: str = ""
+) -> Body | None:
     """What `parse_body` returns, when the line reader (`_fast_body`) reads the whole body alone;
     None when it hands the body, or a section of it, to markdown-it. parse_body does not call
     it: tests/test_fast_paths.py proves the line reader through it, and counts how often it is
@@ -145,7 +148,7 @@ def read_by_lines(text: str, first_line: int, *, with_log: bool = True) -> Body 
     body = Body()
     if not (want_log or want_tasks):
         return body
-    reader = _LinesOnly(first_line, want_log, want_tasks, body.problems)
+    reader = _LinesOnly(first_line, want_log, want_tasks, body.problems, zone)
     try:
         if not _fast_body(text, lowered, reader):
             return None
@@ -160,9 +163,11 @@ class _Reader:
     """Collects Log entries and tasks from list items, following which Log section we are in."""
 
     def __init__(
-        self, first_line: int, want_log: bool, want_tasks: bool, problems: list[tuple[int, str]]
+        self, first_line: int, want_log: bool, want_tasks: bool, problems: list[tuple[int, str]],
+        zone: str = "",
     ) -> None:
         self.first_line = first_line
+        self.zone = zone
         self.want_log = want_log
         self.want_tasks = want_tasks
         self.problems = problems
@@ -181,11 +186,11 @@ class _Reader:
         body line `line` (0-based)."""
         line += self.first_line
         if self.want_tasks:
-            task = _task(content, line, self.problems)
+            task = _task(content, line, self.problems, self.zone)
             if task is not None:
                 self.tasks.append(task)
         if self.want_log and self.log_level:
-            entry = _log_entry(content, line, self.problems)
+            entry = _log_entry(content, line, self.problems, self.zone)
             if entry is not None:
                 self.log.append(entry)
 
@@ -472,12 +477,14 @@ def _start(token: Token) -> int:
     return token.map[0] if token.map else 0
 
 
-def _log_entry(content: str, line: int, problems: list[tuple[int, str]]) -> LogEntry | None:
+def _log_entry(
+    content: str, line: int, problems: list[tuple[int, str]], zone: str = ""
+) -> LogEntry | None:
     match = LEADING_WHEN.match(content)
     if match is None:
         return None  # an undated item is a remark, not a contact
     try:
-        when = parse_when(match["when"])  # (remembered: the same days come back again and again)
+        when = parse_when(match["when"], zone)
     except DateError as exc:
         problems.append((line, f"Log entry: {exc}"))
         return None
@@ -485,7 +492,9 @@ def _log_entry(content: str, line: int, problems: list[tuple[int, str]]) -> LogE
     return LogEntry(when, text, line, parse_links(text))
 
 
-def _task(content: str, line: int, problems: list[tuple[int, str]]) -> Task | None:
+def _task(
+    content: str, line: int, problems: list[tuple[int, str]], zone: str = ""
+) -> Task | None:
     if "[" not in content:
         return None  # no checkbox (most list items): spare the regex
     checkbox = _CHECKBOX.match(content)
@@ -499,7 +508,7 @@ def _task(content: str, line: int, problems: list[tuple[int, str]]) -> Task | No
             message = f"task: {match['emoji']} is not followed by a date (YYYY-MM-DD)"
             problems.append((line, message))
             continue
-        value = _task_day(match["value"], line, problems)
+        value = _task_day(match["value"], line, problems, zone)
         if is_due and due is None:
             due = value
         elif not is_due and scheduled is None:
@@ -507,9 +516,9 @@ def _task(content: str, line: int, problems: list[tuple[int, str]]) -> Task | No
     for match in _DATAVIEW_DATE.finditer(rest):
         key = match["key"].lower()
         if key == "due" and due is None:
-            due = _task_day(match["value"], line, problems)
+            due = _task_day(match["value"], line, problems, zone)
         elif key == "scheduled" and scheduled is None:
-            scheduled = _task_day(match["value"], line, problems)
+            scheduled = _task_day(match["value"], line, problems, zone)
     when = due or scheduled  # Tasks' rule: a scheduled date counts only when there is no due date
     if when is None:
         return None
@@ -517,9 +526,11 @@ def _task(content: str, line: int, problems: list[tuple[int, str]]) -> Task | No
     return Task(when, " ".join(text.split()), line)
 
 
-def _task_day(value: str, line: int, problems: list[tuple[int, str]]) -> date | None:
+def _task_day(
+    value: str, line: int, problems: list[tuple[int, str]], zone: str = ""
+) -> date | None:
     try:
-        return parse_day(value)
+        return parse_day(value, zone)
     except DateError as exc:
         problems.append((line, f"task: {exc}"))
         return None

@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from functools import cache, partial
 from typing import Any
 
 from jobjournal.core.dates import parse_day, parse_when
@@ -139,18 +140,19 @@ def _status(value: Any) -> str | None:
     return text.lower() if text else None
 
 
-def _when(value: Any) -> When | None:
+def _when(value: Any, zone: str = "") -> When | None:
+    """A date or date-time; one with a UTC offset in the time zone `zone` ("": the machine's)."""
     if isinstance(value, str):  # the usual case first
-        return parse_when(value) if value.strip() else None
+        return parse_when(value, zone) if value.strip() else None
     if _empty(value):
         return None
     if isinstance(value, dict | bool):
         raise FieldError(f"{_what(value)} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
-    return parse_when(value)
+    return parse_when(value, zone)
 
 
-def _day(value: Any) -> date | None:
-    when = _when(value)
+def _day(value: Any, zone: str = "") -> date | None:
+    when = _when(value, zone)
     return when.date() if isinstance(when, datetime) else when
 
 
@@ -188,7 +190,7 @@ def _candidates(value: Any) -> int | None:
     return _count(value, 1, 10000)
 
 
-def _sent(value: Any) -> date | bool | None:
+def _sent(value: Any, zone: str = "") -> date | bool | None:
     """`thank_you` / `thanked`: a date or true once sent, `skipped` when none will be (no item
     either way); false or empty while not."""
     if value is True:
@@ -198,7 +200,7 @@ def _sent(value: Any) -> date | bool | None:
     if isinstance(value, str) and not _DATE_SHAPED.match(value):
         # "yes, by email" says it was sent; only the spelled-out "no"/"false" say it wasn't
         return None if value.strip().lower() in _NOT_SENT else True
-    return parse_day(value)
+    return parse_day(value, zone)
 
 
 def _tags(value: Any) -> tuple[str, ...] | None:
@@ -297,3 +299,13 @@ COERCERS: dict[str, Callable[[Any], Any]] = {
 
 #: Keys whose value is a date (or, for `thank_you` / `thanked`, a date or true).
 DATE_KEYS = frozenset(key for key, coerce in COERCERS.items() if coerce in (_when, _day, _sent))
+
+
+@cache
+def coercers(zone: str) -> Mapping[str, Callable[[Any], Any]]:
+    """COERCERS, reading a date-time with a UTC offset in the time zone `zone` (an IANA name;
+    "": the machine's, as COERCERS does). A memo keyed by the zone's name."""
+    if not zone:
+        return COERCERS
+    dated: dict[str, Callable[..., Any]] = {key: COERCERS[key] for key in DATE_KEYS}
+    return {**COERCERS, **{key: partial(coerce, zone=zone) for key, coerce in dated.items()}}

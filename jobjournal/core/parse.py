@@ -18,7 +18,13 @@ from typing import Any
 from jobjournal.core import placeholders
 from jobjournal.core.body import could_hold_tasks, parse_body
 from jobjournal.core.dates import DateError
-from jobjournal.core.fields import COERCERS, FIELD_NAMES, KNOWN_FIELDS, FieldError, meant_field
+from jobjournal.core.fields import (
+    FIELD_NAMES,
+    KNOWN_FIELDS,
+    FieldError,
+    coercers,
+    meant_field,
+)
 from jobjournal.core.frontmatter import FrontMatterProblem, load_yaml
 from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, Note, NoteType, Problem, Severity
 
@@ -59,13 +65,15 @@ class _FileProblem(Exception):
 
 
 def parse_note(
-    path: str, data: bytes, *, tasks_from_all: bool = False
+    path: str, data: bytes, *, tasks_from_all: bool = False, zone: str = ""
 ) -> tuple[Note | None, list[Problem]]:
     """Parse one note's bytes; None when it is not a jobjournal note (or is unusable).
 
     `path` is vault-relative and POSIX. Problems are errors only in a jobjournal note (its `type`,
     or a `type:` line when the front matter can't be read); elsewhere they are warnings.
     With `tasks_from_all`, an ordinary note holding open dated tasks becomes a Note with no type.
+    A date-time written with a UTC offset is converted to the vault's time zone `zone` (an IANA
+    name; "": the machine's).
     """
     problems: list[Problem] = []
 
@@ -74,7 +82,7 @@ def parse_note(
         problems.append(Problem(path, line, severity, message))
 
     try:
-        note = _parse(path, data, tasks_from_all, report)
+        note = _parse(path, data, tasks_from_all, zone, report)
     except _FileProblem as exc:
         report(exc.line, exc.message, looks_typed(data))
         note = None
@@ -90,7 +98,9 @@ def looks_typed(data: bytes) -> bool:
     return TYPE_LINE.search(text) is not None
 
 
-def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note | None:
+def _parse(
+    path: str, data: bytes, tasks_from_all: bool, zone: str, report: Report
+) -> Note | None:
     if len(data) > MAX_BYTES:
         raise _FileProblem(1, "the file is larger than 4 MiB: not read")
     text = _decode(data)
@@ -127,7 +137,7 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
     if note_type is None:
         if not (tasks_from_all and could_hold_tasks(body)):
             return None
-        parsed = parse_body(body, body_line, with_log=False)
+        parsed = parse_body(body, body_line, with_log=False, zone=zone)
         for line, message in parsed.problems:
             report(line, message, False)
         return Note.of(path, None, tasks=parsed.tasks) if parsed.tasks else None
@@ -147,6 +157,7 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
             bad.add(key)
     if unfilled or (maybe_placeholders and placeholders.could_hold(body)):
         bad |= placeholders.report_unfilled(unfilled, lines, body, body_line, report, known)
+    coercer_of = coercers(zone)
     for key, raw in fields.items():
         if key not in known:  # unknown keys are the user's business, but for two kinds of slip
             meant = meant_field(note_type, key) if isinstance(key, str) else None
@@ -154,7 +165,7 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
                 report(lines.get(key, 1), f"`{key}` is not a field of {_a(note_type)}, so it is "
                        f"ignored: did you mean `{meant}`?", False)
             continue
-        coerce = COERCERS.get(key)
+        coerce = coercer_of.get(key)
         if coerce is None or key in bad:
             continue
         try:
@@ -176,7 +187,7 @@ def _parse(path: str, data: bytes, tasks_from_all: bool, report: Report) -> Note
         message = f"{note_type.value} has no `{key}` ({meaning}): add `{key}: YYYY-MM-DD`"
         report(lines.get("type", 1), message, True)
 
-    parsed = parse_body(body, body_line)
+    parsed = parse_body(body, body_line, zone=zone)
     for line, message in parsed.problems:
         report(line, message, True)
     if parsed.log:

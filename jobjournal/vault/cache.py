@@ -19,7 +19,8 @@ A cache folder that would lie inside the vault (a vault in the home folder) is n
 
 When it is thrown away, never trusted: it can't be read (missing, truncated, garbage), it was
 written by another version of jobjournal (or of its parsing libraries, or another Python), it
-is for another vault or another `tasks_from` setting, or it is not the user's own file. A file
+is for another vault, another `tasks_from` setting or another time zone, or it is not the user's
+own file. A file
 whose stamp changed is always read again; so is one modified within RACY_SECONDS of being read
 (a second save in the same clock tick could keep its stamp: git calls these "racily clean").
 """
@@ -85,7 +86,8 @@ def cache_files(root: Path) -> tuple[Path, Path] | None:
 
 def _fingerprint(config: Config) -> tuple[object, ...]:
     """What a cache must have been written under to be trusted: this code, these libraries,
-    this Python, and the one setting parsing depends on."""
+    this Python, and the settings parsing depends on (which notes' tasks count, and the time
+    zone a date-time with a UTC offset is read in)."""
     package = Path(__file__).parent.parent
     code = []
     for layer in ("core", "vault"):  # the parsing code and the cache's own
@@ -105,8 +107,14 @@ def _fingerprint(config: Config) -> tuple[object, ...]:
         libraries.append((name, (found.st_size, found.st_mtime_ns) if found else None))
     return (
         FORMAT, __version__, sys.version_info[:3], tuple(sorted(code)), tuple(libraries),
-        config.vault.tasks_from,
+        config.vault.tasks_from, config.calendar.timezone or _machine_zone(),
     )
+
+
+def _machine_zone() -> tuple[object, ...]:
+    """The machine's time zone, as this process sees it: a date-time with a UTC offset is read
+    in it when the vault names none."""
+    return (os.environ.get("TZ"), time.tzname, time.timezone, time.altzone)
 
 
 class CachedVault:

@@ -66,10 +66,10 @@ def find_vault(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
 
 
 def load_note(
-    root: str | Path, path: str, *, tasks_from_all: bool = False
+    root: str | Path, path: str, *, tasks_from_all: bool = False, zone: str = ""
 ) -> tuple[Note | None, list[Problem]]:
     """Read and parse one note (one open, one read); an unreadable file is a problem, not raised."""
-    read = _load(str(root), path, tasks_from_all)
+    read = _load(str(root), path, tasks_from_all, zone)
     if read is None:
         return None, [_gone(path)]
     return read[1], read[2]
@@ -81,7 +81,7 @@ def _gone(path: str) -> Problem:
 
 
 def _load(
-    root: str, path: str, tasks_from_all: bool
+    root: str, path: str, tasks_from_all: bool, zone: str = ""
 ) -> tuple[Stamp, Note | None, list[Problem]] | None:
     """One note read and parsed, with the stat stamp of what was read (taken from the open
     file: no second look-up by name); None when it is gone."""
@@ -115,7 +115,7 @@ def _load(
         stamp = stamp_of(st)
         reason = f"cannot read it ({exc.strerror or exc})"
         return stamp, None, [Problem(path, 1, Severity.WARNING, reason)]
-    note, problems = parse.parse_note(path, data, tasks_from_all=tasks_from_all)
+    note, problems = parse.parse_note(path, data, tasks_from_all=tasks_from_all, zone=zone)
     return stamp, note, problems
 
 
@@ -173,6 +173,7 @@ class VaultState:
         self.config = config
         self.files: dict[str, FileState] = dict(files or {})
         self._tasks_from_all = config.vault.tasks_from == "all"
+        self._zone = config.calendar.timezone
         self._scan_problems: list[Problem] = []
         # derived from the set of paths alone, kept while it stays the same (see `vault`)
         self._paths: list[str] | None = None
@@ -225,7 +226,7 @@ class VaultState:
 
             read, self.pickled = _read_all(
                 self.root, dict.fromkeys(scanned), scanned, self._tasks_from_all, progress,
-                alongside,
+                alongside, self._zone,
             )
             paths = scanned
             self.files = {path: read[path] for path in paths if path in read}
@@ -236,7 +237,8 @@ class VaultState:
         to_read = [path for path, stamp in stamps.items()
                    if path not in known or known[path].stamp != stamp]
         read, self.pickled = (
-            _read_all(self.root, stamps, to_read, self._tasks_from_all, progress)
+            _read_all(self.root, stamps, to_read, self._tasks_from_all, progress,
+                      zone=self._zone)
             if to_read else ({}, [])
         )
         self.files = {
@@ -309,7 +311,7 @@ class VaultState:
         known = self.files.get(path)
         if known is not None and known.stamp == stamp:
             return known
-        read = _load(str(self.root), path, self._tasks_from_all)
+        read = _load(str(self.root), path, self._tasks_from_all, self._zone)
         return None if read is None else FileState(read[0], read[1], tuple(read[2]))
 
     def _index(self, paths: list[str]) -> None:
@@ -396,7 +398,7 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
 
 def _read_all(
     root: Path, stamps: Mapping[str, Stamp | None], paths: list[str], tasks_from_all: bool,
-    progress: Progress | None, meanwhile: Callable[[], None] | None = None,
+    progress: Progress | None, meanwhile: Callable[[], None] | None = None, zone: str = "",
 ) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
     """Read and parse these files: in several processes when there are many (parallel.py),
     calling `meanwhile` while the others read (else first). Returns the FileStates by path (a
@@ -421,7 +423,7 @@ def _read_all(
                     progress(finished, todo)
 
             results = forked.run_chunks(
-                lambda index: _read_chunk(str(root), chunks[index], tasks_from_all),
+                lambda index: _read_chunk(str(root), chunks[index], tasks_from_all, zone),
                 len(chunks), count - 1, done, meanwhile,
             )
         else:
@@ -429,7 +431,7 @@ def _read_all(
                 meanwhile()
             results = []
             for chunk in chunks:
-                results.append((_read_chunk(str(root), chunk, tasks_from_all), None))
+                results.append((_read_chunk(str(root), chunk, tasks_from_all, zone), None))
                 if progress is not None:
                     progress(sum(len(c) for c in chunks[: len(results)]), len(items))
         read: dict[str, FileState] = {}
@@ -454,13 +456,15 @@ def _chunks(items: list[_Item], processes: int) -> list[list[_Item]]:
     return chunks
 
 
-def _read_chunk(root: str, items: list[_Item], tasks_from_all: bool) -> dict[str, FileState]:
+def _read_chunk(
+    root: str, items: list[_Item], tasks_from_all: bool, zone: str = ""
+) -> dict[str, FileState]:
     """FileStates of these files, with the stamps the scan gave, or when it gave none, with
     those of the files as they were read. A file gone meanwhile is left out, when its stamp was
     not known (else it is a problem of the file the scan saw, as before)."""
     states = {}
     for path, stamp in items:
-        read = _load(root, path, tasks_from_all)
+        read = _load(root, path, tasks_from_all, zone)
         if read is None:
             if stamp is None:
                 continue

@@ -368,8 +368,10 @@ class Watcher:
         old = self._state
         if config == old.config:
             return False
-        # a parse depends on the config only through tasks_from: keep the parses if it stays
-        same_parsing = config.vault.tasks_from == old.config.vault.tasks_from
+        # a parse depends on the config only through tasks_from and the time zone (a date-time
+        # with a UTC offset is read in it): keep the parses if both stay
+        same_parsing = (config.vault.tasks_from, config.calendar.timezone) == (
+            old.config.vault.tasks_from, old.config.calendar.timezone)
         self._state = VaultState(self.root, config, old.files if same_parsing else None)
         return True
 
