@@ -642,3 +642,98 @@ def test_watch_commit_outside_git_is_a_clear_error(tmp_path: Path) -> None:
     result = jj("watch", "--commit", "--vault", str(vault))
     assert result.returncode == 2
     assert result.stderr.startswith("jobjournal: error: ") and "git" in result.stderr
+
+
+# --- a detached HEAD ------------------------------------------------------------------------------
+
+
+def history(repo: Path) -> tuple[str, str, str]:
+    """Everything a commit would leave behind: HEAD, every reflog, and unreachable commits."""
+    unreachable = git(repo, "fsck", "--unreachable", "--no-reflogs", "--no-progress").stdout
+    return (
+        out(repo, "rev-parse", "HEAD"),
+        git(repo, "reflog", "show", "--all", check=False).stdout,
+        "\n".join(line for line in unreachable.splitlines() if "commit" in line),
+    )
+
+
+def test_sync_on_a_detached_head_refuses_before_committing_naming_the_branch_there(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "--quiet", "--initial-branch", "trunk")
+    identify(repo)
+    write(repo / ".jobjournal.toml", "")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "start")
+    git(repo, "switch", "--quiet", "--detach")
+    write(repo / "Contacts/Ann.md", contact("Ann"))
+    before = history(repo)
+
+    synced = jj("git", "sync", "--vault", str(repo))
+    assert synced.returncode == 2
+    (error,) = [line for line in synced.stderr.splitlines() if "error" in line]
+    assert "HEAD is detached" in error and "`git switch trunk`" in error
+    assert history(repo) == before  # no commit, not even one only the reflog remembers
+    assert out(repo, "status", "--porcelain", "--untracked-files=all") == "?? Contacts/Ann.md"
+
+
+def test_sync_on_a_detached_head_away_from_every_branch_names_origins_default(
+    tmp_path: Path, remote: Path
+) -> None:
+    seed = new_repo(tmp_path / "seed", {"Contacts/Ann.md": contact("Ann")})
+    git(seed, "branch", "--move", "develop")
+    write(seed / "Contacts/Bob.md", contact("Bob"))
+    git(seed, "add", "--all")
+    git(seed, "commit", "--quiet", "-m", "Bob")
+    git(seed, "push", "--quiet", str(remote), "develop")
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/develop")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", str(remote), str(clone))
+    identify(clone)
+    git(clone, "branch", "--quiet", "--move", "develop", "mine")  # no local branch named after it
+    git(clone, "switch", "--quiet", "--detach", "HEAD~1")  # a commit no branch ends at
+    write(clone / "Contacts/Cy.md", contact("Cy"))
+    before = history(clone)
+
+    synced = jj("git", "sync", "--vault", str(clone))
+    assert synced.returncode == 2
+    assert "`git switch develop`" in synced.stderr
+    assert history(clone) == before
+
+
+def test_sync_on_a_detached_head_without_a_remote_names_the_latest_branch(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    git(repo, "branch", "--move", "notes")
+    write(repo / "Contacts/Ann.md", contact("Ann"))
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "Ann")
+    git(repo, "switch", "--quiet", "--detach", "HEAD~1")
+    before = history(repo)
+
+    synced = jj("git", "sync", "--vault", str(repo))
+    assert synced.returncode == 2
+    assert "`git switch notes`" in synced.stderr and "main" not in synced.stderr
+    assert history(repo) == before
+
+
+def test_auto_commit_on_a_detached_head_waits_and_says_so_once(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo", {".jobjournal.toml": QUICK})
+    git(repo, "branch", "--move", "trunk")
+    git(repo, "switch", "--quiet", "--detach")
+    reports: list[str] = []
+    clock = Clock()
+    auto = committer(repo, reports, clock)
+    write(repo / "Contacts/Ann.md", contact("Ann"))
+    auto.notice(["Contacts/Ann.md"])
+    before = history(repo)
+
+    assert auto.poll(clock.now + 10) is None
+    assert auto.poll(clock.now + 20) is None
+    assert history(repo) == before
+    assert len(reports) == 1 and "HEAD is detached" in reports[0]
+    assert "`git switch trunk`" in reports[0]
+
+    git(repo, "switch", "--quiet", "trunk")
+    assert auto.poll(clock.now + 30) == "jobjournal: update Contacts/Ann.md"

@@ -164,6 +164,45 @@ class Repo:
 
         return current
 
+    def branch(self) -> str | None:
+        """The branch checked out; None when HEAD is detached."""
+        name = self.git("symbolic-ref", "--quiet", "--short", "HEAD", check=False).stdout.strip()
+        return name or None
+
+    def branch_to_switch_to(self) -> str | None:
+        """For a detached HEAD, the branch to go back to: one whose tip is HEAD, else the one the
+        remote (`origin`, or the only one) checks out by default, else the default branch for new
+        repositories (`init.defaultBranch`) when it exists, else the branch committed to last;
+        None when the repository has no branch at all."""
+        here = self.git("for-each-ref", "--points-at", "HEAD", "--format=%(refname:short)",
+                        "refs/heads/").stdout.split("\n")  # fmt: skip
+        if here[0]:
+            return here[0]
+        remotes = self.git("remote").stdout.split()
+        remote = "origin" if "origin" in remotes else remotes[0] if len(remotes) == 1 else None
+        if remote is not None:
+            head = self.git("symbolic-ref", "--quiet", f"refs/remotes/{remote}/HEAD", check=False)
+            name = head.stdout.strip().removeprefix(f"refs/remotes/{remote}/")
+            if head.returncode == 0 and name:
+                return name
+        default = self.git("config", "--get", "init.defaultBranch", check=False).stdout.strip()
+        if default and self.git(
+            "show-ref", "--verify", "--quiet", f"refs/heads/{default}", check=False
+        ).returncode == 0:
+            return default
+        latest = self.git("for-each-ref", "--sort=-committerdate", "--count=1",
+                          "--format=%(refname:short)", "refs/heads/").stdout.strip()  # fmt: skip
+        return latest or None
+
+    def detached(self, then: str) -> str:
+        """Why nothing is committed on a detached HEAD, and what to do before `then`."""
+        branch = self.branch_to_switch_to()
+        switch = f"git switch {branch}" if branch else "git switch --create BRANCH"
+        return (
+            "HEAD is detached (no branch is checked out), so a commit would belong to no "
+            f"branch: switch to one (`{switch}`), then {then}"
+        )
+
     def index_locked(self) -> bool:
         """Whether another git command holds the index (`index.lock`)."""
         return self.git_paths("index.lock")[0].exists()
@@ -298,6 +337,9 @@ class AutoCommitter:
             return None
         if self.repo.index_locked():
             return None  # another git command is at work: try again at the next poll
+        if self.repo.branch() is None:
+            self._say_once("not committing: " + self.repo.detached("the changes are committed"))
+            return None
         self._blocked = None
         changes = self.repo.changes(sorted(self._pending | {self.agenda}))
         for path in [p for p in changes if has_conflict_markers(self.root / p)]:

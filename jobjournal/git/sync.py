@@ -32,6 +32,9 @@ def sync(
             f"{operation} is in progress: finish it (`git commit`, `git rebase --continue`) "
             "or abort it, then sync again"
         )
+    branch = repo.branch()
+    if branch is None:  # refused before anything is written or committed
+        raise RefusalError(repo.detached("sync again"))
     regenerate()
     changes = repo.changes()
     marked = [p for p in changes if has_conflict_markers(repo.vault / p)]
@@ -46,7 +49,7 @@ def sync(
         say(f"committed: {message}")
     else:
         say("nothing to commit")
-    upstream = _upstream(repo)
+    upstream = _upstream(repo, branch)
     if upstream is None:
         say("no remote: committed only (add one with `git remote add origin URL`, then sync again)")
         return
@@ -61,11 +64,8 @@ def sync(
     _push(repo, remote, branch, set_upstream=not tracking, say=say)
 
 
-def _upstream(repo: Repo) -> tuple[str, str, bool] | None:
+def _upstream(repo: Repo, branch: str) -> tuple[str, str, bool] | None:
     """(remote, branch, whether it is the branch's upstream already); None without a remote."""
-    branch = repo.git("symbolic-ref", "--quiet", "--short", "HEAD", check=False).stdout.strip()
-    if not branch:
-        raise RefusalError("HEAD is detached: check out a branch (`git switch main`), then sync")
     remote = repo.git("config", "--get", f"branch.{branch}.remote", check=False).stdout.strip()
     merge = repo.git("config", "--get", f"branch.{branch}.merge", check=False).stdout.strip()
     if remote and merge:
