@@ -737,3 +737,89 @@ def test_auto_commit_on_a_detached_head_waits_and_says_so_once(tmp_path: Path) -
 
     git(repo, "switch", "--quiet", "trunk")
     assert auto.poll(clock.now + 30) == "jobjournal: update Contacts/Ann.md"
+
+
+# --- jobjournal's temp files ----------------------------------------------------------------------
+
+LEFTOVERS = (".Agenda.md.k2j4_x9z.tmp", "Contacts/.Ann.md.0123456789ab.new")
+
+
+def test_temp_names_match_the_files_jobjournal_writes_beside_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fnmatch import fnmatchcase
+
+    from jobjournal.vault.atomic import TEMP_NAMES, atomic_write, create_file
+
+    made: list[str] = []
+    replace, link = os.replace, os.link
+
+    def replacing(source: str, target: str) -> None:
+        made.append(Path(source).name)
+        replace(source, target)
+
+    def linking(source: str, target: str) -> None:
+        made.append(Path(source).name)
+        link(source, target)
+
+    monkeypatch.setattr(os, "replace", replacing)
+    monkeypatch.setattr(os, "link", linking)
+    atomic_write(tmp_path / "Agenda.md", b"agenda\n")
+    create_file(tmp_path / "Ann.md", "Ann.md", b"Ann\n")
+    assert len(made) == 2
+    assert all(any(fnmatchcase(name, pattern) for pattern in TEMP_NAMES) for name in made), made
+    assert all(any(fnmatchcase(Path(p).name, t) for t in TEMP_NAMES) for p in LEFTOVERS)
+
+
+def test_install_excludes_temp_files_in_the_common_info_exclude_once(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    tree = tmp_path / "tree"
+    git(repo, "worktree", "add", "--quiet", "-b", "other", str(tree))
+    exclude = repo / ".git" / "info" / "exclude"
+    before = exclude.read_bytes() if exclude.exists() else b""
+
+    installed = jj("git", "install", "--vault", str(tree))
+    assert installed.returncode == 0, installed.stderr
+    assert "info/exclude" in installed.stdout
+    assert exclude.read_bytes().startswith(before)
+    for name in LEFTOVERS:
+        write(tree / name, "half written\n")
+        assert git(tree, "check-ignore", "--quiet", name, check=False).returncode == 0, name
+    write(tree / "Contacts/.notes.tmp", "yours\n")  # not one of jobjournal's
+    assert git(tree, "check-ignore", "--quiet", "Contacts/.notes.tmp", check=False).returncode == 1
+
+    after = exclude.read_bytes()
+    assert jj("git", "install", "--vault", str(tree)).stdout.startswith("nothing to do")
+    again = jj("git", "install", "--vault", str(repo))  # the other worktree shares the file
+    assert again.returncode == 0 and "exclude" not in again.stdout
+    assert exclude.read_bytes() == after
+
+
+def test_sync_never_commits_jobjournal_temp_files(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo", {"README.md": "not a vault\n"})
+    vault = repo / "Jobs"  # inside a repository of yours: no .gitignore from the vault template
+    write(vault / ".jobjournal.toml", "")
+    for name in LEFTOVERS:
+        write(vault / name, "half written\n")
+    write(vault / "Contacts/Ann.md", contact("Ann"))
+
+    synced = jj("git", "sync", "--vault", str(vault))
+    assert synced.returncode == 0, synced.stderr
+    committed = out(repo, "show", "--name-only", "--format=", "HEAD").splitlines()
+    assert committed == ["Jobs/.jobjournal.toml", "Jobs/Agenda.md", "Jobs/Contacts/Ann.md"]
+    untracked = out(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert sorted(untracked) == sorted(f"?? Jobs/{name}" for name in LEFTOVERS)
+
+
+def test_auto_commit_never_commits_jobjournal_temp_files(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo", {".jobjournal.toml": QUICK})
+    for name in LEFTOVERS:
+        write(repo / name, "half written\n")
+    write(repo / "Contacts/Ann.md", contact("Ann"))
+    clock = Clock()
+    auto = committer(repo, [], clock)
+    auto.notice([*LEFTOVERS, "Contacts/Ann.md"])
+
+    assert auto.poll(clock.now + 5) == "jobjournal: update Contacts/Ann.md"
+    assert out(repo, "show", "--name-only", "--format=", "HEAD") == "Contacts/Ann.md"
+

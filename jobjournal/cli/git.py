@@ -47,6 +47,8 @@ def install(ctx: click.Context, uninstall: bool) -> None:
                     regenerate the agenda after a pull, a merge, a branch switch, a rebase
     merge driver    the agenda note never conflicts: the text you wrote around its
                     markers is merged, the generated part is written afresh
+    info/exclude    jobjournal's temp files (.Agenda.md.k2j4_x9z.tmp, left by an
+                    interrupted write) are ignored by git, .gitignore or not
 
     The hooks run jobjournal with this Python (its virtualenv or pipx needs nothing on
     PATH); run install again if you reinstall jobjournal elsewhere. A hook you already

@@ -4,7 +4,8 @@
 - pre-commit refuses a commit of notes in which `jobjournal check` finds errors, naming them;
 - post-merge, post-checkout and post-rewrite regenerate the agenda;
 - the `jobjournal-agenda` merge driver merges the user's text around the agenda's markers 3-way
-  (`git merge-file`) and writes the generated part between them fresh, so it never conflicts.
+  (`git merge-file`) and writes the generated part between them fresh, so it never conflicts;
+- `info/exclude` gets the patterns of jobjournal's temp files, so git never picks one up.
 
 Each hook is a short sh script running `"<python>" -m jobjournal git hook NAME` with the
 interpreter jobjournal was installed with, so a virtualenv or pipx needs nothing on PATH. A hook
@@ -25,7 +26,7 @@ from pathlib import Path
 from jobjournal.errors import JobJournalError, RefusalError
 from jobjournal.git.repo import Repo, git_reason
 from jobjournal.vault.agenda_note import generated_part, merge_agenda
-from jobjournal.vault.atomic import atomic_write
+from jobjournal.vault.atomic import TEMP_NAMES, atomic_write
 
 HOOKS: dict[str, str] = {
     "pre-commit": "refuses a commit of notes in which `jobjournal check` finds errors",
@@ -69,7 +70,7 @@ def install(repo: Repo, agenda: str, python: str) -> list[str]:
         if repo.git("config", "--local", "--get", key, check=False).stdout.rstrip("\n") != value:
             repo.git("config", "--local", key, value)
             done.append(f"set {key} in the repository's config")
-    return done + ensure_attributes(repo, agenda)
+    return done + ensure_attributes(repo, agenda) + ensure_excluded(repo)
 
 
 def uninstall(repo: Repo) -> list[str]:
@@ -220,6 +221,29 @@ def ensure_attributes(repo: Repo, agenda: str) -> list[str]:
             f"`git check-attr -a {repo.prefix}{agenda}` shows which"
         )
     return done
+
+
+# --- info/exclude ---------------------------------------------------------------------------------
+
+
+def ensure_excluded(repo: Repo) -> list[str]:
+    """Append jobjournal's temp-file patterns to the repository's `info/exclude` (shared by all
+    its worktrees) unless they are there already; the file's existing bytes are kept."""
+    path = repo.git_paths("info/exclude")[0]
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    present = {line.strip() for line in data.decode("utf-8", "replace").splitlines()}
+    missing = [pattern for pattern in TEMP_NAMES if pattern not in present]
+    if not missing:
+        return []
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    lead = newline if data and not data.endswith(b"\n") else b""
+    lines = ["# jobjournal's temp files, left beside a note by an interrupted write", *missing]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data + lead + b"".join(line.encode() + newline for line in lines))
+    return [f"added jobjournal's temp files ({', '.join(missing)}) to {path}: git ignores them"]
 
 
 # --- running the hooks ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from jobjournal.config import Config
 from jobjournal.errors import JobJournalError, VaultError
+from jobjournal.vault.atomic import TEMP_NAMES
 
 GIT_MISSING = "git is not installed (or not on PATH): install it from https://git-scm.com"
 #: What it means when one of these exists in the git dir: an operation is half done.
@@ -209,7 +210,8 @@ class Repo:
 
     def changes(self, relpaths: Iterable[str] = (".",)) -> dict[str, str]:
         """The vault's paths, among `relpaths`, that differ from the last commit or are new and not
-        ignored, with git's two-letter status (`??` for new), sorted by path."""
+        ignored, with git's two-letter status (`??` for new), sorted by path; jobjournal's temp
+        files (vault/atomic.py) never."""
         wanted = set(relpaths)
         specs = [self.spec(p) for p in wanted]
         many = sum(len(spec) + 1 for spec in specs) >= _ARGS_LIMIT
@@ -217,9 +219,11 @@ class Repo:
             specs = [self.spec(".")]  # `git status` reads no paths from stdin: filter its answer
         if not specs:
             return {}
+        # jobjournal's own temp files, whatever the ignore rules say: never committed
+        temp = [f":(exclude,glob)**/{pattern}" for pattern in TEMP_NAMES]
         out = self.git(
             "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", *specs,
-            options=("--no-optional-locks",),  # a status from the watcher must not block the user
+            *temp, options=("--no-optional-locks",),  # the watcher's status never blocks the user
         ).stdout  # fmt: skip
         found: dict[str, str] = {}
         for entry in out.split("\0"):

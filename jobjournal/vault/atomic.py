@@ -16,6 +16,12 @@ from pathlib import Path
 
 from jobjournal.errors import JobJournalError, RefusalError
 
+#: The temp files written beside a file, as gitignore patterns: atomic_write's
+#: `.Agenda.md.k2j4_x9z.tmp` and create_file's `.Ann.md.0123456789ab.new`. Never committed, even
+#: where no .gitignore says so (a vault in a repository of the user's): `git install` and
+#: `git sync` keep them out.
+TEMP_NAMES = (".*.????????.tmp", ".*.????????????.new")
+
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step: a temp file in the same folder, fsync, rename.
