@@ -430,3 +430,12 @@ def test_one_field_and_one_log_line_change_only_their_lines(
 def test_number_like_text_is_quoted_so_obsidian_keeps_it_text(text: str) -> None:
     assert yaml_value(text) == f"\"{text}\""
     assert yaml_value(7) == "7"
+
+
+def test_a_note_showing_conflict_markers_in_a_code_block_can_be_edited() -> None:
+    text = "---\nstatus: waiting\n---\nHow git shows one:\n```\n<<<<<<< HEAD\nx\n>>>>>>> b\n```\n"
+    assert set_field(text, "status", "offer") == text.replace("waiting", "offer")
+    crlf = text.replace("\n", "\r\n")
+    assert set_field(crlf, "status", "offer") == crlf.replace("waiting", "offer")
+    with pytest.raises(RefusalError, match=r"conflict markers \(line 11\)"):
+        set_field(text + "\n>>>>>>> b\n", "status", "offer")  # one outside the block counts

@@ -823,3 +823,17 @@ def test_auto_commit_never_commits_jobjournal_temp_files(tmp_path: Path) -> None
     assert auto.poll(clock.now + 5) == "jobjournal: update Contacts/Ann.md"
     assert out(repo, "show", "--name-only", "--format=", "HEAD") == "Contacts/Ann.md"
 
+
+def test_auto_commit_commits_a_note_showing_conflict_markers_in_a_code_block(
+    tmp_path: Path,
+) -> None:
+    repo = new_repo(tmp_path / "repo", {".jobjournal.toml": QUICK})
+    example = "```diff\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> feature\n```\n"
+    write(repo / "Contacts/Ann.md", contact("Ann") + "She asked how git shows a conflict:\n" + example)
+    reports: list[str] = []
+    clock = Clock()
+    auto = committer(repo, reports, clock)
+    auto.notice(["Contacts/Ann.md"])
+
+    assert auto.poll(clock.now + 5) == "jobjournal: update Contacts/Ann.md"
+    assert reports == []

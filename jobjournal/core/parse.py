@@ -17,6 +17,7 @@ from typing import Any
 
 from jobjournal.core import placeholders
 from jobjournal.core.body import could_hold_tasks, parse_body
+from jobjournal.core.conflicts import conflict_marker_line
 from jobjournal.core.dates import DateError
 from jobjournal.core.fields import (
     FIELD_NAMES,
@@ -37,9 +38,6 @@ TYPE_LINE = re.compile(
 )
 _FENCE = re.compile(r"^---[ \t]*$")
 _FM_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-# Git writes all three markers; a `=======` line alone is also a setext heading's underline, so
-# only the `<<<<<<<` and `>>>>>>>` lines are looked for.
-_CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
 _STATUSES = OPEN_STATUSES | CLOSED_STATUSES
 
 #: The required field of each type, and what it means (for the message).
@@ -104,10 +102,11 @@ def _parse(
     if len(data) > MAX_BYTES:
         raise _FileProblem(1, "the file is larger than 4 MiB: not read")
     text = _decode(data)
-    conflict = _CONFLICT.search(text) if "<<<<<<<" in text or ">>>>>>>" in text else None
-    if conflict:
-        line = text.count("\n", 0, conflict.start()) + 1
-        raise _FileProblem(line, "git conflict markers: resolve the merge conflict in this file")
+    conflict = conflict_marker_line(text)  # one look for "<<<<<<<" in a note without them
+    if conflict is not None:
+        raise _FileProblem(
+            conflict, "git conflict markers: resolve the merge conflict in this file"
+        )
 
     fm_text, body, body_line = _split(text)
     maybe_placeholders = placeholders.could_hold(text)  # once for front matter and body

@@ -18,13 +18,13 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 
+from jobjournal.core.conflicts import conflict_marker_line
 from jobjournal.errors import RefusalError
 
 BOM = "\ufeff"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")  # markdown-it's line breaks: \r\n, \r, \n
 _FENCE = re.compile(r"^---[ \t]*$")
 _FM_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
-_CONFLICT = re.compile(r"^(?:<{7}|>{7})(?:[ \t\r\n]|$)", re.MULTILINE)
 _YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML 1.1, not to us
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MAX_VALUES = 10_000  # far above any real front matter
@@ -160,9 +160,8 @@ def _check(
 ) -> tuple[yaml.MappingNode | None, dict[Any, Any]]:
     """Refuse a note that can't be edited safely; else its composed front matter and values."""
     text = "".join(lines)
-    conflict = _CONFLICT.search(text)
-    if conflict:
-        line = text.count("\n", 0, conflict.start()) + 1
+    line = conflict_marker_line(text)
+    if line is not None:
         raise RefusalError(
             f"it holds git conflict markers (line {line}): resolve the conflict first"
         )

@@ -10,7 +10,6 @@ shown to the user are relative to the vault.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from jobjournal.config import Config
+from jobjournal.core.conflicts import conflict_marker_line
 from jobjournal.errors import JobJournalError, VaultError
 from jobjournal.vault.atomic import TEMP_NAMES
 
@@ -35,8 +35,6 @@ IN_PROGRESS = (
 )
 # Beyond this many characters of paths, they go to git on stdin (Windows allows 32k per command).
 _ARGS_LIMIT = 8000
-# The same lines parse.py reports as an error in a note.
-_CONFLICT_MARKER = re.compile(rb"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
 
 
 class GitFailed(JobJournalError):
@@ -90,12 +88,16 @@ def run_git(
 
 
 def has_conflict_markers(path: Path) -> bool:
-    """Whether a text file holds a line git writes around a conflict (`<<<<<<<`, `>>>>>>>`)."""
+    """Whether a text file holds a line git writes around a conflict (`<<<<<<<`, `>>>>>>>`);
+    in a note, outside its fenced code blocks (where such a line is text)."""
     try:
         data = path.read_bytes()
     except OSError:  # deleted, a folder, unreadable: nothing to hold markers
         return False
-    return b"\0" not in data and _CONFLICT_MARKER.search(data) is not None
+    if b"\0" in data or (b"<<<<<<<" not in data and b">>>>>>>" not in data):
+        return False
+    text = data.decode("utf-8", "surrogateescape")
+    return conflict_marker_line(text, markdown=path.suffix == ".md") is not None
 
 
 def commit_message(paths: Sequence[str], agenda: str) -> str:
