@@ -285,8 +285,13 @@ def load_config(vault_root: Path) -> Config:
         return Config()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{CONFIG_NAME}: cannot read it ({exc})") from None
+    return config_from_text(text)
+
+
+def config_from_text(text: str, source: str = CONFIG_NAME) -> Config:
+    """The settings a `.jobjournal.toml` holding `text` gives (`source` names it in errors)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{CONFIG_NAME}: not valid TOML ({exc})") from None
-    return parse_config(data)
+        raise ConfigError(f"{source}: not valid TOML ({exc})") from None
+    return parse_config(data, source)

@@ -837,3 +837,85 @@ def test_auto_commit_commits_a_note_showing_conflict_markers_in_a_code_block(
 
     assert auto.poll(clock.now + 5) == "jobjournal: update Contacts/Ann.md"
     assert reports == []
+
+
+# --- the pre-commit hook checks what is staged ----------------------------------------------------
+
+BROKEN = "---\ntype: interview\ncompany: Acme\n---\n"  # no date: an error
+MENDED = "---\ntype: interview\ncompany: Acme\ndate: 2026-11-20\n---\n"
+
+
+def hooked_repo(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
+    repo = new_repo(tmp_path / "repo", files)
+    assert jj("git", "install", "--vault", str(repo)).returncode == 0
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "install")
+    return repo
+
+
+def commit(repo: Path, message: str) -> subprocess.CompletedProcess[str]:
+    return git(repo, "commit", "--quiet", "-m", message, check=False)
+
+
+def test_pre_commit_checks_the_staged_note_not_its_working_copy(tmp_path: Path) -> None:
+    repo = hooked_repo(tmp_path)
+    note = write(repo / "Interviews/Acme.md", BROKEN)
+    git(repo, "add", "Interviews/Acme.md")
+    note.write_text(MENDED, encoding="utf-8")  # mended, but not staged: the commit holds BROKEN
+    refused = commit(repo, "broken")
+    assert refused.returncode != 0
+    assert "Interviews/Acme.md:2: error: interview has no `date`" in refused.stderr
+    assert out(repo, "log", "-1", "--format=%s") == "install"
+
+    git(repo, "add", "Interviews/Acme.md")
+    note.write_text(BROKEN, encoding="utf-8")  # broken again, but what is staged is good
+    assert commit(repo, "mended").returncode == 0
+    assert out(repo, "show", "HEAD:Interviews/Acme.md") + "\n" == MENDED
+
+
+def test_pre_commit_checks_a_staged_note_deleted_from_the_working_tree(tmp_path: Path) -> None:
+    repo = hooked_repo(tmp_path)
+    note = write(repo / "Interviews/Acme.md", BROKEN)
+    git(repo, "add", "Interviews/Acme.md")
+    note.unlink()
+    refused = commit(repo, "broken")
+    assert refused.returncode != 0
+    assert "commit refused: 1 note with errors: Interviews/Acme.md" in refused.stderr
+
+
+def test_pre_commit_reads_the_staged_config_not_the_working_one(tmp_path: Path) -> None:
+    repo = hooked_repo(tmp_path)
+    config = repo / ".jobjournal.toml"
+    config.write_text("[agenda\n", encoding="utf-8")  # being edited, not staged
+    write(repo / "Contacts/Ann.md", contact("Ann"))
+    git(repo, "add", "Contacts/Ann.md")
+    allowed = commit(repo, "Ann")
+    assert allowed.returncode == 0, allowed.stderr
+
+    git(repo, "add", ".jobjournal.toml")  # a broken config staged is refused, named
+    config.write_text("", encoding="utf-8")
+    refused = commit(repo, "config")
+    assert refused.returncode != 0
+    assert "commit refused: .jobjournal.toml (as staged): not valid TOML" in refused.stderr
+
+    # The staged config's settings count: here it leaves Drafts/ out of the vault.
+    write(repo / ".jobjournal.toml", '[vault]\nignore = ["Drafts/"]\n')
+    git(repo, "add", ".jobjournal.toml")
+    config.write_text("", encoding="utf-8")
+    write(repo / "Drafts/Acme.md", BROKEN)
+    git(repo, "add", "Drafts/Acme.md")
+    allowed = commit(repo, "drafts")
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_pre_commit_reads_from_the_index_a_note_git_is_told_not_to_look_at(
+    tmp_path: Path,
+) -> None:
+    repo = hooked_repo(tmp_path)
+    note = write(repo / "Interviews/Acme.md", BROKEN)
+    git(repo, "add", "Interviews/Acme.md")
+    git(repo, "update-index", "--assume-unchanged", "Interviews/Acme.md")
+    note.write_text(MENDED, encoding="utf-8")  # git doesn't compare it: the index has BROKEN
+    refused = commit(repo, "broken")
+    assert refused.returncode != 0
+    assert "commit refused: 1 note with errors: Interviews/Acme.md" in refused.stderr

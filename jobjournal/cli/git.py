@@ -163,11 +163,12 @@ def merge_agenda_driver(
 
 
 def _pre_commit(root: Path) -> int:
-    """Refuse (1) when a note being committed has errors; the config is checked when staged."""
-    from jobjournal.config import CONFIG_NAME, load_config
+    """Refuse (1) when a note being committed has errors, as it is staged: the commit holds the
+    staged versions, read with the staged config when there is one (git/staged.py)."""
+    from jobjournal.config import CONFIG_NAME
     from jobjournal.git.hooks import staged_paths
     from jobjournal.git.repo import open_repo
-    from jobjournal.vault.cache import load_cached_vault
+    from jobjournal.git.staged import Staged
 
     if not root.is_dir():
         return 0  # this commit has no vault (yet, or any more)
@@ -175,19 +176,21 @@ def _pre_commit(root: Path) -> int:
     staged = {p for p in staged_paths(repo) if p.endswith(".md") or p == CONFIG_NAME}
     if not staged:
         return 0
+    index = Staged(repo, root)
     try:
-        vault = load_cached_vault(root, load_config(root))
+        config = index.config()
+        vault = index.vault(config)
     except JobJournalError as exc:
         click.echo(f"jobjournal: commit refused: {exc.message}", err=True)
         return 1
     result = compute_agenda(vault, today_from(None))
-    errors = [p for p in result.problems if p.is_error and p.path in staged]
+    errors = [(p.path, p.line or 1, p.message) for p in result.problems
+              if p.is_error and p.path in staged]  # fmt: skip
     if not errors:
         return 0
-    for problem in errors:
-        click.echo(f"{repo.prefix}{problem.path}:{problem.line or 1}: error: {problem.message}",
-                   err=True)  # fmt: skip
-    names = sorted({f"{repo.prefix}{p.path}" for p in errors})
+    for path, line, message in errors:
+        click.echo(f"{repo.prefix}{path}:{line}: error: {message}", err=True)
+    names = sorted({f"{repo.prefix}{path}" for path, _, _ in errors})
     click.echo(
         f"jobjournal: commit refused: {len(names)} note{'s' * (len(names) != 1)} with errors: "
         f"{', '.join(names)}. Fix them (`jobjournal check` lists every problem), or skip this "

@@ -139,6 +139,16 @@ class Wanted:
         self._ignore = _ignore_spec(ignore)
 
     def __call__(self, path: str) -> bool:
+        if not self.named(path):
+            return False
+        full = os.path.join(self._root_real, path)
+        real = os.path.realpath(full)
+        inside = real.startswith(self._root_real.rstrip(os.sep) + os.sep)
+        return inside and os.path.isfile(real)
+
+    def named(self, path: str) -> bool:
+        """Whether the skip list lets `path` through by its name alone, looking at nothing on
+        disk (for a path in git's index, which the working tree may lack)."""
         if not path.isascii() and not is_utf8_name(path):
             return False  # reported by a scan (see `_undecodable`)
         parts = path.split("/")
@@ -154,10 +164,7 @@ class Wanted:
             folders = ("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
             if self._ignore.match_file(path) or any(self._ignore.match_file(f) for f in folders):
                 return False
-        full = os.path.join(self._root_real, path)
-        real = os.path.realpath(full)
-        inside = real.startswith(self._root_real.rstrip(os.sep) + os.sep)
-        return inside and os.path.isfile(real)
+        return True
 
 
 def _ignore_spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec | None:
