@@ -908,6 +908,30 @@ def test_pre_commit_reads_the_staged_config_not_the_working_one(tmp_path: Path) 
     assert allowed.returncode == 0, allowed.stderr
 
 
+def test_pre_commit_refuses_conflict_markers_in_the_agenda_text_around_its_markers(
+    tmp_path: Path,
+) -> None:
+    repo = hooked_repo(tmp_path)
+    assert jj("agenda", "--vault", str(repo)).returncode == 0
+    agenda = repo / "Agenda.md"
+    generated = agenda.read_text(encoding="utf-8")
+    mine = "<<<<<<< ours\nPlan: call Acme on Monday.\n=======\nPlan: call Acme on Friday.\n"
+    conflicted = generated + mine + ">>>>>>> theirs\n"
+    agenda.write_text(conflicted, encoding="utf-8")
+    git(repo, "add", "Agenda.md")
+    refused = commit(repo, "agenda")
+    assert refused.returncode != 0
+    line = generated.count("\n") + 1
+    assert f"Agenda.md:{line}: error: git conflict markers" in refused.stderr
+    assert "commit refused: 1 note with errors: Agenda.md" in refused.stderr
+
+    # The same lines shown in a code block are text.
+    agenda.write_text(generated + "```\n" + mine + ">>>>>>> theirs\n```\n", encoding="utf-8")
+    git(repo, "add", "Agenda.md")
+    allowed = commit(repo, "agenda")
+    assert allowed.returncode == 0, allowed.stderr
+
+
 def test_pre_commit_reads_from_the_index_a_note_git_is_told_not_to_look_at(
     tmp_path: Path,
 ) -> None:

@@ -186,6 +186,11 @@ def _pre_commit(root: Path) -> int:
     result = compute_agenda(vault, today_from(None))
     errors = [(p.path, p.line or 1, p.message) for p in result.problems
               if p.is_error and p.path in staged]  # fmt: skip
+    agenda = config.agenda.path
+    conflict = index.agenda_conflict(agenda) if agenda in staged else None
+    if conflict is not None:
+        errors.append((agenda, conflict, "git conflict markers in your text around the agenda: "
+                       "resolve the merge conflict there"))  # fmt: skip
     if not errors:
         return 0
     for path, line, message in errors:

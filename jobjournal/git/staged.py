@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jobjournal.config import CONFIG_NAME, Config, config_from_text, load_config
+from jobjournal.core.conflicts import conflict_marker_line
 from jobjournal.core.parse import parse_note
 from jobjournal.errors import ConfigError, JobJournalError
 from jobjournal.git.repo import Repo
+from jobjournal.vault.agenda_note import without_generated_part
 from jobjournal.vault.cache import CachedVault
 from jobjournal.vault.reader import FileState, Vault, VaultState
 from jobjournal.vault.scan import Wanted
@@ -81,6 +83,15 @@ class Staged:
                 note, problems = parse_note(path, blobs[oid], tasks_from_all=tasks_from_all)
                 files[path] = FileState(_FROM_INDEX, note, tuple(problems))
         return VaultState(self.root, config, files).vault()
+
+    def agenda_conflict(self, agenda: str) -> int | None:
+        """The line of the first git conflict marker in the staged agenda note's text outside
+        its generated part (the merge driver leaves them where your text conflicted)."""
+        entry = self.entries.get(agenda)
+        if entry is None:
+            return None
+        data = self._blobs([entry[1]]).get(entry[1], b"")
+        return conflict_marker_line(without_generated_part(data.decode("utf-8", "replace")))
 
     def _differing(self) -> set[str]:
         """The vault's paths whose working copy is not the staged one (changed, deleted)."""

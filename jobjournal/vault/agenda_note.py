@@ -111,6 +111,17 @@ def generated_part(text: str) -> str:
     return text[begins[0].end() : ends[0].start()] if begins and ends else ""
 
 
+def without_generated_part(text: str) -> str:
+    """`text` with the lines between the agenda's marker lines left empty: the user's text, each
+    line where it was (for messages naming a line)."""
+    begins = _marker_lines(_BEGIN_LINE, BEGIN, text)
+    ends = _marker_lines(_END_LINE, END, text, begins[0].end()) if begins else []
+    if not begins or not ends:
+        return text
+    start, end = begins[0].end(), ends[0].start()
+    return text[:start] + "\n" * text.count("\n", start, end) + text[end:]
+
+
 def _marker_lines(line: re.Pattern[str], marker: str, text: str, start: int = 0
                   ) -> list[re.Match[str]]:
     """What `line.finditer(text, start)` finds, where `line` matches a line holding `marker`:
