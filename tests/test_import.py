@@ -20,9 +20,9 @@ from .conftest import VaultDir
 
 TRACKER = [
     ["Company", "Position", "Recruiter", "Phone", "Email", "Date Applied", "Status", "Notes",
-     "Salary"],
+     "Perks"],
     ["Acme", "Backend Engineer", "Dana Recruiter", "0612345678", "dana@acme.example",
-     "2026-11-10", "Applied", "Referred by a friend", "100k"],
+     "2026-11-10", "Applied", "Referred by a friend", "Remote Fridays"],
     ["Globex", "SRE", "", "", "", "20/11/2026", "Interview", "", ""],
     ["Initech", "Data Engineer", "Dana Recruiter", "", "", "Nov 3, 2026", "Rejected", "", ""],
 ]
@@ -84,7 +84,7 @@ def test_each_delimiter_with_or_without_a_bom(runner: CliRunner, vault: VaultDir
     assert initech.contact is not None and initech.contact.name == "Dana Recruiter"
     assert notes["Applications/Umbrella - Ops, Night Shift.md"].role == "Ops, Night Shift"
     body = vault.read("Applications/Acme - Backend Engineer.md")
-    assert "## Notes\n\nReferred by a friend\n\n- Salary: 100k\n" in body
+    assert "## Notes\n\nReferred by a friend\n\n- Perks: Remote Fridays\n" in body
     check = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
     assert check.exit_code == 0, check.output
 
@@ -125,16 +125,16 @@ def test_odd_headers_in_odd_order(runner: CliRunner, vault: VaultDir, tmp_path: 
     assert result.exit_code == 0, result.output
     assert ("columns: E-mail → email, job_title → role, ORGANIZATION → company, Contact Name → "
             "contact, application date → applied, Stage → status, Comments → notes, "
-            "Found Via → source, URL → link, Remote? → note text, Column 11 → note text\n"
+            "Found Via → source, URL → url, Remote? → note text, Column 11 → note text\n"
             ) in result.output
     notes = notes_of(vault)
     hooli = notes["Applications/Hooli - Platform Lead.md"]
     assert (hooli.status, hooli.source, hooli.applied) == ("offer", "LinkedIn", date(2026, 11, 2))
+    assert hooli.url == "https://jobs.example/1"  # the posting's field, not a line of text
     sam = notes["Contacts/Sam Lee.md"]
     assert sam.email == "sam@x.example" and sam.relationship is None  # a contact, not a recruiter
     body = vault.read("Applications/Hooli - Platform Lead.md")
-    assert ("## Notes\n\nLine one\nLine two\n\n- URL: https://jobs.example/1\n- Remote?: yes\n"
-            "- Column 11: stray\n") in body
+    assert ("## Notes\n\nLine one\nLine two\n\n- Remote?: yes\n- Column 11: stray\n") in body
 
 
 def test_a_file_without_company_or_role_columns_is_refused(runner: CliRunner, vault: VaultDir,
@@ -335,7 +335,7 @@ def test_import_uses_the_vault_s_templates(runner: CliRunner, tmp_path: Path) ->
                            "role: Backend Engineer\napplied: 2026-11-10\nsource:\n"
                            'contact: "[[Dana Recruiter]]"\n')
     assert "%% Acme - Backend Engineer, added 2026-11-26." in text
-    assert "## Notes\n\nReferred by a friend\n\n- Salary: 100k\n\n## Log\n" in text
+    assert "## Notes\n\nReferred by a friend\n\n- Perks: Remote Fridays\n\n## Log\n" in text
     contact = (root / "Contacts" / "Dana Recruiter.md").read_text(encoding="utf-8")
     assert 'phone: "0612345678"\nemail: dana@acme.example\n' in contact
     check = runner.invoke(cli, ["check", "--vault", str(root), "--today", "2026-11-26"])
@@ -354,7 +354,8 @@ def test_round_trip_export_csv_then_import(runner: CliRunner, vault: VaultDir,
         vault.write(f"Applications/{title}.md",
                     f'---\ntype: application\ncompany: {company}\nrole: "{role}"\n'
                     f"applied: 2026-11-1{len(title) % 10}\nstatus: {status}\n"
-                    f"contact: {contact}\n---\n")
+                    f"contact: {contact}\nlocation: {company} HQ\n"
+                    f"url: https://{company.lower()}.example/jobs\nsalary: 90k-100k\n---\n")
     vault.write("Contacts/Dana Recruiter.md", "---\ntype: contact\ncompany: Acme\n---\n")
     exported = runner.invoke(cli, ["export", "csv", "--vault", str(vault.root), "--today",
                                    "2026-11-26"])
@@ -371,12 +372,23 @@ def test_round_trip_export_csv_then_import(runner: CliRunner, vault: VaultDir,
 
     def applications(notes: dict[str, Note]) -> set[tuple[str | None, ...]]:
         return {(n.title, n.company, n.role, n.status, str(n.applied),
-                 n.contact.name if n.contact else None)
+                 n.contact.name if n.contact else None, n.location, n.url, n.salary)
                 for n in notes.values() if n.type is not None and n.type.value == "application"}
 
     assert applications(notes_of(empty)) == applications(notes_of(vault))
     assert "Contacts/Dana Recruiter.md" in notes_of(empty)
     assert "row 6: skipped: a contact, not an application" in imported.output
+
+
+def test_location_and_salary_columns_fill_their_fields(runner: CliRunner, vault: VaultDir,
+                                                       tmp_path: Path) -> None:
+    file = write_csv(tmp_path / "t.csv", [["Company", "Role", "City", "Salary Range", "Job Link"],
+                                          ["Acme", "Backend", "Berlin", "70000", "acme.example"]])
+    result = run_import(runner, vault, file)
+    assert "City → location, Salary Range → salary, Job Link → url\n" in result.output
+    acme = notes_of(vault)["Applications/Acme - Backend.md"]
+    assert (acme.location, acme.salary, acme.url) == ("Berlin", "70000", "acme.example")
+    assert 'salary: "70000"' in vault.read("Applications/Acme - Backend.md")  # text, as written
 
 
 def test_a_title_column_alone_is_the_role(runner: CliRunner, vault: VaultDir,
@@ -407,12 +419,12 @@ def test_a_template_in_crlf_without_a_notes_heading(runner: CliRunner, vault: Va
     vault.write_bytes("Templates/application.md",
                       b"---\r\ntype: application\r\nstatus: applied\r\napplied:\r\n---\r\n"
                       b"Added {{date}}.\r\n")
-    file = write_csv(tmp_path / "t.csv", [["Company", "Role", "Salary"], ["Acme", "SRE", "1"]])
+    file = write_csv(tmp_path / "t.csv", [["Company", "Role", "Perks"], ["Acme", "SRE", "1"]])
     assert run_import(runner, vault, file).exit_code == 0
     data = (vault.root / "Applications" / "Acme - SRE.md").read_bytes()
     assert data == (b"---\r\ntype: application\r\nstatus: applied\r\napplied:\r\n"
                     b"company: Acme\r\nrole: SRE\r\n---\r\nAdded 2026-11-26.\r\n\r\n"
-                    b"## Notes\r\n\r\n- Salary: 1\r\n")
+                    b"## Notes\r\n\r\n- Perks: 1\r\n")
 
 
 @pytest.mark.parametrize(("raw", "title"), [

@@ -41,7 +41,9 @@ ALIASES: Mapping[str, tuple[str, ...]] = {
     "status": ("status", "stage", "applicationstatus"),
     "notes": ("notes", "note", "comments", "comment", "remarks"),
     "source": ("source", "jobsource", "foundvia", "foundon"),
-    "link": ("link", "url", "joblink", "joburl", "jobposting", "posting"),
+    "url": ("url", "link", "joblink", "joburl", "jobposting", "posting"),
+    "location": ("location", "joblocation", "worklocation", "city", "office"),
+    "salary": ("salary", "salaryrange", "pay", "payrange", "compensation", "expectedsalary"),
     "follow_up": ("followup", "followupdate", "nextfollowup"),
     "last_contact": ("lastcontact", "lastcontacted", "lastcontactdate"),
     "type": ("type",),
@@ -157,7 +159,7 @@ class Columns:
     ignored: tuple[int, ...]  # jobjournal's computed export columns
 
     def describe(self, header: Sequence[str]) -> str:
-        """`Company → company, Salary → note text, …`, in the file's column order."""
+        """`Company → company, Perks → note text, …`, in the file's column order."""
         def label(i: int) -> str:
             return header[i] or f"Column {i + 1}"
 
@@ -293,8 +295,9 @@ class Planner:
             status, warning = map_status(value("status"))
             fields.append(("status", status))
             warnings += [warning] if warning else []
-        if value("source"):
-            fields.append(("source", value("source")))
+        fields += [(name, " ".join(value(name).split())) for name in ("source", "location",
+                                                                       "url", "salary")
+                   if value(name).strip()]
         creates: list[NewNote] = []
         contact = self.contact(value("contact"), cells, title, company, warnings, creates)
         if contact is not None:
@@ -350,9 +353,6 @@ class Planner:
             extra.insert(0, (self.sheet.header[self.columns.fields["type"]], kind))
         extra += [(f"Column {i + 1}", text) for i, text in enumerate(cells)
                   if i >= len(self.sheet.header) and text]
-        if self.cell(cells, "link"):
-            extra.insert(0, (self.sheet.header[self.columns.fields["link"]],
-                             self.cell(cells, "link")))
         if lines and extra:
             lines.append("")
         lines += [f"- {header}: {' '.join(text.split())}" for header, text in extra]
