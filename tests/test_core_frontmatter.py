@@ -213,3 +213,15 @@ def test_a_yaml_error_on_the_line_yaml_counts_just_past_the_last_is_reported() -
     # YAML also ends a line at U+2028: the error is on YAML's second line, the text has one
     _, message = _problem("a: b\u2028c: d: e")
     assert message == "front matter is not valid YAML: mapping values are not allowed in this context"
+
+
+def test_a_key_like_line_inside_a_value_spanning_lines_is_not_the_key_s_line() -> None:
+    """`company:` inside a quoted value written over two lines is text: the key's line is the
+    real one, above it (the line a problem with `company` points to)."""
+    text = 'company: Acme\nnotes: "called Dana\ncompany: she moved to Globex"\nrole: dev'
+    mapping, lines, _ = fm.load_yaml(text)
+    assert mapping["company"] == "Acme"
+    assert lines == {"company": 2, "notes": 3, "role": 5}
+    mapping, lines, _ = fm.load_yaml('company: "x\ntype: Acme\ncompany: "#"')
+    assert mapping == {"company": "x type: Acme company: "}
+    assert lines == {"company": 2}

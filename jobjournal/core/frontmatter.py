@@ -347,12 +347,33 @@ def _too_big(value: dict[Any, Any]) -> tuple[Any, str] | None:
 
 
 def _key_lines(fm_text: str) -> dict[str, int]:
-    """The 1-based file line of each top-level key (the last one wins, as in YAML loading)."""
+    """The 1-based file line of each top-level key (the last one wins, as in YAML loading).
+
+    Key-like lines are found line by line; a key seen twice may be a line inside a value that
+    spans lines (`company: "x` … `company: y"`), so then the lines come from YAML's own nodes."""
     lines: dict[str, int] = {}
     for number, line in enumerate(fm_text.split("\n"), start=2):
         match = _KEY.match(line)
         if match:
-            lines[match.group(2).strip()] = number
+            key = match.group(2).strip()
+            if key in lines:
+                return {key: where[-1] for key, where in _node_key_lines(fm_text).items()}
+            lines[key] = number
+    return lines
+
+
+def _node_key_lines(fm_text: str) -> dict[str, list[int]]:
+    """The file lines of each top-level key as YAML composes the front matter, in order (read
+    again: this only runs for the rare front matter that shows a key twice)."""
+    import yaml
+
+    loader, _ = _yaml()
+    node = yaml.compose(fm_text, Loader=loader)
+    lines: dict[str, list[int]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                lines.setdefault(key.value, []).append(key.start_mark.line + 2)
     return lines
 
 
@@ -360,17 +381,27 @@ def _repeated_keys(fm_text: str, value: dict[Any, Any]) -> dict[str, tuple[int, 
     """Top-level keys given more than once: key → (its first line, its last line, whether both
     lines hold the same one-line value). YAML keeps only the last value, silently; when they
     differ, which one the user meant is anyone's guess."""
-    first: dict[str, tuple[int, str]] = {}
-    repeated: dict[str, tuple[int, int, bool]] = {}
-    for number, line in enumerate(fm_text.split("\n"), start=2):
+    text_lines = fm_text.split("\n")
+    seen: set[str] = set()
+    for line in text_lines:
         match = _KEY.match(line)
         if match:
             key = match.group(2).strip()
-            written = line[match.end() :].strip()
-            if key in first:
-                start, was = first[key]
-                repeated[key] = (start, number, bool(written) and written == was)
-            else:
-                first[key] = (number, written)
-    # a key-like line inside a multi-line quoted value is not a key: keep the loaded ones
-    return {key: where for key, where in repeated.items() if key in value}
+            if key in seen:
+                break
+            seen.add(key)
+    else:
+        return {}
+    # a key-like line may be inside a value that spans lines: YAML's nodes tell the keys
+    repeated: dict[str, tuple[int, int, bool]] = {}
+    for key, where in _node_key_lines(fm_text).items():
+        if len(where) > 1 and key in value:
+            was, written = (_written(text_lines[number - 2]) for number in (where[0], where[-1]))
+            repeated[key] = (where[0], where[-1], bool(written) and written == was)
+    return repeated
+
+
+def _written(line: str) -> str:
+    """What a `key: value` line gives its key, as written."""
+    match = _KEY.match(line)
+    return line[match.end() :].strip() if match else ""
