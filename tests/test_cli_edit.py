@@ -377,14 +377,19 @@ def acme(vault: VaultDir) -> Path:
 
 
 def test_log_adds_the_entry_at_the_end_of_the_log(
-    runner: CliRunner, vault: VaultDir, acme: Path
+    runner: CliRunner, vault: VaultDir, acme: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from datetime import datetime
+
+    from jobjournal.cli import common
+
+    monkeypatch.setattr(common, "clock", lambda: datetime(2026, 12, 3, 15, 30, 12))
     before = acme.read_bytes()
     result = run(runner, vault, "log", "acme", "Called Dana", "--today", "2026-11-26")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Interviews/Acme - Backend.md: - 2026-11-26 Called Dana\n"
+    assert result.stdout == "Interviews/Acme - Backend.md: - 2026-11-26T15:30 Called Dana\n"
     after = acme.read_bytes()
-    assert after == before.replace(b"and Sam\n", b"and Sam\n- 2026-11-26 Called Dana\n")
+    assert after == before.replace(b"and Sam\n", b"and Sam\n- 2026-11-26T15:30 Called Dana\n")
 
 
 def test_log_with_a_date_and_a_time(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
@@ -406,7 +411,8 @@ def test_log_sets_each_field(
     runner: CliRunner, vault: VaultDir, acme: Path, args: list[str], old: str | None, new: str
 ) -> None:
     before = acme.read_bytes()
-    result = run(runner, vault, "log", "acme", "Talked", "--today", "2026-11-26", *args)
+    result = run(runner, vault, "log", "acme", "Talked", "--today", "2026-11-26",
+                 "--date", "2026-11-26", *args)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == f"Interviews/Acme - Backend.md: {new}"
     removed, added = diff_lines(before, acme.read_bytes())
@@ -499,7 +505,7 @@ def test_log_refuses_a_field_the_note_s_type_lacks_unless_forced(
 
 def test_log_sets_fields_with_set(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
     before = acme.read_bytes()
-    result = run(runner, vault, "log", "acme", "Asked about pay", "--today", "2026-11-26",
+    result = run(runner, vault, "log", "acme", "Asked about pay", "--date", "2026-11-26",
                  "--set", "salary=90k-110k", "--set", "candidates=4", "--set", "my_rating=5")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1:] == [
@@ -817,6 +823,52 @@ def test_a_missed_call_shows_until_the_call_back_is_logged(
     assert run(runner, vault, "log", "dana", "Called back", "--date", "2026-11-26T10:05",
                "--today", "2026-11-26").exit_code == 0
     assert kinds() == []
+
+
+def test_a_call_logged_earlier_today_does_not_hide_a_missed_call_after_it(
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    from datetime import datetime
+
+    from jobjournal.cli import common
+
+    now = [datetime(2026, 12, 3, 21, 10, 5)]
+    monkeypatch.setattr(common, "clock", lambda: now[0])
+
+    def kinds() -> list[str]:
+        result = run(runner, vault, "agenda", "--json", "--today", "2026-12-03")
+        assert result.exit_code == 0, result.output
+        return [item["kind"] for item in json.loads(result.stdout)["items"] if item["note"]]
+
+    assert run(runner, vault, "new", "contact", "Dana Recruiter").exit_code == 0
+    result = run(runner, vault, "log", "Dana Recruiter", "Called back")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Contacts/Dana Recruiter.md: - 2026-12-03T21:10 Called back\n"
+    now[0] = datetime(2026, 12, 3, 22, 25, 40)
+    assert run(runner, vault, "log", "dana", "--missed-call").exit_code == 0
+    assert "missed_call: 2026-12-03T22:25\n" in vault.read("Contacts/Dana Recruiter.md")
+    assert kinds() == ["call-back"]
+    now[0] = datetime(2026, 12, 3, 22, 40, 0)
+    assert run(runner, vault, "log", "dana", "Returned the call").exit_code == 0
+    assert kinds() == []
+
+
+def test_log_writes_the_clock_s_time_of_day_for_an_entry_dated_today(
+    runner: CliRunner, vault: VaultDir, acme: Path
+) -> None:
+    from datetime import datetime
+
+    before = datetime.now().replace(second=0, microsecond=0)
+    result = run(runner, vault, "log", "acme", "Called Dana")
+    after = datetime.now()
+    assert result.exit_code == 0, result.output
+    entry = re.fullmatch(r"Interviews/Acme - Backend.md: - (\S+) Called Dana\n", result.stdout)
+    assert entry is not None, result.stdout
+    assert before <= datetime.fromisoformat(entry[1]) <= after
+    # a date given with --date is written as given
+    result = run(runner, vault, "log", "acme", "Emailed", "--date", before.date().isoformat())
+    assert result.stdout.endswith(f": - {before.date().isoformat()} Emailed\n")
 
 
 @pytest.mark.parametrize("command", ["new", "log"])

@@ -49,10 +49,18 @@ CASES = [
         [],
     ),
     (
-        "call-back-date-only-entry-counts",
+        "call-back-date-only-entry-on-the-day-of-a-timed-call-does-not-return-it",
         {
             "Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-25T09:40\n---\n"
             "## Log\n- 2026-11-25 Called back\n"
+        },
+        [("call-back", "call-back", "2026-11-25", "Contacts/Dana Recruiter.md", "Dana Recruiter")],
+    ),
+    (
+        "call-back-date-only-entry-the-next-day-returns-it",
+        {
+            "Contacts/Dana Recruiter.md": "---\ntype: contact\nmissed_call: 2026-11-25T09:40\n---\n"
+            "## Log\n- 2026-11-26 Called back\n"
         },
         [],
     ),

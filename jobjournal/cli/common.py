@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -47,9 +47,14 @@ def today_option(func: F) -> F:
     )(func)
 
 
+def clock() -> datetime:
+    """The one place that reads the clock: the local date and time, to the second."""
+    return datetime.now().replace(microsecond=0)
+
+
 def today_from(value: Any) -> date:
-    """The one place that reads the clock."""
-    return value.date() if value is not None else date.today()
+    """Today: the --today option's day, else the clock's."""
+    return value.date() if value is not None else clock().date()
 
 
 def vault_root(ctx: click.Context) -> Path:

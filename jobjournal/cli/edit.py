@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from jobjournal.cli import common
 from jobjournal.cli.common import find_root, today_from, today_option, vault_option
 from jobjournal.core.dates import DateError, parse_when
 from jobjournal.core.fields import COERCERS, FieldError
@@ -321,8 +322,8 @@ def _optional(check: Callable[[str, str], Any]) -> Callable[[click.Context, clic
 @click.argument("note")
 @click.argument("text", required=False)
 @click.option("--date", "entry_date", metavar="YYYY-MM-DD", callback=_optional(_when),
-              help="When the contact happened (default: today); a time may follow, as in "
-              "2026-11-26T15:30.")
+              help="When the contact happened (default: now, with the time of day); a time "
+              "may follow, as in 2026-11-26T15:30.")
 @click.option("--decision-date", metavar="YYYY-MM-DD", callback=_optional(_day),
               help="Set decision_date: when they said they will decide.")
 @click.option("--status", metavar="STATUS", callback=_optional(_status),
@@ -356,8 +357,11 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
       jobjournal log acme --missed-call                 a call you missed, now
       jobjournal log acme --missed-call 2026-11-26T09:40
 
-    A missed call adds no Log entry: the agenda shows a call-back until a later
-    entry records that you called back. A field the note's type doesn't have
+    Without --date the entry is dated now, with the time of day
+    (`- 2026-11-26T15:30 …`). A missed call adds no Log entry: the agenda shows
+    a call-back until a later entry records that you called back (an entry with
+    only a date, on the day of a call missed at a time, does not: it may have
+    come before the call). A field the note's type doesn't have
     (--decision-date on a contact), or a --set key that looks like a slip for
     one it has (`dat` for `date`), is refused unless you add --force.
     """
@@ -374,9 +378,11 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
                                "--missed-call [WHEN] for a call you missed")
     elif any(char in text for char in "\r\n"):
         raise click.BadParameter("a Log entry is one line", param_hint="TEXT")
+    # the clock's time of day, to the minute: a missed call's, and an entry's dated today, so a
+    # call returned from here clears a call-back missed earlier that day and no later one
+    now = datetime.combine(day, common.clock().time().replace(second=0))
     fields: list[tuple[str, object]] = []
     if missed_call is not None:
-        now = datetime.combine(day, datetime.now().time().replace(second=0, microsecond=0))
         fields.append(("missed_call", now if missed_call == "now" else
                        _when(missed_call, "--missed-call")))
     fields += [(key, value) for key, value in (
@@ -385,7 +391,7 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
     fields += _settings(settings)
     from jobjournal.edit import editor as edit
 
-    entry = None if text is None else f"{edit.format_when(entry_date or day)} {text.strip()}"
+    entry = None if text is None else f"{edit.format_when(entry_date or now)} {text.strip()}"
 
     from jobjournal.vault.scan import scan
 

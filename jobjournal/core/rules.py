@@ -14,7 +14,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from jobjournal.core.model import Item, Kind, Note, NoteType, When, day_of
+from jobjournal.core.model import Item, Kind, LogEntry, Note, NoteType, When, day_of
 
 if TYPE_CHECKING:
     from jobjournal.core.context import RuleContext
@@ -71,19 +71,27 @@ def _past_interview(note: Note, ctx: RuleContext) -> date | None:
 # --- the rules, in the order of docs/rules.md -----------------------------------------------------
 
 
+def returns_call(entry: LogEntry, missed: When) -> bool:
+    """Whether a contact entry returns a call missed at `missed`: for a timed call, a timed entry
+    at or after its time, or any entry on a later day; for a date-only call, any entry on its day
+    or later. A date-only entry on the day of a timed call may have come before it: when in doubt
+    the call-back stays (a stale one costs a glance, a hidden one can cost the job)."""
+    if not isinstance(missed, datetime):
+        return entry.day >= missed
+    if isinstance(entry.when, datetime):
+        return entry.when >= missed
+    return entry.day > missed.date()
+
+
 def call_back(note: Note, ctx: RuleContext) -> Item | None:
-    """call-back: a missed call with no Log entry on or after it (by date; by time when both have
-    one). Recruiters move on to the next candidate: return it now. A call dated after today has not
-    happened yet and is left alone."""
+    """call-back: a missed call that no Log entry returns (`returns_call`). Recruiters move on to
+    the next candidate: return it now. A call dated after today has not happened yet and is left
+    alone."""
     missed = note.missed_call
     if missed is None or day_of(missed) > ctx.today:
         return None
-    for entry in ctx.contacts(note):
-        if isinstance(entry.when, datetime) and isinstance(missed, datetime):
-            if entry.when >= missed:
-                return None
-        elif entry.day >= day_of(missed):
-            return None
+    if any(returns_call(entry, missed) for entry in ctx.contacts(note)):
+        return None
     who = ctx.contact_of(note) or "the caller"
     return ctx.item(
         Kind.CALL_BACK, day_of(missed), note,
