@@ -276,8 +276,8 @@ DECISION_FOLLOW_UP = [
     case("no-decision-date", interview(date=d("2026-11-18")),
          expect=[("2026-11-25", "overdue",
                   "interview 2026-11-18 + 5 workdays, no decision date given")]),
-    case("min-gap-pushes", interview(decision_date=d("2026-11-18"), log=log("2026-11-24")),
-         expect=[("2026-12-01", "waiting", "last contact 2026-11-24 + 5 workdays")]),
+    case("min-gap-pushes", interview(decision_date=d("2026-11-24"), log=log("2026-11-23")),
+         expect=[("2026-11-30", "waiting", "last contact 2026-11-23 + 5 workdays")]),
     case("contact-before-interview-does-not-push",
          interview(decision_date=d("2026-11-18"), log=log("2026-11-09")),
          expect=[("2026-11-20", "overdue", "decision expected 2026-11-18 + 2 workdays")]),
@@ -288,13 +288,13 @@ DECISION_FOLLOW_UP = [
          interview(decision_date=d("2026-12-04"), log=log("2026-11-12")),
          expect=[("2026-12-08", "waiting", "decision expected 2026-12-04 + 2 workdays")]),
     case("front-matter-last-contact-pushes",
-         interview(decision_date=d("2026-11-18"), last_contact=d("2026-11-23"),
+         interview(decision_date=d("2026-11-24"), last_contact=d("2026-11-23"),
                    log=log("2026-11-12")),
          expect=[("2026-11-30", "waiting", "last contact 2026-11-23 + 5 workdays")]),
     case("last-contact-after-today-ignored",
          interview(decision_date=d("2026-11-18"), last_contact=d("2026-11-27")),
          expect=[("2026-11-20", "overdue", "decision expected 2026-11-18 + 2 workdays")]),
-    case("incoming-link-pushes", interview(decision_date=d("2026-11-18")),
+    case("incoming-link-pushes", interview(decision_date=d("2026-11-24")),
          contact(log=log("2026-11-24", links=("Acme - Backend",))),
          expect=[("2026-12-01", "waiting", "last contact 2026-11-24 + 5 workdays")]),
     case("far-future-still-waiting", interview(decision_date=d("2027-03-01")),
@@ -305,9 +305,14 @@ DECISION_FOLLOW_UP = [
     case("replaced-by-follow-up",
          interview(decision_date=d("2026-11-18"), follow_up=d("2026-12-01")), expect=[]),
     case("follow-up-done-brings-it-back",
-         interview(decision_date=d("2026-11-18"), follow_up=d("2026-11-20"),
-                   log=log("2026-11-20")),
-         expect=[("2026-11-27", "waiting", "last contact 2026-11-20 + 5 workdays")]),
+         interview(decision_date=d("2026-11-18"), follow_up=d("2026-11-19"),
+                   log=log("2026-11-19")),
+         expect=[("2026-11-26", "today", "last contact 2026-11-19 + 5 workdays")]),
+    case("replaced-by-ask-new-date",
+         interview(decision_date=d("2026-11-16"), log=log("2026-11-20")), expect=[]),
+    case("back-once-a-new-date-is-recorded",
+         interview(decision_date=d("2026-12-04"), log=log("2026-11-20")),
+         expect=[("2026-12-08", "waiting", "decision expected 2026-12-04 + 2 workdays")]),
 ]
 
 
@@ -757,6 +762,8 @@ def test_closed_notes_only_yield_allowed_kinds(
         kinds = {item.kind for item in result.items if item.note == path}
         if Kind.FOLLOW_UP in kinds:
             assert not kinds & REPLACED_BY_FOLLOW_UP
+        if Kind.ASK_NEW_DATE in kinds:  # one next step at a time
+            assert Kind.DECISION_FOLLOW_UP not in kinds
 
 
 @PROPERTY

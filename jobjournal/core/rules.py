@@ -2,10 +2,11 @@
 
 Each rule is named after its kind (`decision-follow-up` → `decision_follow_up`), reads one note
 and the RuleContext (today, the follow-up settings, working days, last contacts) and returns the
-item it yields, or None. `note_items` runs them all for one note and applies the two clauses that
-span rules: a closed note keeps only CLOSED_NOTE_KINDS, and a pending `follow-up` replaces
-REPLACED_BY_FOLLOW_UP. `keep_searching` is the one rule about the whole vault. The engine builds the
-context, which places each item in its section (`context.section_for`).
+item it yields, or None. `note_items` runs them all for one note and applies the clauses that
+span rules: a closed note keeps only CLOSED_NOTE_KINDS, and some items replace others of the same
+note (REPLACEMENTS: a pending `follow-up` replaces REPLACED_BY_FOLLOW_UP, …). `keep_searching`
+is the one rule about the whole vault. The engine builds the context, which places each item in
+its section (`context.section_for`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ CLOSED_NOTE_KINDS = frozenset({Kind.CALL_BACK, Kind.FOLLOW_UP, Kind.TASK})
 #: Your own date replaces these computed items of the same note (docs/rules.md, "follow-up").
 REPLACED_BY_FOLLOW_UP = frozenset(
     {Kind.DECISION_FOLLOW_UP, Kind.APPLICATION_FOLLOW_UP, Kind.ASK_NEW_DATE}
+)
+#: One next step at a time: asking for a new date now replaces "don't call before …".
+REPLACED_BY_ASK_NEW_DATE = frozenset({Kind.DECISION_FOLLOW_UP})
+#: Which item replaces which others of the same note, applied in this order by `note_items`.
+REPLACEMENTS: tuple[tuple[Kind, frozenset[Kind]], ...] = (
+    (Kind.FOLLOW_UP, REPLACED_BY_FOLLOW_UP),
+    (Kind.ASK_NEW_DATE, REPLACED_BY_ASK_NEW_DATE),
 )
 #: keep-searching's "last 7 days", counted up to and including today.
 KEEP_SEARCHING_DAYS = 7
@@ -407,12 +415,13 @@ CLOSED_NOTE_RULES: tuple[Rule, ...] = tuple(
 def note_items(note: Note, ctx: RuleContext) -> list[Item]:
     """Every item one note yields: its tasks, and for a jobjournal note every rule, minus what a
     closed note does not get (its other rules are not even run, most notes of a long search
-    being closed) and what a pending follow-up replaces."""
+    being closed) and what another item of the note replaces (REPLACEMENTS)."""
     items = list(task(note, ctx))
     if note.type is None:  # an ordinary note: read only for its tasks
         return items
     rules = CLOSED_NOTE_RULES if note.closed else RULES_FOR[note.type]
     items += [item for rule in rules if (item := rule(note, ctx)) is not None]
-    if any(item.kind is Kind.FOLLOW_UP for item in items):
-        items = [item for item in items if item.kind not in REPLACED_BY_FOLLOW_UP]
+    for kind, replaced in REPLACEMENTS:
+        if any(item.kind is kind for item in items):
+            items = [item for item in items if item.kind not in replaced]
     return items
