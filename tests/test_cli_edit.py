@@ -871,6 +871,31 @@ def test_log_writes_the_clock_s_time_of_day_for_an_entry_dated_today(
     assert result.stdout.endswith(f": - {before.date().isoformat()} Emailed\n")
 
 
+def test_log_incoming_marks_the_entry_as_their_contact(
+    runner: CliRunner, vault: VaultDir, acme: Path
+) -> None:
+    import json
+
+    before = acme.read_bytes()
+    for day in ("2026-11-23", "2026-11-24", "2026-11-25"):
+        result = run(runner, vault, "log", "acme", "Dana called: onsite on the 8th",
+                     "--incoming", "--date", day)
+        assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "Interviews/Acme - Backend.md: - 2026-11-25 ← Dana called: onsite on the 8th\n")
+    assert diff_lines(before, acme.read_bytes()) == ([], [
+        f"- {day} ← Dana called: onsite on the 8th".encode()
+        for day in ("2026-11-23", "2026-11-24", "2026-11-25")])
+    # their calls are contact, but not you calling too often
+    agenda = run(runner, vault, "agenda", "--json", "--today", "2026-11-26")
+    data = json.loads(agenda.stdout)
+    assert not [p for p in data["problems"] if "too often" in p["message"]]
+    (item,) = [i for i in data["items"] if i["kind"] == "ask-new-date"]
+    assert item["why"].startswith("last contact 2026-11-25, after decision expected")
+    result = run(runner, vault, "log", "acme", "--missed-call", "--incoming")
+    one_line_error(result, "--incoming")
+
+
 @pytest.mark.parametrize("command", ["new", "log"])
 def test_help(runner: CliRunner, command: str) -> None:
     result = runner.invoke(cli, [command, "--help"])

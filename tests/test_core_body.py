@@ -45,6 +45,15 @@ def test_a_log_section_s_dated_items_are_contacts() -> None:
         entry("2026-11-20", "Called [[Dana]]", 6, DANA), entry("2026-11-21", "Sent CV", 7))
 
 
+def test_incoming_entries_and_status_records_are_told_apart() -> None:
+    text = ("## Log\n- 2026-12-01 ← Dana called: onsite on the 8th\n- 2026-12-02 <- Dana again\n"
+            "- 2026-12-03 status: applied → interviewing\n- 2026-12-04 Called Dana\n")
+    log = read(text, plain=True).log
+    assert [(e.text, e.incoming, e.records_status) for e in log] == [
+        ("← Dana called: onsite on the 8th", True, False), ("<- Dana again", True, False),
+        ("status: applied → interviewing", False, True), ("Called Dana", False, False)]
+
+
 def test_an_underlined_log_heading_at_the_very_start() -> None:
     text = "Log\n===\n- 2026-11-20 Called\n"
     assert read(text).log == (entry("2026-11-20", "Called", 7),)

@@ -64,6 +64,40 @@ def test_last_contact_from_own_log_incoming_links_and_front_matter() -> None:
                                                                   "2026-11-21")]
 
 
+def entry(day: str, text: str, line: int = 10, links: tuple[str, ...] = ()) -> LogEntry:
+    return LogEntry(d(day), text, line, tuple(Link(t, is_wikilink=True) for t in links))
+
+
+def test_a_status_record_is_no_contact_and_an_incoming_entry_is_one() -> None:
+    acme = interview(log=(entry("2026-11-12", "Called Dana"),
+                          entry("2026-11-20", "status: interviewing → waiting", 11),
+                          entry("2026-11-18", "← Dana called: onsite on the 30th", 12)))
+    coffee = Note("Meetings/Coffee.md", NoteType.MEETING, log=(
+        entry("2026-11-24", "Status: waiting [[Acme - Backend]]", 10, ("Acme - Backend",)),))
+    ctx = make_context([acme, coffee], T, Config())
+    assert ctx.last_contact(acme) == d("2026-11-18")  # the incoming entry; not the records
+    assert [e.day for e in ctx.contacts(acme)] == [d("2026-11-12"), d("2026-11-18")]
+    assert ctx.last_contact(coffee) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "incoming", "status"),
+    [
+        ("Called Dana", False, False),
+        ("← Dana called back", True, False),
+        ("<- Dana called back", True, False),
+        ("←Dana", True, False),
+        ("Dana called ← back", False, False),
+        ("status: applied → interviewing", False, True),
+        ("Status: offer", False, True),
+        ("status update sent to Dana", False, False),
+    ],
+)
+def test_what_an_entry_records(text: str, incoming: bool, status: bool) -> None:
+    found = entry("2026-11-20", text)
+    assert (found.incoming, found.records_status) == (incoming, status)
+
+
 def test_links_resolve_against_all_vault_paths() -> None:
     dana = Note("People/Dana Recruiter.md", NoteType.CONTACT, stay_in_touch=30)
     elsewhere = Note("Daily/2026-11-20.md", None, log=log("2026-11-20", links=("Dana Recruiter",)))
@@ -156,6 +190,35 @@ def test_calling_too_often_counts_only_the_notes_own_log() -> None:
                                                               links=("Acme - Backend",)))
     result = build_agenda([acme, meeting], T, Config())
     assert not [p for p in result.problems if "too often" in p.message]
+
+
+@pytest.mark.parametrize(
+    ("texts", "warned"),
+    [
+        pytest.param(("Called", "Emailed", "Called"), True, id="all-mine"),
+        pytest.param(("Called", "← Dana called", "Called"), False, id="one-incoming"),
+        pytest.param(("Called", "<- Dana called", "Called"), False, id="one-incoming-ascii"),
+        pytest.param(("Called", "status: waiting", "Called"), False, id="one-status-record"),
+    ],
+)
+def test_calling_too_often_counts_only_your_own_contacts(
+    texts: tuple[str, ...], warned: bool
+) -> None:
+    days = ("2026-11-20", "2026-11-23", "2026-11-24")
+    note = interview(log=tuple(entry(day, text, 10 + n)
+                               for n, (day, text) in enumerate(zip(days, texts, strict=True))))
+    result = build_agenda([note], T, Config())
+    assert bool([p for p in result.problems if "too often" in p.message]) is warned
+
+
+def test_calling_too_often_leaves_out_the_day_of_the_note_s_own_interview_or_meeting() -> None:
+    held = ("2026-11-23", "2026-11-23", "2026-11-24")  # two entries on the day of the interview
+    for note in (interview(date=d("2026-11-23"), log=log(*held)),
+                 Note("Meetings/Lunch.md", NoteType.MEETING, date=d("2026-11-23"), log=log(*held))):
+        result = build_agenda([note], T, Config())
+        assert not [p for p in result.problems if "too often" in p.message], note.type
+    other = interview(date=d("2026-11-20"), log=log(*held))
+    assert [p for p in build_agenda([other], T, Config()).problems if "too often" in p.message]
 
 
 def test_a_past_interview_still_scheduled_is_a_warning_at_its_status_line() -> None:

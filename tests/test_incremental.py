@@ -33,7 +33,7 @@ from jobjournal.core.incremental import IncrementalBuild
 from jobjournal.core.markdown import MarkdownRenderer, render_markdown
 from jobjournal.core.model import Link, LogEntry, Note, Problem, Severity
 
-from .test_rules import NAMES, T, configs, days, notes_of
+from .test_rules import NAMES, T, configs, days, entry_texts, notes_of
 
 #: every path a note of the machine can have: the link index is made from all of them, as the
 #: vault's scan gives every file's path, notes or not
@@ -80,7 +80,7 @@ class EditsAndDays(RuleBasedStateMachine):
         if data.draw(st.booleans()):
             when = datetime.combine(day, time(data.draw(st.integers(0, 23))))
         linked = data.draw(st.lists(st.sampled_from(NAMES), max_size=2))
-        entry = LogEntry(when, "Called", 50 + len(note.log),
+        entry = LogEntry(when, data.draw(entry_texts), 50 + len(note.log),
                          tuple(Link(name, is_wikilink=True) for name in linked))
         self.notes[path] = dataclasses.replace(note, log=(*note.log, entry))
 

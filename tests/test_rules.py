@@ -151,6 +151,14 @@ CALL_BACK = [
          interview(status="rejected", missed_call=d("2026-11-25")),
          expect=[("2026-11-25", "call-back")]),
     case("call-after-today-ignored", contact(missed_call=d("2026-11-27")), expect=[]),
+    case("returned-by-their-call-back",
+         contact(missed_call=dt("2026-11-26T09:40"),
+                 log=(LogEntry(dt("2026-11-26T10:00"), "← Dana called again", 10),)),
+         expect=[]),
+    case("a-status-record-is-no-call",
+         contact(missed_call=dt("2026-11-26T09:40"),
+                 log=(LogEntry(dt("2026-11-26T10:00"), "status: waiting", 10),)),
+         expect=[("2026-11-26", "call-back")]),
 ]
 
 
@@ -622,6 +630,8 @@ days = st.integers(-45, 45).map(lambda k: T + timedelta(days=k))
 whens = days | st.builds(lambda day, h: datetime.combine(day, time(h, 30)), days,
                          st.integers(7, 20))
 links = st.sampled_from(NAMES).map(lambda name: Link(name, is_wikilink=True))
+#: a Log entry's text: mostly your own contact, else theirs (incoming) or a status record
+entry_texts = st.sampled_from(("x", "x", "x", "← x", "<- x", "status: waiting"))
 
 
 @cache
@@ -646,7 +656,8 @@ configs = st.builds(
 def notes_of(draw: st.DrawFn, name: str) -> Note:
     """A random note: the fields every type has, and those of its own type."""
     kind = draw(st.sampled_from((*TYPES, NoteType.INTERVIEW)))
-    entries = draw(st.lists(st.tuples(whens, st.lists(links, max_size=1)), max_size=4))
+    entries = draw(st.lists(st.tuples(whens, st.lists(links, max_size=1), entry_texts),
+                            max_size=4))
 
     def optional(strategy: st.SearchStrategy[Any]) -> Any:
         return draw(st.none() | strategy)
@@ -657,7 +668,8 @@ def notes_of(draw: st.DrawFn, name: str) -> Note:
     fields: dict[str, Any] = {
         "status": draw(st.none() | st.sampled_from(STATUSES)), "missed_call": rarely(whens),
         "follow_up": rarely(days), "last_contact": rarely(days),
-        "log": tuple(LogEntry(w, "x", 10 + i, tuple(ls)) for i, (w, ls) in enumerate(entries)),
+        "log": tuple(LogEntry(w, text, 10 + i, tuple(ls))
+                     for i, (w, ls, text) in enumerate(entries)),
         "tasks": tuple(Task(day, "t", 30) for day in draw(st.lists(days, max_size=1))),
     }
     if kind in (NoteType.INTERVIEW, NoteType.MEETING, NoteType.REFERRAL):

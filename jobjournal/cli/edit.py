@@ -22,7 +22,7 @@ from jobjournal.cli import common
 from jobjournal.cli.common import find_root, today_from, today_option, vault_option
 from jobjournal.core.dates import DateError, parse_when
 from jobjournal.core.fields import COERCERS, FieldError
-from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, NoteType, When
+from jobjournal.core.model import CLOSED_STATUSES, INCOMING_MARKS, OPEN_STATUSES, NoteType, When
 from jobjournal.errors import RefusalError
 
 TYPES = tuple(t.value for t in NoteType)
@@ -332,6 +332,8 @@ def _optional(check: Callable[[str, str], Any]) -> Callable[[click.Context, clic
               help="Set follow_up: the day you mean to get in touch next.")
 @click.option("--thank-you", is_flag=True, help="Record your thanks as sent today: sets "
               "thank_you (thanked on a referral).")
+@click.option("--incoming", is_flag=True, help="They contacted you: the entry starts with `← `, "
+              "a contact that doesn't count as you calling too often.")
 @click.option("--missed-call", is_flag=False, flag_value="now", metavar="[WHEN]",
               help="Record a call you missed (default: now) instead of a Log entry.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
@@ -341,7 +343,7 @@ def _optional(check: Callable[[str, str], Any]) -> Callable[[click.Context, clic
 @click.pass_context
 def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date: When | None,
         decision_date: date | None, status: str | None, follow_up: date | None,
-        thank_you: bool, missed_call: str | None, settings: tuple[str, ...],
+        thank_you: bool, incoming: bool, missed_call: str | None, settings: tuple[str, ...],
         force: bool) -> None:
     """Record a contact with NOTE: add `- DATE TEXT` to its Log and set fields.
 
@@ -354,6 +356,7 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
     Examples:
       jobjournal log acme "Called Dana, decision moved to Dec 5" --decision-date 2026-12-05
       jobjournal log "Dana Recruiter" "Sent my CV" --date 2026-11-24 --follow-up 2026-12-01
+      jobjournal log acme "Dana called: onsite on Dec 8" --incoming
       jobjournal log acme --missed-call                 a call you missed, now
       jobjournal log acme --missed-call 2026-11-26T09:40
 
@@ -373,6 +376,9 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
         if entry_date is not None:
             raise click.UsageError("--date dates a Log entry; give the missed call's time as "
                                    "--missed-call WHEN")
+        if incoming:
+            raise click.UsageError("--incoming marks a Log entry, and a missed call adds none: "
+                                   "leave out one of them")
     elif text is None or not text.strip():
         raise click.UsageError('give TEXT, what happened (like "Called Dana"), or '
                                "--missed-call [WHEN] for a call you missed")
@@ -391,6 +397,8 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
     fields += _settings(settings)
     from jobjournal.edit import editor as edit
 
+    if text is not None and incoming and not text.strip().startswith(INCOMING_MARKS):
+        text = f"{INCOMING_MARKS[0]} {text.strip()}"
     entry = None if text is None else f"{edit.format_when(entry_date or now)} {text.strip()}"
 
     from jobjournal.vault.scan import scan

@@ -53,6 +53,7 @@ class RuleContext:
     workdays: Workdays
     links: LinkIndex
     #: per note path: its own Log entries and those of other notes linking it, not after today
+    #: and not status records
     contact_log: Mapping[str, tuple[LogEntry, ...]]
     #: per note path: L, the last contact (Log or incoming link, or `last_contact` if later)
     last_contacts: Mapping[str, date]
@@ -100,8 +101,8 @@ def make_context(
     log: dict[str, list[LogEntry]] = defaultdict(list)
     for note in notes:
         for entry in note.log:
-            if entry.day > today:
-                continue  # not happened yet, as of today
+            if entry.day > today or entry.records_status:
+                continue  # not happened yet, as of today; or no contact at all
             log[note.path].append(entry)
             # "a dated entry that links a person also counts as contact for that person's note"
             targets = {links.resolve(link) for link in entry.links} - {None, note.path}

@@ -110,10 +110,21 @@ def problem_key(problem: Problem) -> tuple[str, int, str, str]:
     return (problem.path or "", problem.line or 0, problem.severity.value, problem.message)
 
 
+def your_contacts(note: Note) -> list[LogEntry]:
+    """The note's Log entries that are contacts you made: not incoming ones, not status records,
+    and not those on the day of the note's own interview or meeting (that day's talk is the
+    appointment, not calling)."""
+    held = (day_of(note.date) if note.date is not None
+            and note.type in (NoteType.INTERVIEW, NoteType.MEETING) else None)
+    return [e for e in note.log
+            if not (e.incoming or e.records_status) and (held is None or e.day != held)]
+
+
 def calling_too_often(note: Note, ctx: RuleContext) -> tuple[str, Problem] | None:
-    """Warning: three or more of the note's own Log entries within min_gap_workdays workdays
-    (the last before the first + min_gap), the latest of them in the last 30 days. Returns the
-    warning for the note's items and the problem at the line of the latest entry."""
+    """Warning: three or more of your own contacts in the note's Log (`your_contacts`) within
+    min_gap_workdays workdays (the last before the first + min_gap), the latest of them in the
+    last 30 days. Returns the warning for the note's items and the problem at the line of the
+    latest entry."""
     if len(note.log) < TOO_OFTEN_COUNT:
         return None
     today = ctx.today
@@ -121,7 +132,7 @@ def calling_too_often(note: Note, ctx: RuleContext) -> tuple[str, Problem] | Non
     if not any(recent <= e.day <= today for e in note.log):
         return None  # a burst ends with a recent entry: none, no burst (most notes are old)
     gap = ctx.followup.min_gap_workdays
-    entries = sorted((e for e in note.log if e.day <= today), key=entry_key)
+    entries = sorted((e for e in your_contacts(note) if e.day <= today), key=entry_key)
     first = 0
     burst: tuple[LogEntry, LogEntry, int] | None = None
     for last, entry in enumerate(entries):

@@ -323,12 +323,12 @@ def _first(pair: tuple[_Key, Item]) -> _Key:
 def _contributions(note: Note, today: date, links: LinkIndex) -> _Contributions:
     """The notes a note's Log entries count as contact with (itself, and every note a dated
     entry links), with those entries and the latest of their days; entries after today are not
-    contact yet."""
+    contact yet, and status records never are."""
     found: _Contributions = {}
     path = note.path
     for entry in note.log:
         day = entry.day
-        if day > today:
+        if day > today or entry.records_status:
             continue
         targets = [path]
         for link in entry.links:

@@ -101,18 +101,36 @@ class Link:
         return self.target
 
 
+#: What starts an incoming entry's text (they contacted you): `- 2026-12-01 ← Dana called`.
+INCOMING_MARKS = ("←", "<-")
+#: What starts a status record's text (a change of status, not a contact).
+STATUS_MARK = "status:"
+
+
 @dataclass(frozen=True)
 class LogEntry:
-    """A dated list item in a note's Log section: a contact that happened."""
+    """A dated list item in a note's Log section: a contact that happened (yours, or theirs when
+    `incoming`), or, when `records_status`, a change of status (docs/rules.md, "Body: the Log
+    and tasks")."""
 
     when: When
-    text: str
+    text: str  # after the date and its separators
     line: int  # 1-based line in the file
     links: tuple[Link, ...] = ()
 
     @property
     def day(self) -> date:
         return day_of(self.when)
+
+    @property
+    def incoming(self) -> bool:
+        """They contacted you: a contact, but not one of yours."""
+        return self.text.startswith(INCOMING_MARKS)
+
+    @property
+    def records_status(self) -> bool:
+        """A change of status written down (`status: applied → interviewing`): no contact."""
+        return self.text[: len(STATUS_MARK)].lower() == STATUS_MARK
 
 
 @dataclass(frozen=True)
