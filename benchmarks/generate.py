@@ -58,8 +58,11 @@ WORDS = _words(
     "observability incident remote office salary equity benefits interview feedback timeline "
     "question project launch scale reliability testing release cadence ownership stakeholders"
 )
+#: how a Log entry starts: mostly your own contacts; an incoming one (they contacted you) and a
+#: status record (no contact) among them, so both kinds are read and counted everywhere
 LOG_VERBS = (
-    "Called", "Emailed", "Spoke with", "Messaged", "Left a voicemail for", "Met", "Heard back from",
+    "Called", "Emailed", "Spoke with", "status: waiting, after talking to", "Left a voicemail for",
+    "Met", "← Heard back from",
 )
 
 
