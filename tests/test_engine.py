@@ -128,6 +128,7 @@ def test_links_resolve_against_all_vault_paths() -> None:
         pytest.param(Kind.GATHER_INFO, T, 14, Section.NEEDS_INFO, id="gather-info"),
         pytest.param(Kind.ASK_DECISION_DATE, T, 14, Section.NEEDS_INFO, id="ask-decision-date"),
         pytest.param(Kind.ASK_NEW_DATE, T, 14, Section.NEEDS_INFO, id="ask-new-date"),
+        pytest.param(Kind.MOVE_ON, T, 14, Section.NEEDS_INFO, id="move-on"),
         pytest.param(Kind.KEEP_SEARCHING, T, 14, Section.NEEDS_INFO, id="keep-searching"),
     ],
 )

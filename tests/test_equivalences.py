@@ -106,7 +106,7 @@ def note_texts(draw: st.DrawFn, others: list[bytes]) -> bytes:
     if kind == "warned":  # read, with a warning: a note and a problem
         if draw(st.booleans()):
             return (CORPUS / draw(st.sampled_from(WARNED))).read_bytes()
-        status = draw(st.sampled_from(["off", "pending", "ghosted", "Waiting!"]))
+        status = draw(st.sampled_from(["off", "pending", "on hold", "Waiting!"]))
         return f"---\ntype: contact\nmissed_call: 2026-11-25\nstatus: {status}\n---\n".encode()
     day = draw(st.dates(TODAY.replace(day=1), TODAY.replace(month=12, day=31))).isoformat()
     key = draw(st.sampled_from(["missed_call", "follow_up", "last_contact"]))

@@ -181,7 +181,7 @@ def test_bad_rows_are_reported_and_the_rest_imported(runner: CliRunner, vault: V
         ["Globex", "SRE", "03/04/2026", "", ""],                # 4: ambiguous date
         ["Initech", "Data", "2026-02-30", "", ""],              # 5: no such day
         ["Hooli", "Frontend", "someday", "", ""],               # 6: not a date
-        ["Umbrella", "Ops", "2026-11-12", "Ghosted", ""],       # 7: kept, with a warning
+        ["Umbrella", "Ops", "2026-11-12", "On Hold", ""],       # 7: kept, with a warning
         ["Acme", "Backend", "2026-11-11", "", ""],              # 8: the same title again
         ["Wayne/Enterprises", "R&D [EU]", "", "", ""],          # 9: title made safe, no date
         ["Stark", "", "2026-11-13", "", "Dana"],                # 10: company only; Dana exists
@@ -200,9 +200,9 @@ def test_bad_rows_are_reported_and_the_rest_imported(runner: CliRunner, vault: V
         "row 5: problem: 2026-02-30 is not a valid date (day is out of range for month)",
         "row 6: problem: someday is not a date jobjournal can read (write it as 2026-11-20)",
         "row 7: created Applications/Umbrella - Ops.md",
-        'row 7: warning: status "Ghosted" is not a jobjournal status: kept as it is (it counts '
+        'row 7: warning: status "On Hold" is not a jobjournal status: kept as it is (it counts '
         "as open; jobjournal knows active, applied, completed, interviewing, offer, scheduled, "
-        "waiting; closed: accepted, closed, declined, inactive, rejected, withdrawn)",
+        "waiting; closed: accepted, closed, declined, ghosted, inactive, rejected, withdrawn)",
         "row 8: skipped: the same note as row 2 (Applications/Acme - Backend.md)",
         "row 9: created Applications/Wayne - Enterprises - R&D (EU).md",
         "row 9: warning: no application date: `applied` left empty (fill it in; `jobjournal "
@@ -212,8 +212,8 @@ def test_bad_rows_are_reported_and_the_rest_imported(runner: CliRunner, vault: V
         "Created 6 notes (5 applications, 1 contact); 2 rows skipped, 3 with problems.",
     ]
     notes = notes_of(vault)
-    assert notes["Applications/Umbrella - Ops.md"].status == "ghosted"  # read as lower case
-    assert "status: Ghosted" in vault.read("Applications/Umbrella - Ops.md")
+    assert notes["Applications/Umbrella - Ops.md"].status == "on hold"  # read as lower case
+    assert "status: On Hold" in vault.read("Applications/Umbrella - Ops.md")
     stark = notes["Applications/Stark.md"]
     assert stark.contact is not None and stark.contact.target == "Dana"
     assert notes["Applications/Wayne - Enterprises - R&D (EU).md"].applied is None

@@ -90,7 +90,8 @@ class EditsAndDays(RuleBasedStateMachine):
         path = data.draw(st.sampled_from(sorted(self.notes)))
         field, value = data.draw(st.one_of(
             st.tuples(st.just("status"), st.sampled_from([None, "scheduled", "applied",
-                                                          "offer", "accepted", "rejected"])),
+                                                          "offer", "accepted", "rejected",
+                                                          "ghosted"])),
             st.tuples(st.just("last_contact"), st.none() | days),
             st.tuples(st.just("follow_up"), st.none() | days),
             st.tuples(st.just("missed_call"), st.none() | days),

@@ -98,6 +98,10 @@ def full_agenda() -> Agenda:
         item(Section.WAITING, Kind.DECISION_FOLLOW_UP, d(2026, 12, 3),
              "Interviews/Umbrella - QA.md", "Ask Lena about the decision",
              "decision expected 2026-12-01 + 2 workdays; 4 candidates", "Lena Park"),
+        item(Section.NEEDS_INFO, Kind.MOVE_ON, TODAY, "Applications/Vandelay - Importer.md",
+             "No answer from Art for 37 days since you followed up on Importer at Vandelay: let "
+             "it play out — set status to ghosted (or record a new date) and put the energy into "
+             "new leads", "last contact 2026-10-20, 37 days ago, after following up", "Art"),
         item(Section.NEEDS_INFO, Kind.ASK_DECISION_DATE, TODAY, "Interviews/Acme - Backend.md",
              "Record when the decision will be made and how many candidates",
              "interview 2026-11-17 has no decision_date", "Jane Doe"),
@@ -355,7 +359,7 @@ def test_note_link() -> None:
 
 def test_summary_line() -> None:
     assert summary_line(full_agenda()) == (
-        "2 call back · 2 overdue · 2 today · 6 upcoming · 1 waiting · 4 needs info"
+        "2 call back · 2 overdue · 2 today · 6 upcoming · 1 waiting · 5 needs info"
         " · 3 problems (1 error)"
     )
     assert summary_line(empty_agenda()) == "nothing due"

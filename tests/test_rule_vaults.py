@@ -164,6 +164,31 @@ CASES = [
         [("upcoming", "follow-up", "2026-11-27", "Interviews/Acme.md", "Dana Recruiter")],
     ),
     (
+        "move-on-after-a-long-silence",
+        {
+            "Interviews/Acme.md": interview(
+                date="2026-09-24",
+                decision_date="2026-10-01",
+                body="## Log\n- 2026-10-20 Called Dana, no news yet\n"
+                "- 2026-11-20 status: interviewing → waiting\n",
+            )
+        },
+        [("needs-info", "move-on", "2026-11-26", "Interviews/Acme.md", "Dana Recruiter")],
+    ),
+    (
+        "ghosted-is-closed",
+        {
+            "Interviews/Acme.md": interview(
+                date="2026-09-24",
+                decision_date="2026-10-01",
+                status="ghosted",
+                follow_up="2026-12-01",
+                body="## Log\n- 2026-10-20 Called Dana, no news yet\n",
+            )
+        },
+        [("upcoming", "follow-up", "2026-12-01", "Interviews/Acme.md", "Dana Recruiter")],
+    ),
+    (
         "offer-deadline",
         {
             "Interviews/Acme.md": interview(

@@ -543,6 +543,103 @@ def test_task_on_an_ordinary_note_has_no_contact_and_nothing_else() -> None:
     assert (item.kind, item.contact, item.title) == (Kind.TASK, None, "2026-11-26")
 
 
+# --- move-on --------------------------------------------------------------------------------------
+
+#: decision expected Thursday 2026-10-01 (+ 2 workdays: Monday 10-05); interview on 09-24
+MOVE_ON = [
+    case("followed-up-and-no-answer-since", interview(date=d("2026-09-24"), decision_date=d("2026-10-01"),
+                                                      log=log("2026-10-20")),
+         expect=[("2026-11-26", "needs-info",
+                  "last contact 2026-10-20, 37 days ago, after following up")]),
+    case("thirty-one-days", interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-26")),
+         expect=[("2026-11-26", "needs-info",
+                  "last contact 2026-10-26, 31 days ago, after following up")]),
+    case("thirty-days-is-not-yet", interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-27")),
+         expect=[]),
+    case("followed-up-on-the-day-grace-ends",
+         interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-05")),
+         expect=[("2026-11-26", "needs-info",
+                  "last contact 2026-10-05, 52 days ago, after following up")]),
+    case("not-followed-up-after-the-date",
+         interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-02")), expect=[]),
+    case("no-decision-date-after-interview-plus-5", interview(date=d("2026-10-01"),
+                                                              log=log("2026-10-08")),
+         expect=[("2026-11-26", "needs-info",
+                  "last contact 2026-10-08, 49 days ago, after following up")]),
+    case("no-decision-date-too-early", interview(date=d("2026-10-01"), log=log("2026-10-07")),
+         expect=[]),
+    case("their-answer-counts", interview(date=d("2026-09-24"), decision_date=d("2026-10-01"),
+                                          log=(*log("2026-10-20"),
+                                               LogEntry(d("2026-11-20"), "← Dana: next week", 30))),
+         expect=[]),
+    case("their-call-is-contact-too",
+         interview(date=d("2026-09-24"), decision_date=d("2026-10-01"),
+                   log=(LogEntry(d("2026-10-20"), "← Dana: still deciding", 30),)),
+         expect=[("2026-11-26", "needs-info",
+                  "last contact 2026-10-20, 37 days ago, after following up")]),
+    case("a-status-record-is-no-answer",
+         interview(date=d("2026-09-24"), decision_date=d("2026-10-01"),
+                   log=(*log("2026-10-20"), LogEntry(d("2026-11-20"), "status: waiting", 30))),
+         expect=[("2026-11-26", "needs-info",
+                  "last contact 2026-10-20, 37 days ago, after following up")]),
+    case("no-contact-at-all", interview(date=d("2026-09-24"), decision_date=d("2026-10-01")), expect=[]),
+    case("offer", interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-20"), status="offer"),
+         expect=[]),
+    case("ghosted-already", interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-20"),
+                                      status="ghosted"), expect=[]),
+    case("your-follow-up-after-it-wins",
+         interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-20"), follow_up=d("2026-12-01")),
+         expect=[]),
+    case("your-follow-up-done-does-not",
+         interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-20"), follow_up=d("2026-10-20")),
+         expect=[("2026-11-26", "needs-info",
+                  "last contact 2026-10-20, 37 days ago, after following up")]),
+    case("move-on-days-from-the-config",
+         interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-20")),
+         config=Config(followup=FollowupConfig(move_on_days=40)), expect=[]),
+    case("application-followed-up", application(applied=d("2026-10-01"), log=log("2026-10-12")),
+         expect=[("2026-11-26", "needs-info",
+                  "last contact 2026-10-12, 45 days ago, after following up")]),
+    case("application-contact-on-the-day-of-applying",
+         application(applied=d("2026-10-01"), log=log("2026-10-01")), expect=[]),
+    case("application-never-followed-up", application(applied=d("2026-10-01")), expect=[]),
+    case("application-interviewing", application(applied=d("2026-10-01"), log=log("2026-10-12"),
+                                                 status="interviewing"), expect=[]),
+    case("contact-notes-never-move-on", contact(log=log("2026-10-12")), expect=[]),
+]
+
+
+@pytest.mark.parametrize(PARAMS, MOVE_ON)
+def test_move_on(notes: tuple[Note, ...], config: Config, today: date,
+                 expected: list[tuple[Any, ...]]) -> None:
+    assert due_section(notes, config, today, Kind.MOVE_ON, "why") == expected
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        pytest.param(interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-20")),
+                     id="interview-with-a-decision-date"),
+        pytest.param(interview(date=d("2026-10-01"), log=log("2026-10-20")),
+                     id="interview-without-one"),
+        pytest.param(application(applied=d("2026-10-01"), log=log("2026-10-12")),
+                     id="application"),
+    ],
+)
+def test_move_on_replaces_the_note_s_computed_next_steps(note: Note) -> None:
+    kinds = {item.kind for item in agenda(note).items if item.note is not None}
+    assert kinds == {Kind.MOVE_ON}
+
+
+def test_move_on_wording() -> None:
+    (item,) = of_kind(agenda(interview(date=d("2026-09-24"), decision_date=d("2026-10-01"), log=log("2026-10-20"))),
+                      Kind.MOVE_ON)
+    assert item.text == (
+        "No answer from Dana Recruiter for 37 days since you followed up on Backend Engineer at "
+        "Acme: let it play out — set status to ghosted (or record a new date) and put the energy "
+        "into new leads")
+
+
 # --- keep-searching -------------------------------------------------------------------------------
 
 KEEP_SEARCHING = [
@@ -625,7 +722,7 @@ def test_contact_is_the_title_of_the_linked_note() -> None:
 NAMES = ("N0", "N1", "N2", "N3", "N4", "N5")
 TYPES = tuple(NoteType)
 STATUSES = (None, "scheduled", "applied", "interviewing", "completed", "waiting", "offer",
-            "active", "accepted", "rejected", "inactive", "someday")
+            "active", "accepted", "rejected", "inactive", "ghosted", "someday")
 days = st.integers(-45, 45).map(lambda k: T + timedelta(days=k))
 whens = days | st.builds(lambda day, h: datetime.combine(day, time(h, 30)), days,
                          st.integers(7, 20))
@@ -647,7 +744,7 @@ configs = st.builds(
     ),
     st.sets(st.sampled_from(WEEKDAYS), min_size=1),
     st.sampled_from(["", "US"]),
-    st.tuples(*[st.integers(0, 8)] * 5),
+    st.tuples(*[st.integers(0, 8)] * 5, st.integers(0, 40)),  # the last: move_on_days
     st.integers(0, 21),
 )
 
@@ -776,6 +873,22 @@ def test_closed_notes_only_yield_allowed_kinds(
             assert not kinds & REPLACED_BY_FOLLOW_UP
         if Kind.ASK_NEW_DATE in kinds:  # one next step at a time
             assert Kind.DECISION_FOLLOW_UP not in kinds
+        if Kind.MOVE_ON in kinds:
+            assert not kinds & rules.REPLACED_BY_MOVE_ON
+
+
+@PROPERTY
+@given(vaults())
+def test_move_on_only_after_a_long_silence(vault: Vault) -> None:
+    notes, today, config, workdays = vault
+    ctx = make_context(notes, today, config, workdays=workdays)
+    by_path = {note.path: note for note in notes}
+    for item in of_kind(build_agenda(notes, today, config, workdays=workdays), Kind.MOVE_ON):
+        note = by_path[item.note or ""]
+        last = ctx.last_contact(note)
+        assert last is not None and (today - last).days > config.followup.move_on_days
+        assert not note.closed and note.status != "offer"
+        assert note.follow_up is None or note.follow_up <= last
 
 
 @PROPERTY

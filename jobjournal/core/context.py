@@ -23,6 +23,7 @@ FIXED_SECTIONS: Mapping[Kind, Section] = {
     Kind.GATHER_INFO: Section.NEEDS_INFO,
     Kind.ASK_DECISION_DATE: Section.NEEDS_INFO,
     Kind.ASK_NEW_DATE: Section.NEEDS_INFO,
+    Kind.MOVE_ON: Section.NEEDS_INFO,
     Kind.KEEP_SEARCHING: Section.NEEDS_INFO,
 }
 

@@ -42,7 +42,9 @@ OPEN_STATUSES = frozenset(
     {"scheduled", "applied", "interviewing", "completed", "waiting", "offer", "active"}
 )
 #: Statuses that close a note: it yields only `call-back`, `follow-up` and `task` items.
-CLOSED_STATUSES = frozenset({"accepted", "rejected", "declined", "withdrawn", "closed", "inactive"})
+CLOSED_STATUSES = frozenset(
+    {"accepted", "rejected", "declined", "withdrawn", "ghosted", "closed", "inactive"}
+)
 
 
 class Kind(StrEnum):
@@ -61,6 +63,7 @@ class Kind(StrEnum):
     STAY_IN_TOUCH = "stay-in-touch"
     FOLLOW_UP = "follow-up"
     TASK = "task"
+    MOVE_ON = "move-on"
     KEEP_SEARCHING = "keep-searching"
 
 

@@ -241,7 +241,7 @@ def render_json(agenda: Agenda) -> str:
 #: ("Notes and fields"); others after.
 _STATUS_ORDER = (
     "scheduled", "applied", "interviewing", "completed", "waiting", "offer", "active",
-    "accepted", "rejected", "declined", "withdrawn", "closed", "inactive",
+    "accepted", "rejected", "declined", "withdrawn", "ghosted", "closed", "inactive",
 )  # fmt: skip
 
 

@@ -28,11 +28,18 @@ CLOSED_NOTE_KINDS = frozenset({Kind.CALL_BACK, Kind.FOLLOW_UP, Kind.TASK})
 REPLACED_BY_FOLLOW_UP = frozenset(
     {Kind.DECISION_FOLLOW_UP, Kind.APPLICATION_FOLLOW_UP, Kind.ASK_NEW_DATE}
 )
+#: Letting a silent lead go replaces its computed next steps (docs/rules.md, "move-on").
+REPLACED_BY_MOVE_ON = frozenset(
+    {Kind.DECISION_FOLLOW_UP, Kind.ASK_NEW_DATE, Kind.ASK_DECISION_DATE,
+     Kind.APPLICATION_FOLLOW_UP}
+)
 #: One next step at a time: asking for a new date now replaces "don't call before …".
 REPLACED_BY_ASK_NEW_DATE = frozenset({Kind.DECISION_FOLLOW_UP})
-#: Which item replaces which others of the same note, applied in this order by `note_items`.
+#: Which item replaces which others of the same note, applied in this order by `note_items`
+#: (your own date after the last contact wins over move-on).
 REPLACEMENTS: tuple[tuple[Kind, frozenset[Kind]], ...] = (
-    (Kind.FOLLOW_UP, REPLACED_BY_FOLLOW_UP),
+    (Kind.FOLLOW_UP, REPLACED_BY_FOLLOW_UP | {Kind.MOVE_ON}),
+    (Kind.MOVE_ON, REPLACED_BY_MOVE_ON),
     (Kind.ASK_NEW_DATE, REPLACED_BY_ASK_NEW_DATE),
 )
 #: keep-searching's "last 7 days", counted up to and including today.
@@ -334,6 +341,43 @@ def follow_up(note: Note, ctx: RuleContext) -> Item | None:
     )
 
 
+def move_on(note: Note, ctx: RuleContext) -> Item | None:
+    """move-on: you followed up (an interview: a contact on or after the day the decision was
+    due, decision_date + grace_workdays, or without one, the interview + no_decision_date_workdays;
+    an application: a contact after applying) and heard nothing for more than move_on_days
+    calendar days since (the last contact, yours or theirs): let it play out and move on. It
+    replaces the note's computed next steps (REPLACED_BY_MOVE_ON)."""
+    last = ctx.last_contact(note)
+    if last is None or note.status == "offer":
+        return None
+    cfg = ctx.followup
+    if note.type is NoteType.INTERVIEW:
+        if note.decision_date is not None:
+            followed_up = ctx.workdays.add(note.decision_date, cfg.grace_workdays)
+        elif note.date is not None:
+            followed_up = ctx.workdays.add(day_of(note.date), cfg.no_decision_date_workdays)
+        else:
+            return None
+        if last < followed_up:
+            return None
+    elif note.type is NoteType.APPLICATION:
+        if note.applied is None or note.status not in (None, "applied") or last <= note.applied:
+            return None
+    else:
+        return None
+    silent = (ctx.today - last).days
+    if silent <= cfg.move_on_days:
+        return None
+    who = ctx.contact_of(note)
+    return ctx.item(
+        Kind.MOVE_ON, ctx.today, note,
+        text=f"No answer{f' from {who}' if who else ''} for {plural(silent, 'day')} since you "
+        f"followed up on {_subject(note)}: let it play out — set status to ghosted (or record a "
+        "new date) and put the energy into new leads",
+        why=f"last contact {fmt(last)}, {plural(silent, 'day')} ago, after following up",
+    )
+
+
 def task(note: Note, ctx: RuleContext) -> tuple[Item, ...]:
     """task: every open dated task in the body, due on its date, worded as written."""
     if not note.tasks:
@@ -391,6 +435,7 @@ def keep_searching_given(
 NOTE_RULES: tuple[Rule, ...] = (
     call_back, appointment, gather_info, thank_you, ask_decision_date, decision_follow_up,
     ask_new_date, offer_deadline, application_follow_up, thank_referrer, stay_in_touch, follow_up,
+    move_on,
 )
 
 
@@ -400,9 +445,9 @@ RULES_FOR: dict[NoteType, tuple[Rule, ...]] = {
     NoteType.CONTACT: (call_back, stay_in_touch, follow_up),
     NoteType.INTERVIEW: (
         call_back, appointment, gather_info, thank_you, ask_decision_date, decision_follow_up,
-        ask_new_date, offer_deadline, follow_up,
+        ask_new_date, offer_deadline, follow_up, move_on,
     ),
-    NoteType.APPLICATION: (call_back, application_follow_up, follow_up),
+    NoteType.APPLICATION: (call_back, application_follow_up, follow_up, move_on),
     NoteType.REFERRAL: (call_back, thank_referrer, follow_up),
     NoteType.MEETING: (call_back, appointment, thank_you, follow_up),
 }

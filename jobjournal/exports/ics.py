@@ -57,6 +57,7 @@ KIND_LABELS: Mapping[Kind, str] = {
     Kind.THANK_REFERRER: "Thank the referrer",
     Kind.STAY_IN_TOUCH: "Get back in touch",
     Kind.FOLLOW_UP: "Follow up",
+    Kind.MOVE_ON: "No answer: let it play out and move on",
     Kind.KEEP_SEARCHING: "Keep searching: network and schedule more interviews",
 }
 
