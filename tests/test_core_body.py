@@ -289,6 +289,21 @@ PLAIN_BODIES = [
     f"{TASK}\n  - b\n\n    more of b\n",  # a paragraph in a nested item
     f"{TASK}\n\n  more of it",  # a paragraph in the item, on the body's last line
     f"## Log\n- é\n{ENTRY}\n",  # a one-character item
+    f"{TASK}\n```\n```X\n- [ ] in code 📅 2026-11-29\n```\n",  # text after a fence: no closing
+    f"{TASK}\n```\n```\xa0\n- [ ] in code 📅 2026-11-29\n```\n",
+    f"{TASK}\n```\n```X\n## Log\n{ENTRY}\n", f"{TASK}\n```\n```\xa0\n## Log\n{ENTRY}\n",
+    f"{TASK}\n```\ncode\n```\nlazy text\n",  # a line after a fence continues no item
+    f"{TASK}\n\n> - [ ] Ask Jo 📅 2026-11-29\n",  # items before a callout, then in it
+    f"> ```\n> - [ ] in code 📅 2026-11-29\n> ```\n\n{TASK}\n",  # a fence in a callout
+    f"## Log\n{ENTRY}\nX\n", f"## Log\n{ENTRY}\nback later  \n",  # lazy continuation lines
+    f"## Log\n{ENTRY}\nback later X\n", f"## Log\n- a remark\nmore of it\n{ENTRY}\n",
+    f"## Log\n- a\ufeffb\nlazy\n{ENTRY}\n", "- [ ] x\n- [ ] y\n- [ ] z 📅 2026-11-28\nlazy\n",
+    f"## Log\n{ENTRY}  \n", "## Log\n- 2026-11-20 Called MAX\n",  # an item's last characters
+    f"## Log\n{ENTRY}\n\nXavier called back\n",  # a paragraph after the list
+    f"{TASK}\n\n  more\n\n  again\n",  # paragraphs in the item, after blank lines
+    f"{TASK}\n\n      - [ ] in code 📅 2026-11-29\n",  # indented code in the item
+    f"{TASK}\n  - b\n\n  more of it\n\n      - [ ] in code 📅 2026-11-29\n",
+    f"text\n\n    indented code\n\n{TASK}\n",  # indented code after a paragraph
 ]
 
 #: Bodies the line reader may hand to markdown-it, whole or a section of them.
@@ -304,6 +319,14 @@ OTHER_BODIES = [
     f"   {TASK}\n",  # an item indented by three spaces
     f"## Log\n{ENTRY}\n\xa0\nback later\n",  # a no-break space is not a blank line
     "- [ ] a\n      - [ ] b 📅 2026-11-28\n",  # six spaces: more of the item's text
+    f"{TASK}\n  ```\n```\n## Tasks\n- [ ] in code 📅 2026-11-29\n",  # a fence in an item, then one
+    "Log\n-\n- 2026-11-20 Called\n",  # a Log heading underlined by one `-`
+    f"catalog\n\n> ## Log\n> - 2026-11-20 Quoted\n\n## Log\n{ENTRY}\n",  # "log" on three lines
+    "    catalog\nLog\n===\n- 2026-11-20 Called\n",  # a line that starts with "Log"
+    f"{TASK}\n  - b\n\n    more of b\n\n      - [ ] Ask Jo 📅 2026-11-29\n",  # an item in b
+    f"> quoted\n\n   {TASK}\n", f"text\n\n   {TASK}\n", f"```\ncode\n```\n\n   {TASK}\n",
+    f"> ```x`y\n> {TASK}\n",  # no fence: a backtick after the backticks
+    f"## Log\n{ENTRY}\n\n`code` here\n",
 ]
 
 
