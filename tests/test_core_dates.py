@@ -157,6 +157,8 @@ def test_an_offset_that_moves_a_date_out_of_the_calendar_is_refused() -> None:
         ("2026-11-20T02:00Z", "America/New_York", datetime(2026, 11, 19, 21, 0)),
         ("2026-11-20 10:30:15.5+05:30", "UTC", datetime(2026, 11, 20, 5, 0, 15)),
         ("2026-11-20T10:30", "America/New_York", datetime(2026, 11, 20, 10, 30)),  # as written
+        ("2026-11-20T23:30+23:00", "UTC", datetime(2026, 11, 20, 0, 30)),  # the widest offsets
+        ("2026-11-20T00:30-23:59", "UTC", datetime(2026, 11, 21, 0, 29)),
     ],
 )
 def test_a_time_with_an_offset_is_read_in_the_vault_s_time_zone(
@@ -177,9 +179,17 @@ def test_without_a_time_zone_the_machine_s_is_used(monkeypatch: pytest.MonkeyPat
         time.tzset()
 
 
-@pytest.mark.parametrize("offset", ["+24:00", "-25:00", "+01:60"])
+@pytest.mark.parametrize("offset", ["+24:00", "-25:00", "+01:60", "-23:60"])
 def test_an_impossible_offset_is_refused(offset: str) -> None:
     with pytest.raises(DateError) as refused:
         parse_when(f"2026-11-20T10:30{offset}", "UTC")
     assert str(refused.value) == (
         f"'2026-11-20T10:30{offset}' is not a valid date (no time zone is {offset} from UTC)")
+
+
+@pytest.mark.parametrize(("length", "shown"), [(58, "'" + "x" * 58 + "'"),
+                                              (59, "'" + "x" * 56 + "…")])
+def test_a_long_value_is_cut_short_in_the_message(length: int, shown: str) -> None:
+    with pytest.raises(DateError) as refused:
+        parse_when("x" * length)  # its repr: 60 characters, then 61
+    assert str(refused.value) == f"{shown} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"

@@ -107,3 +107,12 @@ def test_holidays_are_skipped_by_the_fast_path_too() -> None:
     # 2026-11-26 is Thanksgiving, 2026-12-25 Christmas: two weekdays to step over
     assert us.add(date(2026, 11, 25), 19) == date(2026, 12, 23)
     assert us.add(date(2026, 11, 25), 21) == date(2026, 12, 28)
+
+
+def test_holidays_at_the_turn_of_the_year_count_on_the_fast_path() -> None:
+    """Each year's holidays are looked up to its last day, the 31st of December."""
+    turn = {date(2026, 12, 30), date(2026, 12, 31), date(2027, 1, 1)}  # Wed, Thu, Fri
+    workdays = Workdays(("mon", "tue", "wed", "thu", "fri"), frozenset(turn))
+    for n in range(6, 12):
+        assert workdays.add(date(2026, 12, 24), n) == add_by_steps(workdays, date(2026, 12, 24), n)
+    assert workdays.add(date(2026, 12, 24), 6) == date(2027, 1, 6)

@@ -82,13 +82,10 @@ class Workdays:
         """How many holidays fall on a working weekday in (after, last]."""
         if self._no_holidays:
             return 0
-        count = 0
-        for year in range(after.year, last.year + 1):
-            lost = self._lost_in(year)
-            start = bisect_right(lost, after) if year == after.year else 0
-            end = bisect_right(lost, last) if year == last.year else len(lost)
-            count += max(0, end - start)
-        return count
+        return sum(
+            bisect_right(lost, last) - bisect_right(lost, after)
+            for lost in map(self._lost_in, range(after.year, last.year + 1))
+        )
 
     def _lost_in(self, year: int) -> list[date]:
         lost = self._lost.get(year)
