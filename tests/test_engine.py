@@ -3,7 +3,7 @@ and the pipeline counts. Notes are built directly; today is Thursday 2026-11-26.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -230,7 +230,7 @@ def test_a_past_interview_still_scheduled_is_a_warning_at_its_status_line() -> N
         "the interview on 2026-11-10 is over but its status is still scheduled: set status to "
         "completed (or to what happened)",
     ),)
-    today = interview(status="scheduled", date=T)
+    today = interview(status="scheduled", date=T, decision_date=None)
     assert build_agenda([today], T, Config()).problems == ()
 
 
@@ -246,6 +246,61 @@ def test_follow_up_too_soon_is_a_warning_on_the_item_and_at_the_follow_up_line()
     ),)
     done = interview(follow_up=d("2026-11-24"), log=log("2026-11-24"))
     assert build_agenda([done], T, Config()).problems == ()
+
+
+def typos(*notes: Note, now: datetime | None = None) -> list[tuple[str, int | None, str]]:
+    found = build_agenda(notes, T, Config(), now=now).problems
+    return [(p.path or "", p.line, p.message) for p in found
+            if "probably a typo" in p.message and p.severity is Severity.WARNING]
+
+
+def test_a_log_entry_dated_after_today_is_probably_a_typo() -> None:
+    note = interview(log=(entry("2026-11-24", "Called"), entry("2026-11-27", "Called", 11),
+                          entry("2026-12-26", "status: waiting", 12)))
+    assert typos(note) == [
+        (ACME, 11, "Log entry dated 2026-11-27, after today (2026-11-26): probably a typo; "
+         "it counts as contact only from that day"),
+        (ACME, 12, "Log entry dated 2026-12-26, after today (2026-11-26): probably a typo; "
+         "it counts as contact only from that day")]
+    assert typos(interview(log=(entry("2026-11-26", "Called"),))) == []
+
+
+def test_a_decision_date_before_the_interview_is_probably_a_typo() -> None:
+    note = interview(date=datetime(2026, 11, 10, 15, 0), decision_date=d("2026-11-09"),
+                     lines={"decision_date": 7})
+    assert typos(note) == [(ACME, 7, "decision_date 2026-11-09 is before the interview on "
+                                     "2026-11-10: probably a typo")]
+    # by day: a decision due the day of the interview is no typo
+    assert typos(interview(date=datetime(2026, 11, 10, 15, 0), decision_date=d("2026-11-10"))) == []
+
+
+def test_an_application_sent_after_today_is_probably_a_typo() -> None:
+    path = "Applications/Globex.md"
+    later = Note(path, NoteType.APPLICATION, applied=d("2026-11-27"), lines={"applied": 3})
+    assert typos(later) == [(path, 3, "applied 2026-11-27 is after today (2026-11-26): "
+                                      "probably a typo")]
+    assert typos(Note(path, NoteType.APPLICATION, applied=T)) == []
+
+
+def test_a_missed_call_after_now_is_probably_a_typo() -> None:
+    tomorrow = interview(missed_call=d("2026-11-27"), lines={"missed_call": 5})
+    assert typos(tomorrow) == [(ACME, 5, "missed_call 2026-11-27 is after today (2026-11-26): "
+                                         "probably a typo")]
+    tonight = interview(missed_call=datetime(2026, 11, 26, 22, 25), lines={"missed_call": 5})
+    assert typos(tonight) == []  # without a time of day now is the end of today
+    assert typos(tonight, now=datetime(2026, 11, 26, 22, 25)) == []
+    assert typos(tonight, now=datetime(2026, 11, 26, 21, 40)) == [
+        (ACME, 5, "missed_call 2026-11-26 22:25 is later than now (21:40): probably a typo")]
+    assert typos(tomorrow, now=datetime(2026, 11, 26, 21, 40)) == typos(tomorrow)
+
+
+def test_typos_are_warned_about_on_closed_notes_too() -> None:
+    note = interview(status="rejected", decision_date=d("2026-11-09"), missed_call=d("2026-11-30"),
+                     log=(entry("2026-11-27", "Called"),))
+    assert len(typos(note)) == 3
+    application = Note("Applications/Globex.md", NoteType.APPLICATION, status="withdrawn",
+                       applied=d("2026-11-27"))
+    assert len(typos(application)) == 1
 
 
 def test_problems_keep_the_vaults_and_are_sorted() -> None:

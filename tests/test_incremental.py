@@ -62,6 +62,7 @@ class EditsAndDays(RuleBasedStateMachine):
         self.scan = SLOTS  # the paths handed to the build
         self.calm = 0  # builds since the world last changed
         self.problems: tuple[Problem, ...] = ()  # what reading the vault found
+        self.now: datetime | None = None  # the time of day today (None: its end)
 
     @rule(target=paths, name=st.sampled_from(NAMES), data=st.data())
     def add(self, name: str, data: st.DataObject) -> str:
@@ -114,6 +115,20 @@ class EditsAndDays(RuleBasedStateMachine):
         path = data.draw(st.sampled_from(sorted(self.notes)))
         self.notes[path] = dataclasses.replace(self.notes[path])
 
+    @precondition(lambda self: self.notes)
+    @rule(data=st.data(), hour=st.integers(0, 23))
+    def miss_a_call_today(self, data: st.DataObject, hour: int) -> None:
+        """A call missed today at some hour: later than now is a typo, which the clock decides."""
+        path = data.draw(st.sampled_from(sorted(self.notes)))
+        missed = datetime.combine(self.today, time(hour))
+        self.notes[path] = dataclasses.replace(self.notes[path], missed_call=missed)
+
+    @rule(hour=st.none() | st.integers(0, 23))
+    def the_clock_moves(self, hour: int | None) -> None:
+        """Now moves within today (None: the end of today, as with --today); it changes no
+        note's results but the warnings about calls missed later than now."""
+        self.now = None if hour is None else datetime.combine(self.today, time(hour, 30))
+
     @rule(path=consumes(paths), to=st.sampled_from(SLOTS))
     def rename(self, path: str, to: str) -> None:
         note = self.notes.pop(path, None)
@@ -146,16 +161,17 @@ class EditsAndDays(RuleBasedStateMachine):
             self.scan = tuple(sorted(self.notes)) if change else SLOTS
         else:
             self.today += timedelta(days=change)
+            self.now = None
 
     @invariant()
     def same_as_from_scratch(self) -> None:
         notes = list(self.notes.values())
         incremental = self.build.build(notes, self.today, self.config, paths=self.scan,
-                                       problems=self.problems)
+                                       problems=self.problems, now=self.now)
         builds[self.build.last] += 1
         self.calm += 1
         assert incremental == build_agenda(notes, self.today, self.config, paths=self.scan,
-                                           problems=self.problems)
+                                           problems=self.problems, now=self.now)
         rendered = self.renderer.render(incremental, self.config)
         assert rendered == render_markdown(incremental, self.config)
 

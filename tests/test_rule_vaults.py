@@ -7,6 +7,9 @@ The vault-wide keep-searching item is left out unless a case is about it.
 from __future__ import annotations
 
 import json
+import os
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -330,3 +333,68 @@ def test_holidays_move_due_dates(runner: CliRunner, vault: VaultDir) -> None:
     )
     (item,) = [i for i in data["items"] if i["kind"] == "thank-referrer"]
     assert (item["section"], item["due"]) == ("upcoming", "2026-11-27")
+
+
+def test_probable_typos_are_warnings_in_check_and_the_agenda(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    vault.write(
+        "Interviews/Acme.md",
+        interview(date="2026-11-10", decision_date="2026-11-09", status="rejected",
+                  missed_call="2026-11-27T09:00", body="## Log\n- 2026-11-27 Called Dana\n"),
+        dedent=False,
+    )
+    vault.write("Applications/Globex.md", "---\ntype: application\napplied: 2026-12-26\n---\n",
+                dedent=False)
+    result = runner.invoke(cli, ["check", "--today", T, "--vault", str(vault.root)])
+    assert result.exit_code == 0, result.output  # warnings only
+    lines = result.stdout.splitlines()
+    assert [line.split(": warning: ")[0].rsplit("/", 2)[-2:] for line in lines] == [
+        ["Applications", "Globex.md:3"], ["Interviews", "Acme.md:8"],
+        ["Interviews", "Acme.md:10"], ["Interviews", "Acme.md:13"]]
+    assert all("probably a typo" in line for line in lines)
+    data = json.loads(runner.invoke(
+        cli, ["agenda", "--json", "--today", T, "--vault", str(vault.root)]).stdout)
+    assert sum("probably a typo" in p["message"] for p in data["problems"]) == 4
+
+
+def test_a_missed_call_later_than_the_clock_says_is_a_typo(
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime
+
+    from jobjournal.cli import common
+
+    monkeypatch.setattr(common, "clock", lambda: datetime(2026, 11, 26, 21, 40, 5))
+    vault.write("Contacts/Dana.md", "---\ntype: contact\nmissed_call: 2026-11-26T22:25\n---\n",
+                dedent=False)
+    result = runner.invoke(cli, ["check", "--vault", str(vault.root)])
+    assert "missed_call 2026-11-26 22:25 is later than now (21:40): probably a typo" in (
+        result.stdout)
+    result = runner.invoke(cli, ["check", "--today", T, "--vault", str(vault.root)])
+    assert "probably a typo" not in result.stdout  # with --today, now is the end of that day
+
+
+def test_a_warning_the_clock_takes_back_is_not_reused_from_the_cache(
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from datetime import datetime
+
+    from jobjournal.cli import common
+    from jobjournal.vault import cache
+
+    monkeypatch.setenv("JOBJOURNAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "MIN_FILES", 0)  # a cache for this small vault too
+    now = [datetime(2026, 11, 26, 21, 40, 5)]
+    monkeypatch.setattr(common, "clock", lambda: now[0])
+    note = vault.write("Contacts/Dana.md",
+                       "---\ntype: contact\nmissed_call: 2026-11-26T22:25\n---\n", dedent=False)
+    hour_ago = time.time() - 3600  # saved long enough ago for the cache to trust it
+    os.utime(note, (hour_ago, hour_ago))
+    for command in (["check"], ["agenda", "--json"]):
+        now[0] = datetime(2026, 11, 26, 21, 40, 5)
+        first = runner.invoke(cli, [*command, "--vault", str(vault.root)])
+        assert "later than now (21:40)" in first.stdout
+        now[0] = datetime(2026, 11, 26, 22, 30, 0)
+        later = runner.invoke(cli, [*command, "--vault", str(vault.root)])
+        assert "later than now" not in later.stdout, command

@@ -57,6 +57,12 @@ def today_from(value: Any) -> date:
     return value.date() if value is not None else clock().date()
 
 
+def now_from(value: Any) -> datetime | None:
+    """Now, for the rules: the clock's time, or None (the end of that day) with --today, so
+    output for a given day stays the same."""
+    return None if value is not None else clock()
+
+
 def vault_root(ctx: click.Context) -> Path:
     """The vault's folder: --vault, else $JOBJOURNAL_VAULT, else the nearest folder above the
     current one holding .jobjournal.toml. The one place every command finds its vault."""
@@ -112,21 +118,27 @@ def read_vault(run: CachedVault, build: IncrementalBuild | None = None) -> Vault
         return run.vault(progress=progress, meanwhile=get_ready)
 
 
-def read_and_compute(run: CachedVault, today: date) -> tuple[Vault, Agenda]:
+def read_and_compute(
+    run: CachedVault, today: date, now: datetime | None = None
+) -> tuple[Vault, Agenda]:
     """The vault's notes (see `read_vault`) and their agenda."""
     from jobjournal.core.incremental import IncrementalBuild
 
     build = IncrementalBuild()  # this command's only build: made ready while the notes are read
     vault = read_vault(run, build)
-    return vault, compute_agenda(vault, today, build)
+    return vault, compute_agenda(vault, today, build, now=now)
 
 
-def compute_agenda(vault: Vault, today: date, build: IncrementalBuild | None = None) -> Agenda:
-    """Run the rules over a loaded vault, with `build` (or a new one)."""
+def compute_agenda(
+    vault: Vault, today: date, build: IncrementalBuild | None = None, *,
+    now: datetime | None = None,
+) -> Agenda:
+    """Run the rules over a loaded vault, with `build` (or a new one); `now` as `now_from`."""
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.vault.reader import gc_paused
 
     with gc_paused():  # thousands of acyclic objects: collecting while making them only costs
         return (build or IncrementalBuild()).build(
-            vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems
+            vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems,
+            now=now,
         )

@@ -17,6 +17,7 @@ from jobjournal import __version__
 from jobjournal.cli.common import (
     compute_agenda,
     no_cache_option,
+    now_from,
     open_cached_vault,
     read_and_compute,
     today_from,
@@ -174,17 +175,19 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
         run = open_cached_vault(ctx, use_cache=not no_cache)
         output = run.result(mode, day)
         if output is None:
+            from jobjournal.core.engine import depends_on_the_clock
             from jobjournal.core.markdown import render_markdown
             from jobjournal.core.render import render_json, render_terminal, summary_line
 
-            _, result = read_and_compute(run, day)
+            _, result = read_and_compute(run, day, now_from(today))
             if as_json:
                 output = render_json(result)
             elif as_text:
                 output = render_terminal(result, width=80, color=True)
             else:
                 output = (render_markdown(result, run.config), summary_line(result))
-            run.keep(mode, day, output)
+            if not depends_on_the_clock(result):
+                run.keep(mode, day, output)
         if mode == "note":
             from jobjournal.vault.agenda_note import write_agenda
 
@@ -216,11 +219,13 @@ def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
         output = run.result("check", day)
         if output is None:
             from jobjournal.core.check import check_report
+            from jobjournal.core.engine import depends_on_the_clock
 
-            vault, result = read_and_compute(run, day)
+            vault, result = read_and_compute(run, day, now_from(today))
             report = check_report(result.problems, vault.notes, str(vault.root))
             output = ("\n".join(report.lines), report.summary, report.errors)
-            run.keep("check", day, output)
+            if not depends_on_the_clock(result):
+                run.keep("check", day, output)
         text, summary, errors = output
         if text:
             click.echo(text)

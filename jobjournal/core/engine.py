@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from jobjournal.config import Config
 from jobjournal.core import rules
@@ -41,12 +41,15 @@ TOO_OFTEN_COUNT = 3
 def build_agenda(
     notes: Sequence[Note], today: date, config: Config, *, paths: Sequence[str] = (),
     problems: Sequence[Problem] = (), workdays: Workdays | None = None,
+    now: datetime | None = None,
 ) -> Agenda:
     """Every item due (or waited for) as of `today`, in section order, with the vault's reading
     `problems`, the warnings, and the pipeline counts, computed from scratch.
 
     `paths` are every scanned note's path, for resolving links (default: the notes' own).
-    Deterministic: the same notes and today give the same Agenda, whatever their order.
+    `now` is the time of day on `today` (None: the end of today, as with `--today`); only the
+    warning about a call missed later than now reads it.
+    Deterministic: the same notes, today and now give the same Agenda, whatever their order.
     """
     ctx = make_context(notes, today, config, paths=paths, workdays=workdays)
     items: list[Item] = []
@@ -55,6 +58,8 @@ def build_agenda(
         note_items, warnings = note_results(note, ctx)
         items += note_items
         found += warnings
+    if now is not None:
+        found += [p for note in notes if (p := missed_later_than_now(note, today, now))]
     vault_item = rules.keep_searching(notes, ctx)
     if vault_item is not None:
         items.append(vault_item)
@@ -153,9 +158,66 @@ def calling_too_often(note: Note, ctx: RuleContext) -> tuple[str, Problem] | Non
     return warning, problem
 
 
+#: What every warning about a probable typo says.
+TYPO = "probably a typo"
+#: What the warning about a call missed later than now says (it alone depends on the clock).
+LATER_THAN_NOW = "is later than now"
+
+
+def probable_typos(note: Note, ctx: RuleContext) -> list[Problem]:
+    """Warnings about dates that are probably typos: a Log entry dated after today, a
+    decision_date before the day of the interview, an application sent after today, a call
+    missed after today (later than now on today: `missed_later_than_now`)."""
+    today, found = ctx.today, []
+    for entry in note.log:
+        if entry.day > today:
+            found.append(Problem(
+                note.path, entry.line, Severity.WARNING,
+                f"Log entry dated {entry.day}, after today ({today}): {TYPO}; it counts as "
+                "contact only from that day",
+            ))
+    if (note.type is NoteType.INTERVIEW and note.decision_date is not None
+            and note.date is not None and note.decision_date < day_of(note.date)):
+        found.append(Problem(
+            note.path, note.line_of("decision_date"), Severity.WARNING,
+            f"decision_date {note.decision_date} is before the interview on "
+            f"{day_of(note.date)}: {TYPO}",
+        ))
+    if note.type is NoteType.APPLICATION and note.applied is not None and note.applied > today:
+        found.append(Problem(
+            note.path, note.line_of("applied"), Severity.WARNING,
+            f"applied {note.applied} is after today ({today}): {TYPO}",
+        ))
+    if note.missed_call is not None and day_of(note.missed_call) > today:
+        found.append(Problem(
+            note.path, note.line_of("missed_call"), Severity.WARNING,
+            f"missed_call {rules.fmt(note.missed_call)} is after today ({today}): {TYPO}",
+        ))
+    return found
+
+
+def missed_later_than_now(note: Note, today: date, now: datetime) -> Problem | None:
+    """Warning: a jobjournal note's call missed today at a time later than now (a typo)."""
+    missed = note.missed_call
+    if (note.type is None or not isinstance(missed, datetime) or missed.date() != today
+            or missed <= now):
+        return None
+    return Problem(
+        note.path, note.line_of("missed_call"), Severity.WARNING,
+        f"missed_call {rules.fmt(missed)} {LATER_THAN_NOW} ({now:%H:%M}): {TYPO}",
+    )
+
+
+def depends_on_the_clock(agenda: Agenda) -> bool:
+    """Whether the agenda holds a warning that a later time of day would take back (a call
+    missed later than now): such an agenda is not kept for reuse later that day."""
+    return any(LATER_THAN_NOW in p.message and TYPO in p.message for p in agenda.problems)
+
+
 def note_warnings(note: Note, ctx: RuleContext) -> list[Problem]:
-    """Warnings as problems: a past interview still `scheduled`; a follow-up too soon."""
-    found: list[Problem] = []
+    """Warnings as problems: a past interview still `scheduled`; a follow-up too soon; the
+    probable typos."""
+    found = probable_typos(note, ctx)
     if (note.type is NoteType.INTERVIEW and note.date is not None and note.status == "scheduled"
             and day_of(note.date) < ctx.today):
         found.append(Problem(

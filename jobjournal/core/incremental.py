@@ -15,7 +15,9 @@ notes of its previous build:
 - the pipeline counts and what keep-searching needs (whether the search is over, the days of
   search activity), kept as counts updated note by note;
 - the link index, with its answers remembered (a pure function of the paths it was made for),
-  and the working days.
+  and the working days;
+- the notes with a call missed at a time today: the time of day (`now`) changes nothing else,
+  so the warnings about calls missed later than now are found among them at every build.
 
 A note is recomputed when it is not the very object the previous build had for its path (notes
 are frozen; the vault hands back the same Note for a file that did not change), or when what
@@ -32,7 +34,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from itertools import compress
 from operator import is_not
 
@@ -81,7 +83,9 @@ class IncrementalBuild:
         self._keys: list[_Key] = []
         self._items: list[Item] = []
         self._with_warnings: dict[str, list[Problem]] = {}
-        self._problems_in: tuple[Problem, ...] | None = None
+        # path → a call missed at a time today, which a time of day before it makes a typo
+        self._missed_today: dict[str, Note] = {}
+        self._problems_in: tuple[tuple[Problem, ...], tuple[Problem, ...]] | None = None
         self._problems_out: tuple[Problem, ...] = ()
         # whole-vault counts: pipeline cells, and what keep-searching needs
         self._cells: Counter[tuple[NoteType, str] | None] = Counter()
@@ -99,8 +103,10 @@ class IncrementalBuild:
     def build(
         self, notes: Sequence[Note], today: date, config: Config, *, paths: Sequence[str] = (),
         problems: Sequence[Problem] = (), workdays: Workdays | None = None,
+        now: datetime | None = None,
     ) -> Agenda:
-        """What `engine.build_agenda` returns for the same arguments."""
+        """What `engine.build_agenda` returns for the same arguments. `now` changes no note's
+        results: the warnings about calls missed later than now are found at the end."""
         notes = tuple(notes)
         if workdays is None:
             workdays = self._workdays_for(config)
@@ -133,9 +139,9 @@ class IncrementalBuild:
             self._generation = None
             self.last = "scratch"
             return engine.build_agenda(notes, today, config, paths=paths, problems=problems,
-                                       workdays=workdays)
+                                       workdays=workdays, now=now)
         self._notes = notes
-        return self._agenda(tuple(problems), ctx)
+        return self._agenda(tuple(problems), ctx, now)
 
     # --- what changed ---------------------------------------------------------------------------
 
@@ -244,6 +250,9 @@ class IncrementalBuild:
         if warnings:
             self._with_warnings[note.path] = warnings
             self._problems_in = None
+        missed = note.missed_call
+        if note.type is not None and isinstance(missed, datetime) and missed.date() == ctx.today:
+            self._missed_today[note.path] = note
         self._cells[cell] += 1
         self._pipeline = None
         self._search_over += over
@@ -272,6 +281,7 @@ class IncrementalBuild:
         if warnings:
             del self._with_warnings[path]
             self._problems_in = None
+        self._missed_today.pop(path, None)
         cells = self._cells
         cells[cell] -= 1
         if not cells[cell]:
@@ -284,7 +294,9 @@ class IncrementalBuild:
             if not active[day]:
                 del active[day]
 
-    def _agenda(self, problems: tuple[Problem, ...], ctx: RuleContext) -> Agenda:
+    def _agenda(
+        self, problems: tuple[Problem, ...], ctx: RuleContext, now: datetime | None
+    ) -> Agenda:
         items = self._items
         vault_item = rules.keep_searching_given(self._search_over > 0, self._active_days, ctx)
         if vault_item is None:
@@ -292,12 +304,16 @@ class IncrementalBuild:
         else:
             at = bisect_left(self._keys, (*engine.item_key(vault_item), 0))
             shown = (*items[:at], vault_item, *items[at:])
-        if problems != self._problems_in:
-            found = list(problems)
+        later = () if now is None else tuple(
+            problem for note in self._missed_today.values()
+            if (problem := engine.missed_later_than_now(note, ctx.today, now)) is not None
+        )
+        if (problems, later) != self._problems_in:
+            found = [*problems, *later]
             for warnings in self._with_warnings.values():
                 found += warnings
             self._problems_out = tuple(sorted(found, key=engine.problem_key))
-            self._problems_in = problems
+            self._problems_in = (problems, later)
         if self._pipeline is None:
             self._pipeline = engine.pipeline_of(self._cells)
         return Agenda(ctx.today, shown, self._problems_out, self._pipeline)
