@@ -51,7 +51,7 @@ ROLES = (
 STAGES = ("phone-screen", "technical", "onsite", "final", "take-home", "culture-fit")
 SOURCES = ("careers page", "LinkedIn", "referral", "recruiter", "job board", "meetup")
 RELATIONSHIPS = ("recruiter", "hiring-manager", "referrer", "network", "other")
-CLOSED = ("rejected", "withdrawn", "declined", "closed")
+CLOSED = ("rejected", "withdrawn", "ghosted", "closed")
 WORDS = _words(
     "team platform deploy on-call pairing design review culture roadmap budget hiring growth "
     "mentoring architecture latency customers migration kubernetes python typescript terraform "
