@@ -417,7 +417,9 @@ def test_log_sets_each_field(
     assert result.stdout.splitlines()[-1] == f"Interviews/Acme - Backend.md: {new}"
     removed, added = diff_lines(before, acme.read_bytes())
     assert removed == ([old.encode()] if old else [])
-    assert added == [new.encode(), b"- 2026-11-26 Talked"]
+    # a change of status is also recorded in the Log (it is no contact)
+    record = ["- 2026-11-26 status: interviewing → offer".encode()] if "status" in new else []
+    assert added == [new.encode(), b"- 2026-11-26 Talked", *record]
     if old is None:  # a new key: one line, just before the closing ---
         assert f'  - "[[Sam Lee]]"\n{new}\n---\n' in acme.read_text(encoding="utf-8")
 
@@ -549,6 +551,28 @@ def test_log_refuses_bad_values(
     assert vault.snapshot() == before
 
 
+def test_log_status_records_the_change_in_the_log_once(
+    runner: CliRunner, vault: VaultDir, acme: Path
+) -> None:
+    result = run(runner, vault, "log", "acme", "Offer call", "--status", "offer",
+                 "--date", "2026-11-25T16:00")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        "Interviews/Acme - Backend.md: - 2026-11-25T16:00 Offer call",
+        "Interviews/Acme - Backend.md: - 2026-11-25T16:00 status: interviewing → offer"]
+    assert "- 2026-11-25T16:00 Offer call\n- 2026-11-25T16:00 status: interviewing → offer\n\n" in (
+        acme.read_text(encoding="utf-8"))
+    # the same status again changes nothing to record; a status set on a note without one
+    before = acme.read_bytes()
+    assert run(runner, vault, "log", "acme", "Asked about start dates", "--status", "Offer",
+               "--date", "2026-11-26").exit_code == 0
+    assert diff_lines(before, acme.read_bytes()) == ([], [b"- 2026-11-26 Asked about start dates"])
+    vault.write("Contacts/Dana.md", "---\ntype: contact\n---\n")
+    result = run(runner, vault, "log", "Dana", "Lunch", "--set", "status=active",
+                 "--date", "2026-11-26")
+    assert "- 2026-11-26 Lunch\n- 2026-11-26 status: active\n" in vault.read("Contacts/Dana.md")
+
+
 def test_log_status_lists_every_status(runner: CliRunner, vault: VaultDir, acme: Path) -> None:
     result = run(runner, vault, "log", "acme", "x", "--status", "nope")
     for status in ("scheduled", "waiting", "offer", "rejected", "withdrawn", "inactive"):
@@ -571,9 +595,13 @@ def test_log_missed_call_when(runner: CliRunner, vault: VaultDir, acme: Path) ->
     result = run(runner, vault, "log", "acme", "--missed-call", "2026-11-26T09:40",
                  "--status", "waiting")
     assert result.exit_code == 0, result.output
-    assert diff_lines(before, acme.read_bytes()) == (
-        [b"status: interviewing", b"missed_call: 2026-11-01"],
-        [b"status: waiting", b"missed_call: 2026-11-26T09:40"])
+    removed, added = diff_lines(before, acme.read_bytes())
+    assert removed == [b"status: interviewing", b"missed_call: 2026-11-01"]
+    assert added[:2] == [b"status: waiting", b"missed_call: 2026-11-26T09:40"]
+    # the change of status is recorded as of now; the missed call adds no entry
+    assert len(added) == 3
+    assert re.fullmatch(rb"- \d{4}-\d\d-\d\dT\d\d:\d\d status: interviewing \xe2\x86\x92 waiting",
+                        added[2])
 
 
 @pytest.mark.parametrize(

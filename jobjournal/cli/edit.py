@@ -181,6 +181,18 @@ def _a(note_type: NoteType | None) -> str:
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
+def status_record(old: object, new: object) -> str | None:
+    """The Log's record of a change of status (`status: interviewing → offer`, or `status:
+    offer` when there was none): not a contact, but the lead's timeline. None when the status
+    does not change."""
+    if new is None or not str(new).strip():
+        return None
+    before = old.strip() if isinstance(old, str) else ""
+    if before.lower() == str(new).strip().lower():
+        return None
+    return f"status: {before} → {new}" if before else f"status: {new}"
+
+
 # --- the vault ----------------------------------------------------------------------------------
 
 
@@ -327,7 +339,8 @@ def _optional(check: Callable[[str, str], Any]) -> Callable[[click.Context, clic
 @click.option("--decision-date", metavar="YYYY-MM-DD", callback=_optional(_day),
               help="Set decision_date: when they said they will decide.")
 @click.option("--status", metavar="STATUS", callback=_optional(_status),
-              help=f"Set status: one of {', '.join(STATUSES)}.")
+              help=f"Set status: one of {', '.join(STATUSES)}; the change is recorded in the "
+              "Log too (`status: interviewing → offer`, no contact).")
 @click.option("--follow-up", metavar="YYYY-MM-DD", callback=_optional(_day),
               help="Set follow_up: the day you mean to get in touch next.")
 @click.option("--thank-you", is_flag=True, help="Record your thanks as sent today: sets "
@@ -408,14 +421,18 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
     from jobjournal.vault.atomic import edit_file
 
     written: list[tuple[str, object]] = []
+    records: list[str] = []  # the status record, when the status changes
 
     def change(data: bytes) -> bytes:
-        note_type = note_type_of(edit.front_matter(edit.decode_note(data)))
-        written[:] = fields_for(note_type, fields, force=force)
-        return edit.edit_note(data, written, entry)
+        before = edit.front_matter(edit.decode_note(data))
+        written[:] = fields_for(note_type_of(before), fields, force=force)
+        record = status_record(before.get("status"), dict(written).get("status"))
+        records[:] = [] if record is None else [f"{edit.format_when(entry_date or now)} {record}"]
+        result = edit.edit_note(data, written, entry)
+        return edit.edit_note(result, (), records[0]) if records else result
 
     edit_file(root / rel, rel, change)
-    if entry is not None:
-        click.echo(f"{rel}: - {entry}")
+    for line in ([] if entry is None else [entry]) + records:
+        click.echo(f"{rel}: - {line}")
     for key, value in written:
         click.echo(f"{rel}: {key}: {edit.yaml_value(value)}")
