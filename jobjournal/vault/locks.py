@@ -20,8 +20,11 @@ would start. A lock never touches the vault (and works in a read-only one).
 The lock is an OS lock on an open file (`flock` on POSIX, `msvcrt.locking` on Windows), not the
 file's existence: it goes away with the process however that ends, so a crash leaves nothing
 stale. The watch lock's file holds the holder's PID and vault, for the message a second watcher
-prints; it is emptied, not deleted, on release (unlinking a lock file races with a process that
-has just opened it). Lock files are never deleted.
+prints. A lock file is removed when the lock is let go, so no file is left behind (on Windows,
+where an open file can't be removed, they stay). Removing races with a process that has just
+opened the file and waits for its lock: so it is removed while still locked, and whoever gets a
+lock checks that the file it locked still has the name (same device and inode), else starts
+again.
 """
 
 from __future__ import annotations
@@ -73,23 +76,17 @@ def lock_path(root: Path, kind: str = "watch") -> Path:
 def vault_lock(root: Path) -> Iterator[Path]:
     """Hold the vault's watch lock for the `with` block; LockedError (exit 2) names the holder."""
     path = lock_path(root)
-    fd = _open(path)
+    fd, pid = _take(path)
+    if fd is None:
+        holder = f"another watch (pid {pid})" if pid else "another watch"
+        raise LockedError(f"{holder} is running on this vault; stop it first (lock: {path})")
     try:
-        if not _try_lock(fd):
-            pid = _read_pid(fd)
-            holder = f"another watch (pid {pid})" if pid else "another watch"
-            raise LockedError(f"{holder} is running on this vault; stop it first (lock: {path})")
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, f"{os.getpid()}\n".encode() + os.fsencode(root) + b"\n")
-        try:
-            yield path
-        finally:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
-            _unlock(fd)
+        yield path
     finally:
-        os.close(fd)
+        _release(fd, path)
 
 
 @contextlib.contextmanager
@@ -97,22 +94,66 @@ def agenda_lock(root: Path, timeout: float = AGENDA_LOCK_TIMEOUT) -> Iterator[Pa
     """Hold the vault's agenda lock for the `with` block, waiting up to `timeout` seconds for
     another writer to finish; LockedError (exit 2) when it doesn't."""
     path = lock_path(root, "agenda")
-    fd = _open(path)
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        fd, _pid = _take(path)
+        if fd is not None:
+            break
+        if time.monotonic() >= deadline:
+            raise LockedError(
+                f"another jobjournal process has been writing the agenda note for "
+                f"{timeout:g} s; try again (lock: {path})"
+            )
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
     try:
-        deadline = time.monotonic() + timeout
-        pause = 0.001
-        while not _try_lock(fd):
-            if time.monotonic() >= deadline:
-                raise LockedError(
-                    f"another jobjournal process has been writing the agenda note for "
-                    f"{timeout:g} s; try again (lock: {path})"
-                )
-            time.sleep(pause)
-            pause = min(pause * 2, 0.05)
+        yield path
+    finally:
+        _release(fd, path)
+
+
+def _take(path: Path) -> tuple[int | None, int | None]:
+    """Lock the file at `path` without waiting: its descriptor, or None and the PID the
+    holder wrote in it (if any) when another process holds it."""
+    while True:
+        fd = _open(path)
         try:
-            yield path
-        finally:
-            _unlock(fd)
+            if not _try_lock(fd):
+                pid = _read_pid(fd)
+                os.close(fd)
+                return None, pid
+            if _still_named(fd, path):
+                return fd, None
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # removed by the holder that just let go: lock what has the name now
+
+
+def _still_named(fd: int, path: Path) -> bool:
+    """Whether the file locked through `fd` is still the one at `path`. The holder before us
+    removes the file as it lets go (`_release`): a lock taken on a file that no longer has the
+    name locks nothing anyone else will look at, so it must be taken again on what is there."""
+    if sys.platform == "win32":
+        return True  # an open file can't be removed there: the lock files stay
+    try:
+        named = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+def _release(fd: int, path: Path) -> None:
+    """Remove the lock file, then let go of the lock. Removed while still locked, so no other
+    process can hold it meanwhile; one that opened it and waits for it sees, once it has the
+    lock, that the name is gone (`_still_named`) and starts again with a new file."""
+    try:
+        if sys.platform != "win32":
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        _unlock(fd)
     finally:
         os.close(fd)
 
