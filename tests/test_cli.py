@@ -367,3 +367,57 @@ def test_check_keeps_one_problem_per_line_whatever_the_file_name(
     assert result.exit_code == 1
     (line,) = result.stdout.splitlines()
     assert line.startswith("Contacts/Two\\nlines\\x1b[31m.md:3: error: ")
+
+# --- a vault is a folder holding .jobjournal.toml ----------------------------------------------
+
+
+def _not_a_vault(tmp_path: Path) -> Path:
+    """A home folder: notes in it, but no .jobjournal.toml."""
+    home = tmp_path / "home"
+    (home / "Interviews").mkdir(parents=True)
+    (home / "Interviews" / "Acme.md").write_text(INTERVIEW_PAST, encoding="utf-8")
+    (home / "diary.md").write_text("# mine\n", encoding="utf-8")
+    return home
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.mark.parametrize("how", ["--vault", "$JOBJOURNAL_VAULT"])
+@pytest.mark.parametrize("command", [["agenda"], ["agenda", "--json"], ["check"],
+                                     ["new", "contact", "Jane"], ["log", "acme", "Called"],
+                                     ["export", "csv"], ["git", "install"]], ids=" ".join)
+def test_a_folder_without_config_is_no_vault(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str,
+    command: list[str],
+) -> None:
+    home = _not_a_vault(tmp_path)
+    before = _files(home)
+    if how == "--vault":
+        command = [*command, "--vault", str(home)]
+    else:
+        monkeypatch.setenv("JOBJOURNAL_VAULT", str(home))
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"jobjournal: error: {how} {home}: not a vault (it has no .jobjournal.toml): give the "
+        "vault's folder, or make a new vault with `jobjournal init PATH`\n")
+    assert _files(home) == before
+
+
+def test_init_inside_a_vault_is_refused(runner: CliRunner, vault: VaultDir) -> None:
+    before = vault.snapshot()
+    for target in (vault.root / "Jobs", vault.root / "Interviews" / "deeper"):
+        result = runner.invoke(cli, ["init", str(target)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr == (f"jobjournal: error: {target} is inside the vault {vault.root}: "
+                                 "its notes would be read twice; choose a folder outside it\n")
+        assert not target.exists()
+    assert vault.snapshot() == before
+
+
+def test_init_beside_a_vault_is_fine(runner: CliRunner, vault: VaultDir) -> None:
+    result = runner.invoke(cli, ["init", str(vault.root.parent / "other"), "--no-examples"])
+    assert result.exit_code == 0, result.output

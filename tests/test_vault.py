@@ -27,15 +27,23 @@ def paths(vault: VaultDir, config: Config | None = None) -> list[str]:
 # --- find_vault ----------------------------------------------------------------------------------
 
 
-def test_explicit_folder_wins_even_without_config(tmp_path: Path, vault: VaultDir) -> None:
+def test_explicit_folder_wins(tmp_path: Path, vault: VaultDir) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".jobjournal.toml").write_text("")
+    assert find_vault(str(other), str(vault.root), vault.root) == other.resolve()
+
+
+@pytest.mark.parametrize("how", ["--vault", "$JOBJOURNAL_VAULT"])
+def test_a_folder_given_without_config_is_refused(tmp_path: Path, how: str) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()
-    assert find_vault(str(plain), str(vault.root), vault.root) == plain.resolve()
-
-
-def test_explicit_relative_path_is_relative_to_cwd(tmp_path: Path) -> None:
-    (tmp_path / "v").mkdir()
-    assert find_vault("v", None, tmp_path) == (tmp_path / "v").resolve()
+    given = (str(plain), None) if how == "--vault" else (None, str(plain))
+    with pytest.raises(VaultError) as raised:
+        find_vault(*given, tmp_path)
+    assert raised.value.message == (
+        f"{how} {plain}: not a vault (it has no .jobjournal.toml): give the vault's folder, or "
+        "make a new vault with `jobjournal init PATH`")
 
 
 def test_explicit_path_that_is_missing_or_a_file(tmp_path: Path) -> None:
@@ -48,6 +56,7 @@ def test_explicit_path_that_is_missing_or_a_file(tmp_path: Path) -> None:
 
 def test_environment_variable_is_used_without_flag(tmp_path: Path) -> None:
     (tmp_path / "v").mkdir()
+    (tmp_path / "v" / ".jobjournal.toml").write_text("")
     assert find_vault(None, str(tmp_path / "v"), tmp_path) == (tmp_path / "v").resolve()
     with pytest.raises(VaultError, match=r"\$JOBJOURNAL_VAULT .*gone: no such folder"):
         find_vault(None, str(tmp_path / "gone"), tmp_path)

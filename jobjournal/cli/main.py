@@ -24,7 +24,7 @@ from jobjournal.cli.common import (
     today_option,
     vault_option,
 )
-from jobjournal.errors import JobJournalError
+from jobjournal.errors import JobJournalError, RefusalError
 
 BUG_EXIT = 3
 ISSUES_URL = "https://github.com/jobjournal/jobjournal/issues"
@@ -123,6 +123,14 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
     from jobjournal.core.markdown import render_markdown
     from jobjournal.edit.scaffold import init_git, init_vault
     from jobjournal.vault.agenda_note import write_agenda
+    from jobjournal.vault.reader import enclosing_vault
+
+    outer = enclosing_vault(path.expanduser().resolve().parent)
+    if outer is not None:
+        raise RefusalError(
+            f"{path} is inside the vault {outer}: its notes would be read twice; "
+            "choose a folder outside it"
+        )
 
     if make_git:
         from jobjournal.git.repo import require_git

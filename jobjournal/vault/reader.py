@@ -49,7 +49,9 @@ class Vault:
 
 def find_vault(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
     """`--vault PATH`, else $JOBJOURNAL_VAULT, else the first folder holding
-    `.jobjournal.toml` from `cwd` upwards. A folder given explicitly needs no config file."""
+    `.jobjournal.toml` from `cwd` upwards. A folder is a vault only if it holds
+    `.jobjournal.toml`: any other folder given (a home folder, a typo) is refused, so that
+    nothing is ever read as notes, or written, there."""
     for given, source in ((explicit, "--vault"), (env_value, "$JOBJOURNAL_VAULT")):
         if given:
             path = (cwd / Path(given).expanduser()).resolve()
@@ -57,12 +59,26 @@ def find_vault(explicit: str | None, env_value: str | None, cwd: Path) -> Path:
                 raise VaultError(f"{source} {given}: no such folder")
             if not path.is_dir():
                 raise VaultError(f"{source} {given}: not a folder")
+            if not (path / CONFIG_NAME).is_file():
+                raise VaultError(
+                    f"{source} {given}: not a vault (it has no {CONFIG_NAME}): give the vault's "
+                    f"folder, or make a new vault with `jobjournal init PATH`"
+                )
             return path
     start = cwd.resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise VaultError("no vault here: run `jobjournal init PATH`, or pass --vault PATH")
+    found = enclosing_vault(start)
+    if found is None:
+        raise VaultError("no vault here: run `jobjournal init PATH`, or pass --vault PATH")
+    return found
+
+
+def enclosing_vault(folder: Path) -> Path | None:
+    """The nearest folder holding `.jobjournal.toml`, `folder` itself or above it; None when
+    there is none."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+    return None
 
 
 def load_note(
