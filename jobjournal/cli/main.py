@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from jobjournal import __version__
+from jobjournal.cli import streams
 from jobjournal.cli.common import (
     compute_agenda,
     no_cache_option,
@@ -67,18 +69,27 @@ class JobJournalGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except OSError as exc:
+            if not streams.from_echo(exc):
+                self._crashed(ctx, exc)
+            ctx.exit(streams.output_failed(exc))  # the reader went away, or a full disk
         except Exception as exc:  # an unexpected crash is our bug, never the user's fault
-            if os.environ.get("JOBJOURNAL_DEBUG"):
-                import traceback  # only for a crash: it costs start-up time
+            self._crashed(ctx, exc)
 
-                traceback.print_exc()
-            click.echo(
-                f"jobjournal: internal error: {type(exc).__name__}: {exc}\n"
-                f"This is a bug in jobjournal {__version__}. Please report it at {ISSUES_URL} "
-                "with the command you ran (set JOBJOURNAL_DEBUG=1 for the full traceback).",
-                err=True,
-            )
-            ctx.exit(BUG_EXIT)
+    @staticmethod
+    def _crashed(ctx: click.Context, exc: Exception) -> NoReturn:
+        """Say that it is a bug and how to report it, and exit with BUG_EXIT."""
+        if os.environ.get("JOBJOURNAL_DEBUG"):
+            import traceback  # only for a crash: it costs start-up time
+
+            traceback.print_exc()
+        click.echo(
+            f"jobjournal: internal error: {type(exc).__name__}: {exc}\n"
+            f"This is a bug in jobjournal {__version__}. Please report it at {ISSUES_URL} "
+            "with the command you ran (set JOBJOURNAL_DEBUG=1 for the full traceback).",
+            err=True,
+        )
+        ctx.exit(BUG_EXIT)
 
 
 @click.group(cls=JobJournalGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -248,10 +259,19 @@ def main() -> None:
     from jobjournal.vault import background as deferred
 
     deferred.enable()  # cache writes wait until the output is out (see vault/background.py)
+    status: int | str | None = 0
     try:
         cli(prog_name="jobjournal")
+    except SystemExit as done:
+        status = done.code
+    except OSError as exc:  # click writing its own output (`--help > /dev/full`)
+        if not streams.from_echo(exc):
+            raise
+        status = streams.output_failed(exc)
     finally:
+        status = streams.flush(status)  # a reader gone, or a full disk, even at the last flush
         deferred.finish()  # the output flushed, what was deferred goes to a child
+    sys.exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover
