@@ -210,10 +210,12 @@ def test_check_clean_vault(runner: CliRunner, vault: VaultDir) -> None:
     result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert "1 notes checked: 0 errors, 0 warnings" in result.stderr
+    assert "1 note checked: 0 errors, 0 warnings" in result.stderr
 
 
-def test_check_lists_errors_with_lines_and_exits_1(runner: CliRunner, vault: VaultDir) -> None:
+def test_check_lists_errors_with_lines_and_exits_1(
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vault.write("Interviews/Acme.md", INTERVIEW_PAST)
     vault.write(
         "Interviews/Bad date.md",
@@ -221,6 +223,7 @@ def test_check_lists_errors_with_lines_and_exits_1(runner: CliRunner, vault: Vau
     )
     vault.write("Contacts/Broken.md", "---\ntype: contact\nname: [unclosed\n---\n")
     before = vault.snapshot()
+    monkeypatch.chdir(vault.root)
     result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -229,7 +232,10 @@ def test_check_lists_errors_with_lines_and_exits_1(runner: CliRunner, vault: Vau
     assert vault.snapshot() == before
 
 
-def test_check_warnings_only_exits_0(runner: CliRunner, vault: VaultDir) -> None:
+def test_check_warnings_only_exits_0(
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(vault.root)
     vault.write(
         "Interviews/Stale.md",
         "---\ntype: interview\ncompany: Globex\nrole: QA\ndate: 2026-11-10\nstatus: scheduled\n---\n",
@@ -240,8 +246,9 @@ def test_check_warnings_only_exits_0(runner: CliRunner, vault: VaultDir) -> None
 
 
 def test_check_and_the_agenda_ask_about_slips_and_ignore_other_types_fields(
-    runner: CliRunner, vault: VaultDir
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(vault.root)  # check names the notes from the current folder
     vault.write("Referrals/Chris - Hooli.md",
                 "---\ntype: referral\ndate: 2026-11-20\nthank_you: 2026-11-21\n---\n")
     vault.write("Contacts/Dana.md", "---\ntype: contact\ndecision_date: whenever\n"
@@ -265,8 +272,9 @@ def test_check_and_the_agenda_ask_about_slips_and_ignore_other_types_fields(
 
 
 def test_check_warns_about_front_matter_that_is_no_mapping_in_any_note(
-    runner: CliRunner, vault: VaultDir
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(vault.root)  # check names the notes from the current folder
     vault.write("Ideas/List.md", "---\n- a\n- b\n---\nMy list.\n")
     vault.write("Ideas/Sentence.md", "---\nsome words\n---\n")
     vault.write("Ideas/Plain.md", "---\naliases: [p]\n---\n")  # an ordinary note: silent
@@ -360,13 +368,15 @@ def test_examples_fill_every_section_on_every_weekday(
 
 
 def test_check_keeps_one_problem_per_line_whatever_the_file_name(
-    runner: CliRunner, vault: VaultDir
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.chdir(vault.root)
     vault.write("Contacts/Two\nlines\x1b[31m.md", "---\ntype: contact\nmissed_call: 2026-02-30\n---\n")
     result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
     assert result.exit_code == 1
     (line,) = result.stdout.splitlines()
     assert line.startswith("Contacts/Two\\nlines\\x1b[31m.md:3: error: ")
+
 
 # --- a vault is a folder holding .jobjournal.toml ----------------------------------------------
 
@@ -421,3 +431,79 @@ def test_init_inside_a_vault_is_refused(runner: CliRunner, vault: VaultDir) -> N
 def test_init_beside_a_vault_is_fine(runner: CliRunner, vault: VaultDir) -> None:
     result = runner.invoke(cli, ["init", str(vault.root.parent / "other"), "--no-examples"])
     assert result.exit_code == 0, result.output
+
+
+# --- messages -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("2026-13-01", "'2026-13-01' is not a valid date (month must be in 1..12)"),
+    ("2026-02-30", "'2026-02-30' is not a valid date (day is out of range for month)"),
+    ("tomorrow", "'tomorrow' is not a date: write it as YYYY-MM-DD, like 2026-11-26"),
+    ("2026-11-26T10:00", "'2026-11-26T10:00' is not a date: write it as YYYY-MM-DD, like "
+                         "2026-11-26"),
+])
+def test_a_bad_today_says_what_is_wrong(
+    runner: CliRunner, vault: VaultDir, given: str, said: str
+) -> None:
+    result = runner.invoke(cli, ["agenda", "--vault", str(vault.root), "--today", given])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--today': {said}" in result.stderr
+    assert "does not match the format" not in result.stderr
+    assert not (vault.root / "Agenda.md").exists()
+
+
+@pytest.mark.parametrize(("front_matter", "hint"), [
+    ("role: Lead: Backend", 'quote a value that holds `: ` (`role: "Lead: Backend"`)'),
+    ("company: @home", 'quote a value that starts with a sign such as @ or % (`key: "@…"`)'),
+    ("tags: [one, two", "close the list with ], or quote a value that starts with ["),
+    ('role: "Lead', "close the quote the value opens, or leave the quotes out"),
+])
+def test_broken_yaml_says_how_to_fix_it(
+    runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch, front_matter: str,
+    hint: str,
+) -> None:
+    vault.write("Interviews/Acme.md", f"---\ntype: interview\ndate: 2026-11-10\n{front_matter}\n---\n")
+    monkeypatch.chdir(vault.root)
+    result = runner.invoke(cli, ["check", "--today", "2026-11-26"])
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("Interviews/Acme.md:4: error: front matter is not valid YAML: ")
+    assert hint in line
+
+
+def test_check_names_paths_from_the_current_folder(
+    runner: CliRunner, vault: VaultDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault.write("Contacts/Broken.md", "---\ntype: contact\nmissed_call: 2026-02-30\n---\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for cwd, shown in [(vault.root, "Contacts/Broken.md"),
+                       (vault.root / "Contacts", "../Contacts/Broken.md"),
+                       (vault.root.parent, "vault/Contacts/Broken.md"),
+                       (elsewhere, f"{vault.root}/Contacts/Broken.md")]:
+        monkeypatch.chdir(cwd)
+        result = runner.invoke(cli, ["check", "--vault", str(vault.root), "--today", "2026-11-26"])
+        assert result.exit_code == 1
+        assert result.stdout.startswith(f"{shown}:3: error: ")
+        assert (cwd / shown).resolve() == vault.root / "Contacts" / "Broken.md"
+
+
+def test_init_prints_the_command_to_run_next_quoted_for_the_shell(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    import shlex
+
+    target = tmp_path / "My job hunt"
+    result = runner.invoke(cli, ["init", str(target), "--no-examples"])
+    assert result.exit_code == 0, result.output
+    assert f"  jobjournal agenda --vault '{target}'\n" in result.stdout
+    assert shlex.split(result.stdout.splitlines()[-1])[-1] == str(target)
+
+
+def test_field_names_in_the_agenda_s_problems_are_code(runner: CliRunner, vault: VaultDir) -> None:
+    vault.write("Applications/Hooli.md", "---\ntype: application\ncompany: Hooli\n---\n")
+    result = runner.invoke(cli, ["agenda", "--vault", str(vault.root), "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in vault.read("Agenda.md").splitlines() if "Hooli" in line]
+    assert "`applied`" in line and "\\`" not in line

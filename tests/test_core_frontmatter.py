@@ -212,7 +212,9 @@ def test_the_first_of_two_equal_control_characters_is_told() -> None:
 def test_a_yaml_error_on_the_line_yaml_counts_just_past_the_last_is_reported() -> None:
     # YAML also ends a line at U+2028: the error is on YAML's second line, the text has one
     _, message = _problem("a: b\u2028c: d: e")
-    assert message == "front matter is not valid YAML: mapping values are not allowed in this context"
+    assert message == ("front matter is not valid YAML: mapping values are not allowed in this "
+                       "context: quote a value that holds `: ` (`role: \"Lead: Backend\"`), and "
+                       "start each key at the beginning of its line")
 
 
 def test_a_key_like_line_inside_a_value_spanning_lines_is_not_the_key_s_line() -> None:

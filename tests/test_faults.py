@@ -356,7 +356,15 @@ def test_a_read_only_vault_is_one_clear_line_and_changes_nothing(tmp_path: Path)
             pytest.skip(f"cannot remount read-only: {remount.stderr.strip()}")
         before = snapshot(disk)
         result = jobjournal(root, "agenda", "--today", "2026-11-26")
-        _one_line_error(result, "Read-only file system")
+        _one_line_error(result, f"its folder {root} can't be written to (Read-only file system)")
+        logged = jobjournal(root, "log", "Jane", "Called back")
+        assert (logged.returncode, logged.stderr) == (2, (
+            "jobjournal: error: cannot write Jane.md: its folder "
+            f"{root / 'Contacts'} can't be written to (Read-only file system)\n"))
+        made = jobjournal(root, "new", "contact", "Joe")
+        assert (made.returncode, made.stderr.splitlines()[-1]) == (2, (
+            "jobjournal: error: cannot write Contacts/Joe.md: its folder "
+            f"{root / 'Contacts'} can't be written to (Read-only file system)"))
         shown = jobjournal(root, "agenda", "--json", "--today", "2026-11-26")
         assert shown.returncode == 0, shown.stderr
         assert jobjournal(root, "check", "--today", "2026-11-26").returncode == 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shutil
 import threading
@@ -269,7 +270,8 @@ def run_case(root: Path, name: str, case: Case, jj: Callable[..., Result]) -> di
     assert checked.exit_code == (1 if errors else 0), checked.output
     assert changes(before, snapshot(root)) == []
     listed = [line for line in checked.stdout.splitlines() if line]
-    assert listed == [f"{p['note']}:{p['line']}: {p['severity']}: {p['message']}"
+    folder = os.path.relpath(root) + os.sep  # check names notes from the current folder
+    assert listed == [f"{folder}{p['note']}:{p['line']}: {p['severity']}: {p['message']}"
                       for p in agenda["problems"]]
 
     written = jj(root, "agenda")
@@ -327,9 +329,11 @@ def test_the_python_tag_payload_is_real(tmp_path: Path, monkeypatch: pytest.Monk
     assert (tmp_path / "hostile-pwned").exists()
 
 
-def test_the_whole_corpus_in_one_vault(tmp_path: Path, jj: Callable[..., Result]) -> None:
+def test_the_whole_corpus_in_one_vault(tmp_path: Path, jj: Callable[..., Result],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Every case side by side, each in a folder of its own: the same problems as one by one,
     in seconds, and a watcher's agenda the same as the command's."""
+    monkeypatch.chdir(tmp_path)  # `check` names the notes from here: vault/...
     root = tmp_path / "vault"
     build_vault(root, "dots-terminator", Case())
     expected = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -30,6 +31,7 @@ from jobjournal.core.model import (
 )
 from jobjournal.core.render import (
     escape_md,
+    escape_md_with_code,
     note_link,
     render_json,
     render_terminal,
@@ -317,7 +319,10 @@ def test_hostile_text_renders_as_text() -> None:
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
     types = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or ()}
-    assert not types & {"html_block", "html_inline", "code_inline", "code_block"}
+    assert not types & {"html_block", "html_inline", "code_block"}
+    # a name in backticks is shown as code (as a field name a message quotes is): nothing else
+    codes = [c.content for t in tokens for c in t.children or () if c.type == "code_inline"]
+    assert all(re.fullmatch(r"[A-Za-z_][\w-]*", code) for code in codes), codes
     assert [t.info for t in tokens if t.type == "fence"] == ["mermaid"]  # only ours
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert all(h.startswith(("Agenda", "Call", "Overdue", "Today", "Upcoming", "Waiting",
@@ -340,6 +345,22 @@ def test_escape_md() -> None:
     assert escape_md("%%hide%%") == "%&#37;hide%&#37;"
     assert escape_md("\x1b[31mred\x07") == "[31mred".replace("[", "\\[")
     assert escape_md("safe\u202eevil") == "safeevil"
+
+
+def test_escape_md_with_code_keeps_the_field_names_of_a_message() -> None:
+    assert escape_md_with_code("application has no `applied` (when *you* applied)") == (
+        "application has no `applied` (when \\*you\\* applied)")
+    assert escape_md_with_code("add `applied: YYYY-MM-DD` or `status: ghosted`") == (
+        "add `applied: YYYY-MM-DD` or `status: ghosted`")
+    assert escape_md_with_code("the `---` on line 1") == "the `---` on line 1"
+    assert escape_md_with_code("`dat` is no field: did you mean `date`?") == (
+        "`dat` is no field: did you mean `date`?")
+    # anything else quoted, the user's text above all, stays escaped text
+    for span in ("`<!-- jobjournal:end -->`", "`%%x%%`", "`[[Jane]]`", "`a b`", "`*x*`",
+                 "`date: <b>`", "`status:`", "`$x$`"):
+        assert "`" not in escape_md_with_code(f"a {span} b").replace("\\`", "")
+    assert escape_md_with_code("one ` alone") == "one \\` alone"
+    assert escape_md_with_code("a\n`date`\tc") == "a `date` c"
 
 
 def test_note_link() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from jobjournal.vault.reader import Vault
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _remember_vault(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -38,10 +41,31 @@ def vault_option(func: F) -> F:
     )(func)
 
 
+class DayParam(click.ParamType):  # type: ignore[type-arg]  # generic in newer click only
+    """A calendar day written YYYY-MM-DD; a bad one is refused in plain words, with the form."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> date:
+        if isinstance(value, date):
+            return value
+        from jobjournal.core.dates import DateError, parse_day
+
+        text = str(value).strip()
+        if not _DAY.fullmatch(text):  # a time or an offset has no place in a day either
+            self.fail(f"{text!r} is not a date: write it as YYYY-MM-DD, like 2026-11-26",
+                      param, ctx)
+        try:
+            return parse_day(text)
+        except DateError as exc:  # the form is right, the day is not (2026-13-01, 2026-02-30)
+            self.fail(str(exc), param, ctx)
+
+
 def today_option(func: F) -> F:
     return click.option(
         "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=DayParam(),
         metavar="YYYY-MM-DD",
         help="Compute as if today were this date (default: the real date).",
     )(func)
@@ -52,9 +76,9 @@ def clock() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def today_from(value: Any) -> date:
+def today_from(value: date | None) -> date:
     """Today: the --today option's day, else the clock's."""
-    return value.date() if value is not None else clock().date()
+    return value if value is not None else clock().date()
 
 
 def now_from(value: Any) -> datetime | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -161,7 +162,7 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
             click.echo(f"jobjournal: warning: {warning}", err=True)
     click.echo(f"Created a vault in {path} ({len(created)} files).")
     click.echo("Open that folder as a vault in Obsidian, then run:")
-    click.echo(f"  jobjournal agenda --vault {path}")
+    click.echo(f"  jobjournal agenda --vault {shlex.quote(str(path))}")
 
 
 @cli.command()
@@ -226,32 +227,44 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
 def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
     """Validate every note and list its problems, one per line.
 
-    Each line reads `path:line: error: message` (or `warning:`), so editors and
-    CI can jump to it. Exits 1 when there are errors, 0 when there are only
-    warnings or nothing at all. Writes nothing.
+    Each line reads `path:line: error: message` (or `warning:`), the path as
+    seen from the current folder, so editors and CI can jump to it. Exits 1
+    when there are errors, 0 when there are only warnings or nothing at all.
+    Writes nothing.
     """
     from jobjournal.vault.reader import gc_paused
 
     day = today_from(today)
     with gc_paused(freeze=True):  # a run makes thousands of lasting objects: see gc_paused
         run = open_cached_vault(ctx, use_cache=not no_cache)
-        output = run.result("check", day)
-        if output is None:
+        folder = _as_seen_from_here(run.root)
+        prefix = "" if folder == os.curdir else folder + os.sep
+        kept = run.result(f"check:{prefix}", day)
+        if kept is None:
             from jobjournal.core.check import check_report
             from jobjournal.core.engine import depends_on_the_clock
 
             vault, result = read_and_compute(run, day, now_from(today))
-            report = check_report(result.problems, vault.notes, str(vault.root))
-            output = ("\n".join(report.lines), report.summary, report.errors)
+            report = check_report(result.problems, vault.notes, folder, prefix)
+            kept = ("\n".join(report.lines), report.summary, report.errors)
             if not depends_on_the_clock(result):
-                run.keep("check", day, output)
-        text, summary, errors = output
+                run.keep(f"check:{prefix}", day, kept)
+        text, summary, errors = kept
         if text:
             click.echo(text)
         click.echo(summary, err=True)
         run.save()
     if errors:
         ctx.exit(1)
+
+
+def _as_seen_from_here(folder: Path) -> str:
+    """`folder` as an editor run in the current folder opens it: relative when one of the two
+    holds the other (`.`, `..`, `Jobs/vault`), else absolute."""
+    here = Path.cwd()
+    if folder == here or folder.is_relative_to(here) or here.is_relative_to(folder):
+        return os.path.relpath(folder, here)
+    return str(folder)
 
 
 def main() -> None:

@@ -297,7 +297,39 @@ def _yaml_problem(exc: yaml.YAMLError, fm_lines: int) -> tuple[int, str]:
         return line, f"YAML tag {name!r} is not allowed: front matter holds plain values only"
     if "nesting depth" in problem:
         return line, f"front matter nests deeper than {MAX_DEPTH} levels"
-    return line, f"front matter is not valid YAML: {problem}"
+    return line, f"front matter is not valid YAML: {problem}{_yaml_hint(problem)}"
+
+
+# What the YAML errors hand-typed front matter runs into mean, in plain words: (what the loader
+# says, what to do about it). The first that matches is added to the loader's own words.
+_YAML_HINTS = (
+    (re.compile(r"mapping values are not allowed"),
+     'quote a value that holds `: ` (`role: "Lead: Backend"`), and start each key at the '
+     "beginning of its line"),
+    (re.compile(r"found character (?:'.' )?that cannot start any token"),
+     'quote a value that starts with a sign such as @ or % (`key: "@…"`)'),
+    (re.compile(r"found undefined alias|expected alias or anchor"),
+     'quote a value that starts with * or & (`key: "*…"`)'),
+    (re.compile(r"unexpected end of stream.*quoted scalar"),
+     "close the quote the value opens, or leave the quotes out"),
+    (re.compile(r"expected ',' or '\]'"),
+     'close the list with ], or quote a value that starts with [ (`key: "[…]"`)'),
+    (re.compile(r"expected ',' or '\}'"),
+     'close the mapping with }, or quote a value that starts with { (`key: "{…}"`)'),
+    (re.compile(r"could not find expected ':'"),
+     "write each line as `key: value`, and quote a value that goes on to the next line"),
+    (re.compile(r"expected <block end>|did not find expected key"),
+     "start each key at the beginning of its line, and indent a list's `- items` under their "
+     "key the same way"),
+)
+
+
+def _yaml_hint(problem: str) -> str:
+    """`: what to do` for a YAML error the loader explains only in its own terms; "" else."""
+    for pattern, hint in _YAML_HINTS:
+        if pattern.search(problem):
+            return ": " + hint
+    return ""
 
 
 def _plain_yaml_problem(exc: yaml.YAMLError, fm_text: str) -> tuple[int, str] | None:

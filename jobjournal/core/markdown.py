@@ -29,6 +29,7 @@ from jobjournal.core.render import (
     _status_label,
     _status_order,
     escape_md,
+    escape_md_with_code,
     note_link,
     summary_line,
     summary_of,
@@ -209,8 +210,8 @@ def _md_item(item: Item, today: date) -> list[str]:
         line += f" — **{_plural(days, 'day')} overdue**"
     lines = [line]
     if item.why:
-        lines.append(f"  - why: {escape_md(item.why)}")
-    lines.extend(f"  - ⚠ {escape_md(warning)}" for warning in item.warnings)
+        lines.append(f"  - why: {escape_md_with_code(item.why)}")
+    lines.extend(f"  - ⚠ {escape_md_with_code(warning)}" for warning in item.warnings)
     return lines
 
 
@@ -219,7 +220,7 @@ def _md_problem(problem: Problem) -> str:
     if problem.line is not None:
         where += f", line {problem.line}"
     mark = "❌" if problem.severity is Severity.ERROR else "⚠"
-    return f"- {mark} **{problem.severity.value}** {where}: {escape_md(problem.message)}"
+    return f"- {mark} **{problem.severity.value}** {where}: {escape_md_with_code(problem.message)}"
 
 
 def _mermaid_label(text: str) -> str:

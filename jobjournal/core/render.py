@@ -92,9 +92,35 @@ def escape_md(text: str) -> str:
     become entities (so no HTML, and no `<!--` that could forge a marker); `%%` (an Obsidian
     comment) is broken with an entity.
     """
-    out = _MD_SPECIAL.sub(r"\\\g<0>", _plain(text))
+    return _escape(_plain(text))
+
+
+def _escape(plain: str) -> str:
+    """`escape_md` of text already made plain."""
+    out = _MD_SPECIAL.sub(r"\\\g<0>", plain)
     out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return out.replace("%%", "%&#37;")
+
+
+# What a message quotes as code: a name (a field, a key, a status: `decision_date`), alone or as
+# `key: value` to type, and the front matter's `---`. Anything else in backticks stays text: a
+# message also quotes the user's own text, whatever it holds.
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+_CODE = re.compile(r"---|[A-Za-z_][\w-]*(?:: [\w .:/+-]+)?")
+
+
+def escape_md_with_code(text: str) -> str:
+    """`escape_md`, except that a name a message quotes (`` `decision_date` ``,
+    `` `applied: YYYY-MM-DD` ``) stays a code span, so that it renders as code instead of
+    showing its backticks."""
+    plain = _plain(text)
+    parts, last = [], 0
+    for span in _CODE_SPAN.finditer(plain):
+        if _CODE.fullmatch(span.group(1)):
+            parts += [_escape(plain[last : span.start()]), span.group(0)]
+            last = span.end()
+    parts.append(_escape(plain[last:]))
+    return "".join(parts)
 
 
 def _wikilink_safe(text: str) -> bool:

@@ -6,6 +6,7 @@ See docs/design.md, "Writing into the vault".
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -37,7 +38,12 @@ def atomic_write(path: Path, data: bytes) -> None:
             mode = stat.S_IMODE(os.stat(target).st_mode)
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                       suffix=".tmp")
+        except OSError as exc:
+            raise JobJournalError(f"cannot write {path.name}: "
+                                  f"{folder_refused(exc, target.parent)}") from exc
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
@@ -54,6 +60,15 @@ def atomic_write(path: Path, data: bytes) -> None:
             raise JobJournalError(f"cannot write {path.name}: {reason}") from exc
         raise
     _fsync_dir(target.parent)
+
+
+def folder_refused(exc: OSError, folder: Path) -> str:
+    """Why a new file could not be made in `folder`: the folder named when it is the folder that
+    can't be written to (read-only, or not the user's), which the file's name alone hides."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"its folder {folder} can't be written to ({reason})"
+    return reason
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -131,7 +146,13 @@ def create_file(path: Path, rel: str, data: bytes) -> None:
                            "(choose another title, or use `jobjournal log` to add to it)")
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.new")
     try:
-        _write_new(temp, data)
+        try:
+            _write_new(temp, data)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise JobJournalError(f"cannot write {rel}: "
+                                      f"{folder_refused(exc, path.parent)}") from None
+            raise
         try:
             os.link(temp, path)
         except FileExistsError:
@@ -143,7 +164,7 @@ def create_file(path: Path, rel: str, data: bytes) -> None:
     except OSError as exc:
         raise JobJournalError(f"cannot write {rel} ({exc.strerror or exc})") from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # never made (a read-only folder), or gone already
             os.unlink(temp)
 
 
