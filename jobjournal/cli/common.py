@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
@@ -85,6 +86,45 @@ def now_from(value: Any) -> datetime | None:
     """Now, for the rules: the clock's time, or None (the end of that day) with --today, so
     output for a given day stays the same."""
     return None if value is not None else clock()
+
+
+class Screen(NamedTuple):
+    """How standard output shows text (see `screen`)."""
+
+    width: int  # columns to fit
+    terminal: bool  # a terminal, not a file or a pipe
+    color: bool  # whether to colour
+
+
+def screen() -> Screen:
+    """How standard output shows text: the width to fit (the terminal's; `$COLUMNS` when set;
+    80 off a terminal), whether it is a terminal, and whether to colour: only on a terminal,
+    and never when `NO_COLOR` is set or `TERM=dumb`."""
+    import shutil
+
+    width = shutil.get_terminal_size((80, 24)).columns
+    try:
+        on_terminal = sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no standard output, or a closed one
+        on_terminal = False
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    return Screen(width, on_terminal, on_terminal and not plain)
+
+
+def fit(summary: str, shown: Screen) -> str:
+    """A summary (`a · b · c`) wrapped at the terminal's width between its parts, never within
+    one; one line anywhere else, for scripts."""
+    if not shown.terminal or len(summary) <= shown.width:
+        return summary
+    parts = summary.split(" · ")
+    lines, line = [], parts[0]
+    for part in parts[1:]:
+        if len(line) + len(" · ") + len(part) <= shown.width:
+            line += " · " + part
+        else:
+            lines.append(line + " ·")
+            line = "  " + part
+    return "\n".join([*lines, line])
 
 
 def vault_root(ctx: click.Context) -> Path:

@@ -19,10 +19,12 @@ from jobjournal import __version__
 from jobjournal.cli import streams
 from jobjournal.cli.common import (
     compute_agenda,
+    fit,
     no_cache_option,
     now_from,
     open_cached_vault,
     read_and_compute,
+    screen,
     today_from,
     today_option,
     vault_option,
@@ -191,9 +193,12 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
 
     day = today_from(today)
     mode = "json" if as_json else "print" if as_text else "note"
+    shown = screen()
+    # --print is laid out for this terminal: kept apart from one laid out for another
+    kept_as = f"print:{shown.width}:{shown.color:d}" if as_text else mode
     with gc_paused(freeze=True):  # a run makes thousands of lasting objects: see gc_paused
         run = open_cached_vault(ctx, use_cache=not no_cache)
-        output = run.result(mode, day)
+        output = run.result(kept_as, day)
         if output is None:
             from jobjournal.core.engine import depends_on_the_clock
             from jobjournal.core.markdown import render_markdown
@@ -203,19 +208,20 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
             if as_json:
                 output = render_json(result)
             elif as_text:
-                output = render_terminal(result, width=80, color=True)
+                output = render_terminal(result, width=shown.width, color=shown.color)
             else:
                 output = (render_markdown(result, run.config), summary_line(result))
             if not depends_on_the_clock(result):
-                run.keep(mode, day, output)
+                run.keep(kept_as, day, output)
         if mode == "note":
             from jobjournal.vault.agenda_note import write_agenda
 
             block, summary = output
             path = run.config.agenda.path
             written = write_agenda(run.root, path, block)
-            output = f"{path} {'updated' if written else 'unchanged'}: {summary}\n"
-        click.echo(output, nl=False)
+            output = fit(f"{path} {'updated' if written else 'unchanged'}: {summary}", shown)
+            output += "\n"
+        click.echo(output, nl=False, color=shown.color)
         run.save()
 
 
