@@ -507,3 +507,14 @@ def test_field_names_in_the_agenda_s_problems_are_code(runner: CliRunner, vault:
     assert result.exit_code == 0, result.output
     (line,) = [line for line in vault.read("Agenda.md").splitlines() if "Hooli" in line]
     assert "`applied`" in line and "\\`" not in line
+
+
+# --- help -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("group", [[], ["git"]])
+def test_a_group_alone_prints_its_help(runner: CliRunner, group: list[str]) -> None:
+    result = runner.invoke(cli, group)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: ") and "Commands:" in result.stdout
+    assert result.stderr == ""

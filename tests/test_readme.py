@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -109,3 +110,75 @@ def test_the_quick_call_log_runs_as_written(tmp_path: Path,
     run_as_written(commands, tmp_path)
     note = (tmp_path / "vault" / "Interviews" / "Acme - Backend.md").read_text("utf-8")
     assert "decision_date: 2026-12-05" in note
+
+
+# --- every command's --help has an example -------------------------------------------------------
+
+#: A line of a --help that is an example: indented in a `\b` block, starting with the command.
+_HELP_EXAMPLE = re.compile(r"^ {4,}(cd \S+|(?:nohup )?jobjournal\b.*)$")
+
+
+def _commands(group: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """`group`'s path and those of every command under it, hidden ones left out."""
+    found = [path]
+    if isinstance(group, click.Group):
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                found += _commands(command, (*path, name))
+    return found
+
+
+def help_text(path: tuple[str, ...]) -> str:
+    """The --help of a command, as a terminal 80 columns wide shows it."""
+    result = CliRunner().invoke(cli, [*path, "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def help_examples(text: str) -> tuple[str, ...]:
+    """The example lines of a --help, a line ending in `\\` joined with the next."""
+    examples: list[str] = []
+    lines = iter(text.splitlines())
+    for line in lines:
+        match = _HELP_EXAMPLE.match(line)
+        if match:
+            example = match.group(1)
+            while example.endswith("\\"):
+                example = example[:-1] + next(lines).strip()
+            examples.append(example)
+    return tuple(examples)
+
+
+def every_command() -> list[tuple[str, ...]]:
+    return _commands(cli)
+
+
+def test_every_command_s_help_has_an_example() -> None:
+    lacking = [" ".join(path) or "jobjournal" for path in every_command()
+               if not help_examples(help_text(path))]
+    assert lacking == []
+
+
+def _command(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        found = command.get_command(click.Context(command), name)
+        assert found is not None
+        command = found
+    return command
+
+
+@pytest.mark.parametrize("group", [(), ("git",)], ids=lambda path: " ".join(("jobjournal", *path)))
+def test_the_command_list_tells_each_command_whole(group: tuple[str, ...]) -> None:
+    listed = " ".join(help_text(group).split("Commands:", 1)[1].split())
+    assert "..." not in listed
+    command = _command(group)
+    assert isinstance(command, click.Group)
+    for name in command.list_commands(click.Context(command)):
+        sub = _command((*group, name))
+        if not sub.hidden:
+            first = " ".join(sub.get_short_help_str(limit=10_000).split())
+            assert first.endswith(".") and f"{name} {first}" in listed

@@ -24,6 +24,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def help_when_alone(group: click.Group, ctx: click.Context, args: list[str]) -> list[str]:
+    """`Group.parse_args`, except that the group alone (`jobjournal`, `jobjournal git`) prints its
+    help and exits 0: asking what there is is no error."""
+    if not args and not ctx.resilient_parsing:
+        click.echo(ctx.get_help())
+        ctx.exit(0)
+    return click.Group.parse_args(group, ctx, args)
+
+
+def list_commands_whole(group: click.Group, ctx: click.Context,
+                        formatter: click.HelpFormatter) -> None:
+    """The group's "Commands" section, each with the first sentence of its help in full (click
+    cuts it at the width of a line), wrapped to the terminal."""
+    rows = []
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if command is not None and not command.hidden:
+            rows.append((name, command.get_short_help_str(limit=10_000)))
+    if rows:
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 def _remember_vault(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is not None:
         ctx.ensure_object(dict)["vault"] = value

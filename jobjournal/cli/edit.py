@@ -294,9 +294,9 @@ def new(ctx: click.Context, today: Any, note_type: NoteType, title: str,
 
     \b
     Examples:
-      jobjournal new contact "Dana Recruiter" --set company=Acme --set phone="+1 555 0100"
+      jobjournal new contact "Robin Recruiter" --set company=Acme --set phone="+1 555 0100"
       jobjournal new interview "Acme - Backend" --set date=2026-12-03T10:00 \\
-          --set recruiter="[[Dana Recruiter]]" --set with="[[Sam Lee]]"
+          --set recruiter="[[Robin Recruiter]]" --set with="[[Sam Lee]]"
 
     Dates are written as dates, links in quotes, text quoted only where YAML
     needs it. A title can't hold / \\ : * ? " < > | # ^ [ ] (they break file
@@ -370,7 +370,7 @@ def log(ctx: click.Context, today: Any, note: str, text: str | None, entry_date:
       jobjournal log acme "Called Dana, decision moved to Dec 5" --decision-date 2026-12-05
       jobjournal log "Dana Recruiter" "Sent my CV" --date 2026-11-24 --follow-up 2026-12-01
       jobjournal log acme "Dana called: onsite on Dec 8" --incoming
-      jobjournal log acme --missed-call                 a call you missed, now
+      jobjournal log acme --missed-call                 # a call you missed, now
       jobjournal log acme --missed-call 2026-11-26T09:40
 
     Without --date the entry is dated now, with the time of day

@@ -92,7 +92,7 @@ def export_command(
     Examples:
       jobjournal export csv > jobs.csv
       jobjournal export xlsx -o jobs.xlsx
-      jobjournal export ics -o ~/Calendars/jobjournal.ics
+      jobjournal export ics -o jobs.ics        # import it, or subscribe to it
     """
     fmt = fmt.lower()
     if output is not None and output.suffix.lower() == ".md":
@@ -186,6 +186,12 @@ def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run
     skipped, so importing the same file again changes nothing, and after
     fixing a problem it creates just what was left out. Exit status 0, or 2
     when the file can't be read at all.
+
+    \b
+    Examples:
+      jobjournal export csv > jobs.csv                # a spreadsheet to import from
+      jobjournal import csv jobs.csv --dry-run        # what it would create
+      jobjournal import csv jobs.csv
     """
     from jobjournal.imports.csv_import import DELIMITERS, Planner, map_columns, read_sheet
     from jobjournal.imports.note_text import import_title

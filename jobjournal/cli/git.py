@@ -15,17 +15,35 @@ from pathlib import Path
 
 import click
 
-from jobjournal.cli.common import compute_agenda, find_root, today_from, vault_option
+from jobjournal.cli.common import (
+    compute_agenda,
+    find_root,
+    help_when_alone,
+    list_commands_whole,
+    today_from,
+    vault_option,
+)
 from jobjournal.errors import JobJournalError
 
 
-@click.group("git")
+class _GitGroup(click.Group):
+    """`jobjournal git` alone prints its help, and lists its commands in full."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return help_when_alone(self, ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        list_commands_whole(self, ctx, formatter)
+
+
+@click.group("git", cls=_GitGroup)
 def git_group() -> None:
     """Keep the vault in git: hooks, a merge driver for the agenda, and sync.
 
     \b
-      jobjournal git install   hooks and the agenda's merge driver, in the vault's repository
-      jobjournal git sync      commit, pull and push in one step
+    Examples:
+      jobjournal git install   # hooks and the agenda's merge driver, in the vault's repository
+      jobjournal git sync      # commit, pull and push in one step
     """
 
 
@@ -54,6 +72,11 @@ def install(ctx: click.Context, uninstall: bool) -> None:
     PATH); run install again if you reinstall jobjournal elsewhere. A hook you already
     had moves to NAME.local and ours runs it first, with the same arguments and input;
     --uninstall puts it back. Running install twice changes nothing the second time.
+
+    \b
+    Examples:
+      jobjournal git install
+      jobjournal git install --uninstall --vault ~/JobHunt
     """
     from jobjournal.git.hooks import install as install_git
     from jobjournal.git.hooks import uninstall as uninstall_git
@@ -81,6 +104,11 @@ def sync(ctx: click.Context) -> None:
     conflicts; it is regenerated and committed at once. With no remote, it only
     commits. When a note conflicts, nothing is merged: it names the files, and the
     repository stays as it was.
+
+    \b
+    Examples:
+      jobjournal git sync
+      jobjournal git sync --vault ~/JobHunt
     """
     from jobjournal.git.hooks import DRIVER, driver_options, merge_attribute
     from jobjournal.git.repo import open_repo

@@ -20,6 +20,8 @@ from jobjournal.cli import streams
 from jobjournal.cli.common import (
     compute_agenda,
     fit,
+    help_when_alone,
+    list_commands_whole,
     no_cache_option,
     now_from,
     open_cached_vault,
@@ -54,6 +56,12 @@ class JobJournalGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.LAZY_COMMANDS})
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return help_when_alone(self, ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        list_commands_whole(self, ctx, formatter)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         where = self.LAZY_COMMANDS.get(cmd_name)
@@ -108,12 +116,14 @@ def cli() -> None:
 
     \b
     Start here:
-      jobjournal init ~/JobHunt     make a vault with templates and examples
+      jobjournal init ~/JobHunt     # a vault with templates and examples
       cd ~/JobHunt
-      jobjournal agenda             write Agenda.md and print a summary
-      jobjournal agenda --print     show the agenda in the terminal
-      jobjournal agenda --json      the same as JSON, for scripts
-      jobjournal check              list notes jobjournal cannot read
+      jobjournal agenda             # write Agenda.md and print a summary
+      jobjournal agenda --print     # show the agenda in the terminal
+      jobjournal agenda --json      # the same as JSON, for scripts
+      jobjournal check              # list notes jobjournal cannot read
+
+    `jobjournal COMMAND --help` tells more, with examples.
     """
 
 
@@ -130,9 +140,14 @@ def cli() -> None:
 def init(path: Path, make_git: bool, no_examples: bool) -> None:
     """Create a new vault at PATH: config, templates, Obsidian settings, example notes.
 
-    PATH must not exist yet or be an empty folder. The example notes are dated
-    around today, so the first agenda shows every section; delete them when you
-    start your own.
+    PATH must not exist yet or be an empty folder, outside any other vault. The
+    example notes are dated around today, so the first agenda shows every
+    section; delete them when you start your own.
+
+    \b
+    Examples:
+      jobjournal init ~/JobHunt --git            # with a git repository and a first commit
+      jobjournal init ~/"Job hunt 2027" --no-examples   # a name with spaces, quoted
     """
     from jobjournal.core.markdown import render_markdown
     from jobjournal.edit.scaffold import init_git, init_vault
@@ -186,6 +201,12 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
 
     With --json, print one JSON object (today, items, problems) for scripts;
     with --print, show the agenda in the terminal. Neither writes anything.
+
+    \b
+    Examples:
+      jobjournal agenda                          # write Agenda.md, print a summary
+      jobjournal agenda --print                  # show it here instead
+      jobjournal agenda --json --today 2026-12-01 > agenda.json
     """
     if as_json and as_text:
         raise click.UsageError("choose one of --json and --print")
@@ -237,6 +258,11 @@ def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
     seen from the current folder, so editors and CI can jump to it. Exits 1
     when there are errors, 0 when there are only warnings or nothing at all.
     Writes nothing.
+
+    \b
+    Examples:
+      jobjournal check
+      jobjournal check --vault ~/JobHunt || echo "some notes need fixing"
     """
     from jobjournal.vault.reader import gc_paused
 
