@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from jobjournal.config import Config
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.core.model import Agenda
@@ -52,6 +54,13 @@ def _remember_vault(ctx: click.Context, _param: click.Parameter, value: str | No
         ctx.ensure_object(dict)["vault"] = value
 
 
+def _complete_folder(_ctx: click.Context, _param: click.Parameter, incomplete: str
+                     ) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="dir")]  # the shell lists the folders
+
+
 def vault_option(func: F) -> F:
     """`--vault PATH`, accepted before or after the command name."""
     return click.option(
@@ -60,6 +69,7 @@ def vault_option(func: F) -> F:
         expose_value=False,
         is_eager=True,
         callback=_remember_vault,
+        shell_complete=_complete_folder,
         help="The vault folder (default: $JOBJOURNAL_VAULT, else the nearest folder above "
         "the current one holding .jobjournal.toml).",
     )(func)

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from jobjournal.cli import common
+from jobjournal.cli import common, complete
 from jobjournal.cli.common import find_root, today_from, today_option, vault_option
 from jobjournal.core.dates import DateError, parse_when
 from jobjournal.core.fields import COERCERS, FieldError
@@ -274,7 +274,8 @@ def _title(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 @click.command()
 @vault_option
 @today_option
-@click.argument("note_type", metavar="TYPE", callback=_note_type)
+@click.argument("note_type", metavar="TYPE", callback=_note_type,
+                shell_complete=complete.note_types)
 @click.argument("title", callback=_title)
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Set a front-matter field (repeat for more; list fields like `with` and "
@@ -331,7 +332,7 @@ def _optional(check: Callable[[str, str], Any]) -> Callable[[click.Context, clic
 @click.command()
 @vault_option
 @today_option
-@click.argument("note")
+@click.argument("note", shell_complete=complete.note_titles)
 @click.argument("text", required=False)
 @click.option("--date", "entry_date", metavar="YYYY-MM-DD", callback=_optional(_when),
               help="When the contact happened (default: now, with the time of day); a time "
@@ -339,6 +340,7 @@ def _optional(check: Callable[[str, str], Any]) -> Callable[[click.Context, clic
 @click.option("--decision-date", metavar="YYYY-MM-DD", callback=_optional(_day),
               help="Set decision_date: when they said they will decide.")
 @click.option("--status", metavar="STATUS", callback=_optional(_status),
+              shell_complete=complete.statuses,
               help=f"Set status: one of {', '.join(STATUSES)}; the change is recorded in the "
               "Log too (`status: interviewing → offer`, no contact).")
 @click.option("--follow-up", metavar="YYYY-MM-DD", callback=_optional(_day),
