@@ -1,12 +1,18 @@
-"""The README's commands stay true: the demo runs end to end, CI runs the test command, and the
-walkthrough and the quick call log run as written on the vault `init` makes."""
+"""The README's commands stay true: the demo runs end to end, CI runs the test command, the
+walkthrough and the quick call log run as written on the vault `init` makes, and so does
+every other example of the README and of every command's --help."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shlex
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -112,10 +118,41 @@ def test_the_quick_call_log_runs_as_written(tmp_path: Path,
     assert "decision_date: 2026-12-05" in note
 
 
-# --- every command's --help has an example -------------------------------------------------------
+# --- every example runs as written ----------------------------------------------------------------
+#
+# The examples of the README (its `sh` blocks and the commands quoted in its text) and those of
+# every command's --help, each run by bash as a user would type it, with the installed
+# `jobjournal`, in a home folder of its own: one holding ~/JobHunt, made by
+# `jobjournal init ~/JobHunt --git`, with the current folder there; or an empty one for the
+# examples that begin with `jobjournal init`. The examples of one block run one after the other.
 
+BIN = Path(sys.executable).parent
+#: A token that is a placeholder of a synopsis (`PATH`, `KEY=VALUE`, `[--git]`), not an example.
+_PLACEHOLDER = re.compile(r"^(\[.*|[A-Z]{2,}(=[A-Z]+)?…?|.*\\\|.*)$")
 #: A line of a --help that is an example: indented in a `\b` block, starting with the command.
 _HELP_EXAMPLE = re.compile(r"^ {4,}(cd \S+|(?:nohup )?jobjournal\b.*)$")
+DEADLINE = 30.0
+
+
+def readme_examples() -> list[tuple[str, ...]]:
+    """Blocks of README examples: each `sh` block (but those of "Try it" and the benchmarks,
+    tested above or too slow for a test), then each command quoted in the text."""
+    blocks: list[tuple[str, ...]] = []
+    for block in re.findall(r"```sh\n(.*?)```", README, flags=re.DOTALL):
+        lines = tuple(line for line in block.splitlines()
+                      if line.startswith("jobjournal ") or "=bash_source" in line)
+        if lines and "pip install" not in block:
+            blocks.append(lines)
+    prose = re.sub(r"```.*?```", "", README, flags=re.DOTALL)
+    for span in re.findall(r"`([^`]+)`", prose):
+        command = " ".join(span.split())
+        if not re.match(r"(cd \S+ && )?jobjournal ", command):
+            continue
+        if any(_PLACEHOLDER.match(token) for token in shlex.split(command.replace("\\|", "|"))):
+            continue
+        if (command,) not in blocks:
+            blocks.append((command,))
+    return blocks
 
 
 def _commands(group: click.Command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -182,3 +219,96 @@ def test_the_command_list_tells_each_command_whole(group: tuple[str, ...]) -> No
         if not sub.hidden:
             first = " ".join(sub.get_short_help_str(limit=10_000).split())
             assert first.endswith(".") and f"{name} {first}" in listed
+
+
+@pytest.fixture(scope="module")
+def jobhunt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home folder holding ~/JobHunt, as `jobjournal init ~/JobHunt --git` makes it."""
+    home = tmp_path_factory.mktemp("home")
+    done = _run("jobjournal init ~/JobHunt --git", home, home)
+    assert done.returncode == 0, done.stderr
+    return home
+
+
+def _environment(home: Path) -> dict[str, str]:
+    leaks = ("JOBJOURNAL_VAULT", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "NO_COLOR",
+             "GIT_CONFIG_GLOBAL", "EMAIL")
+    env = {key: value for key, value in os.environ.items() if key not in leaks}
+    env.update(HOME=str(home), PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+               XDG_CONFIG_HOME=str(home / ".config"), GIT_CONFIG_NOSYSTEM="1",
+               XDG_RUNTIME_DIR=str(home / ".run"), JOBJOURNAL_CACHE_DIR=str(home / ".cache"))
+    (home / ".run").mkdir(mode=0o700, exist_ok=True)
+    return env
+
+
+def _run(command: str, home: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=_environment(home),
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def _watch_locks(home: Path) -> list[Path]:
+    return sorted((home / ".run" / "jobjournal").glob("watch-*.lock"))
+
+
+def _run_watch(command: str, home: Path, cwd: Path) -> None:
+    """A watch runs until it is stopped: start it as written, wait until it holds its lock,
+    stop it as `kill` would, and see it end cleanly (its lock let go)."""
+    process = subprocess.Popen(["bash", "-c", command], cwd=cwd, env=_environment(home),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + DEADLINE
+    pid = None
+    while pid is None and time.monotonic() < deadline:
+        for lock in _watch_locks(home):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                pid = int(lock.read_text().split()[0])
+        time.sleep(0.05)
+    try:
+        assert pid is not None, f"{command}: no watch started"
+        os.kill(pid, signal.SIGTERM)
+        while _watch_locks(home) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _watch_locks(home) == [], f"{command}: the watch did not stop"
+    finally:
+        if process.poll() is None and pid is None:
+            process.kill()
+        _out, errors = process.communicate(timeout=DEADLINE)
+    assert process.returncode == 0, errors
+    assert "error" not in errors, errors
+
+
+def run_examples(block: tuple[str, ...], jobhunt: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    if block[0].startswith("jobjournal init"):
+        home.mkdir()
+        cwd = home
+    else:
+        shutil.copytree(jobhunt, home, symlinks=True)
+        cwd = home / "JobHunt"
+    for command in block:
+        folder = re.fullmatch(r"cd (\S+)", command)
+        if folder:
+            target = folder.group(1)
+            cwd = cwd / (str(home) + target[1:] if target.startswith("~") else target)
+        elif re.search(r"\bjobjournal watch\b", command):
+            _run_watch(command, home, cwd)
+        else:
+            done = _run(command, home, cwd)
+            assert done.returncode == 0, f"{command}\n{done.stdout}{done.stderr}"
+            assert "internal error" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("block", readme_examples(), ids=" && ".join)
+def test_a_readme_example_runs_as_written(
+    block: tuple[str, ...], jobhunt: Path, tmp_path: Path
+) -> None:
+    run_examples(block, jobhunt, tmp_path)
+
+
+@pytest.mark.parametrize("path", every_command(), ids=lambda path: " ".join(path) or "jobjournal")
+def test_the_examples_of_a_help_run_as_written(
+    path: tuple[str, ...], jobhunt: Path, tmp_path: Path
+) -> None:
+    examples = help_examples(help_text(path))
+    assert examples
+    run_examples(examples, jobhunt, tmp_path)
