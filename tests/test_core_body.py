@@ -338,3 +338,25 @@ def test_plain_bodies_are_read_line_by_line_as_markdown_it_reads_them(text: str)
 @pytest.mark.parametrize("text", OTHER_BODIES)
 def test_other_bodies_are_read_as_markdown_it_reads_them(text: str) -> None:
     as_markdown_it_reads(text)
+
+
+@pytest.mark.parametrize(("line", "text"), [
+    ("- [ ] Send CV ⏫ 📅 2026-11-28", "Send CV"),
+    ("- [ ] Send CV 🔼 🔽 ⏬ 🔺️ 📅 2026-11-28", "Send CV"),
+    ("- [ ] Call Dana 🔁 every week 📅 2026-11-28", "Call Dana"),
+    ("- [ ] Call Dana 📅 2026-11-28 🔁 every 2 weeks on Monday when done", "Call Dana"),
+    ("- [ ] Send CV 🆔 abc123 ⛔ def,ghi_4 📅 2026-11-28", "Send CV"),
+    ("- [ ] Send CV ➕ 2026-11-01 🛫 2026-11-02 📅 2026-11-28 ✅ 2026-11-03 ❌ 2026-11-04", "Send CV"),
+    ("- [ ] Send CV 📅 2026-11-28 🏁 delete", "Send CV"),
+    ("- [ ] Send CV [priority:: high] [repeat:: every week] [id:: abc] [due:: 2026-11-28]",
+     "Send CV"),
+    ("- [ ] Send CV (dependsOn:: abc) (onCompletion:: keep) [due:: 2026-11-28]", "Send CV"),
+    ("- [ ] Ask about the Q&A ⏫ and the 🔁 every week stand-up 📅 2026-11-28",
+     "Ask about the Q&A and the"),
+])
+def test_a_task_s_text_carries_none_of_its_tasks_metadata(line: str, text: str) -> None:
+    # priorities, recurrence, ids, dependencies and the other dates are the Tasks plugin's
+    # bookkeeping, not what to do
+    parsed = read(line + "\n", plain=True)
+    assert parsed.tasks == (task("2026-11-28", text, 5),)
+    assert parsed.problems == []

@@ -382,8 +382,9 @@ def _task_item(draw: st.DrawFn) -> str:
     box = draw(st.sampled_from(["[ ]", "[ ]", "[ ]", "[/]", "[x]", "[-]"]))
     markers = draw(st.lists(st.sampled_from([
         "📅 {}", "📅 {}", "⏳ {}", "⏳ {}", "[due:: {}]", "(due:: {})", "[scheduled:: {}]",
-        "🛫 {}", "✅ {}", "📅", "📅️ {}", "[due:: {}x]",
-    ]), min_size=1, max_size=3))
+        "🛫 {}", "✅ {}", "📅", "📅️ {}", "[due:: {}x]", "⏫", "🔁 every week", "🆔 abc",
+        "⛔ abc,def", "[priority:: high]",
+    ]), min_size=1, max_size=4))
     dates = [m.format(draw(_DAYS)) for m in markers]
     return f"{box} {draw(_DOING)} {draw(_WHO)} {' '.join(dates)}".replace("  ", " ")
 

@@ -41,9 +41,22 @@ _OPEN_CHECKBOXES = frozenset(" /")  # to do, in progress; every other status is 
 # Obsidian Tasks: an emoji followed by its date. All six date emoji are stripped from the text.
 _TASK_EMOJI_DATE = re.compile(r"[📅⏳🛫➕✅❌]\ufe0f?[ \t]*\d{4}-\d{2}-\d{2}")
 _DUE_EMOJI = re.compile(r"(?P<emoji>[📅⏳])\ufe0f?[ \t]*(?P<value>\d{4}-\d{2}-\d{2})?")
-# Dataview inline fields, bracketed or parenthesised: [due:: 2026-11-28] / (due:: 2026-11-28).
+# The rest of Obsidian Tasks' metadata, stripped from the text too (it is the plugin's
+# bookkeeping, not what to do): priorities; a recurrence rule, up to the next emoji field; an id,
+# the ids it depends on, and what to do on completion.
+_TASK_SIGNIFIERS = "📅⏳🛫➕✅❌⏫🔼🔽⏬🔺🔁🆔⛔🏁"
+_TASK_METADATA = re.compile(
+    r"[⏫🔼🔽⏬🔺]\ufe0f?"
+    rf"|🔁\ufe0f?[^{_TASK_SIGNIFIERS}\[(]*"
+    r"|🆔\ufe0f?[ \t]*[\w-]*"
+    r"|⛔\ufe0f?[ \t]*[\w-]*(?:[ \t]*,[ \t]*[\w-]+)*"
+    r"|🏁\ufe0f?[ \t]*\w*"
+)
+# Dataview inline fields, bracketed or parenthesised: [due:: 2026-11-28] / (due:: 2026-11-28);
+# the Tasks plugin's other fields in Dataview format are stripped like their emoji.
 _DATAVIEW_DATE = re.compile(
-    r"[\[(]\s*(?P<key>due|scheduled|start|created|completion|cancelled)\s*::\s*"
+    r"[\[(]\s*(?P<key>due|scheduled|start|created|completion|cancelled"
+    r"|priority|repeat|id|dependsOn|onCompletion)\s*::\s*"
     r"(?P<value>[^\[\]()]*?)\s*[\])]",
     re.IGNORECASE,
 )
@@ -522,7 +535,7 @@ def _task(
     when = due or scheduled  # Tasks' rule: a scheduled date counts only when there is no due date
     if when is None:
         return None
-    text = _DATAVIEW_DATE.sub(" ", _TASK_EMOJI_DATE.sub(" ", rest))
+    text = _DATAVIEW_DATE.sub(" ", _TASK_METADATA.sub(" ", _TASK_EMOJI_DATE.sub(" ", rest)))
     return Task(when, " ".join(text.split()), line)
 
 
