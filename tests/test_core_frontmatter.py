@@ -217,6 +217,24 @@ def test_a_yaml_error_on_the_line_yaml_counts_just_past_the_last_is_reported() -
                        "start each key at the beginning of its line")
 
 
+@pytest.mark.parametrize(("text", "hint"), [
+    ("role: Lead: Backend", "quote a value that holds `: `"),
+    ("a: b\n  c: d", "start each key at the beginning of its line"),
+    ("company: @home", "quote a value that starts with a sign such as @ or %"),
+    ("company: `x`", "quote a value that starts with a sign such as @ or %"),
+    ("a: *x", "quote a value that starts with * or &"),
+    ('a: "open', "close the quote the value opens, or leave the quotes out"),
+    ("tags: [a, b", "close the list with ], or quote a value that starts with ["),
+    ("a: {b", "close the mapping with }, or quote a value that starts with {"),
+    ("a: b\nstray words\nc: d", "write each line as `key: value`"),
+    ("- a\nb: c", "indent a list's `- items` under their key the same way"),
+])
+def test_a_yaml_error_says_how_to_fix_it(text: str, hint: str) -> None:
+    _, message = _problem(text)
+    assert message.startswith("front matter is not valid YAML: ")
+    assert hint in message.split(": ", 2)[2] and message.count(hint) == 1
+
+
 def test_a_key_like_line_inside_a_value_spanning_lines_is_not_the_key_s_line() -> None:
     """`company:` inside a quoted value written over two lines is text: the key's line is the
     real one, above it (the line a problem with `company` points to)."""

@@ -318,7 +318,7 @@ _YAML_HINTS = (
      'close the mapping with }, or quote a value that starts with { (`key: "{…}"`)'),
     (re.compile(r"could not find expected ':'"),
      "write each line as `key: value`, and quote a value that goes on to the next line"),
-    (re.compile(r"expected <block end>|did not find expected key"),
+    (re.compile(r"expected <block end>|did not find expected (?:key|'-' indicator)"),
      "start each key at the beginning of its line, and indent a list's `- items` under their "
      "key the same way"),
 )
