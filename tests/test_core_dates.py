@@ -13,8 +13,10 @@ from jobjournal.core.dates import (
     LAST_DAY,
     LEADING_WHEN,
     DateError,
+    in_range,
     parse_day,
     parse_when,
+    range_error,
 )
 
 
@@ -129,10 +131,26 @@ def test_a_date_outside_the_calendar_is_refused_in_words(text: str) -> None:
         f"{text!r} is out of range: use a date from 1900-01-01 to 9000-12-31")
 
 
-@pytest.mark.parametrize("value", [date(1, 1, 1), date(9999, 12, 31), datetime(1899, 12, 31, 12)])
-def test_a_date_from_yaml_outside_the_calendar_is_refused_too(value: date) -> None:
-    with pytest.raises(DateError, match="is out of range: use a date from 1900-01-01 to 9000-12-31"):
-        parse_when(value)
+@pytest.mark.parametrize(
+    ("value", "zone", "shown"),
+    [(date(1, 1, 1), "", "0001-01-01"), (date(9999, 12, 31), "", "9999-12-31"),
+     (datetime(1899, 12, 31, 12), "", "1899-12-31T12:00:00"),
+     (datetime(9000, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-5))), "Europe/Berlin",
+      "9000-12-31T23:30:00-05:00")],  # 9001-01-01 in Berlin
+)
+def test_a_date_from_yaml_outside_the_calendar_is_refused_too(
+    value: date, zone: str, shown: str
+) -> None:
+    with pytest.raises(DateError) as refused:
+        parse_when(value, zone)
+    assert str(refused.value) == f"{shown} is out of range: use a date from 1900-01-01 to 9000-12-31"
+
+
+def test_the_calendar_s_bounds_are_in_it() -> None:
+    day = timedelta(days=1)
+    assert in_range(FIRST_DAY) and in_range(LAST_DAY)
+    assert not in_range(FIRST_DAY - day) and not in_range(LAST_DAY + day)
+    assert range_error("'x'") == "'x' is out of range: use a date from 1900-01-01 to 9000-12-31"
 
 
 def test_an_offset_that_moves_a_date_out_of_the_calendar_is_refused() -> None:
@@ -174,6 +192,7 @@ def test_without_a_time_zone_the_machine_s_is_used(monkeypatch: pytest.MonkeyPat
     time.tzset()
     try:
         assert parse_when("2026-11-20T23:30Z") == datetime(2026, 11, 21, 8, 30)
+        assert parse_day("2026-11-20T23:30Z") == date(2026, 11, 21)
     finally:
         monkeypatch.undo()
         time.tzset()

@@ -3,7 +3,7 @@ reading, the rules (from scratch and incrementally), the agenda, `check` and the
 raise, every note is still read, and a note beside them still gets its item.
 
 The values are the edges of what is read (1900-01-01, 9000-12-31, with times and UTC offsets that
-move them across a day) and what lies just past them (0001-01-01, 1899-12-31, 9000-12-32,
+move them across a day, read in time zones up to 14 hours from UTC) and what lies just past them (0001-01-01, 1899-12-31, 9000-12-32,
 9999-12-31), and numbers of every shape (0, -1, huge, floats, booleans), each in every field.
 """
 
@@ -52,6 +52,8 @@ LARGEST = parse_config({
     "calendar": {"workdays": ["sun"]},
 })
 CONFIGS = [Config(), LARGEST]
+#: the machine's, and the zones furthest from UTC either way (+14:00, -11:00)
+ZONES = ["", "UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"]
 SENTINEL = "Contacts/Sentinel.md"
 
 
@@ -76,13 +78,15 @@ def hostile_notes(draw: st.DrawFn) -> bytes:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(hostile_notes(), min_size=1, max_size=4),
-       today=st.sampled_from(TODAYS), config=st.sampled_from(CONFIGS))
-def test_extreme_values_never_stop_a_run(texts: list[bytes], today: date, config: Config) -> None:
+       today=st.sampled_from(TODAYS), config=st.sampled_from(CONFIGS), zone=st.sampled_from(ZONES))
+def test_extreme_values_never_stop_a_run(
+    texts: list[bytes], today: date, config: Config, zone: str
+) -> None:
     notes: list[Note] = []
     problems: list[Problem] = []
     for number, data in enumerate(texts):
         path = f"Notes/{number}.md"
-        note, found = parse_note(path, data)
+        note, found = parse_note(path, data, zone=zone)
         assert note is not None, found  # a bad value is a bad field, never a lost note
         lines = data.count(b"\n") + 1
         assert all(p.line is not None and 1 <= p.line <= lines for p in found), found
