@@ -266,3 +266,37 @@ def test_an_imported_date_out_of_range_is_a_problem_of_its_row(cell: str) -> Non
         parse_sheet_date(cell, "MDY")
     assert str(refused.value) == f"{cell} {RANGE}"
     assert parse_sheet_date("9000-12-31") == date(9000, 12, 31)
+
+
+# --- --today -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [("0001-01-05", f"'0001-01-05' {RANGE}"), ("9999-12-31", f"'9999-12-31' {RANGE}"),
+     ("1899-12-31", f"'1899-12-31' {RANGE}"),
+     ("2026-13-01", "'2026-13-01' is not a valid date (month must be in 1..12)")],
+    ids=["0001-01-05", "9999-12-31", "1899-12-31", "2026-13-01"],
+)
+@pytest.mark.parametrize("command", [["agenda"], ["check"], ["export", "csv"]],
+                         ids=lambda command: command[0])
+def test_a_today_out_of_the_calendar_is_a_usage_error(
+    runner: CliRunner, vault: VaultDir, command: list[str], given: str, said: str
+) -> None:
+    vault.write(*SENTINEL)
+    result = runner.invoke(cli, [*command, "--vault", str(vault.root), "--today", given])
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr and "--today" in result.stderr
+    assert "does not match the format" not in result.stderr  # click's own words
+    assert "internal error" not in result.stderr
+    assert not (vault.root / "Agenda.md").exists()
+
+
+@pytest.mark.parametrize("given", ["1900-01-01", "9000-12-31"])
+def test_the_first_and_last_days_are_a_today_too(
+    runner: CliRunner, vault: VaultDir, given: str
+) -> None:
+    vault.write(*SENTINEL)
+    for command in (["agenda", "--json"], ["check"], ["export", "ics"]):
+        result = runner.invoke(cli, [*command, "--vault", str(vault.root), "--today", given])
+        assert result.exit_code == 0, result.output
