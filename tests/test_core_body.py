@@ -297,7 +297,8 @@ PLAIN_BODIES = [
     f"> ```\n> - [ ] in code 📅 2026-11-29\n> ```\n\n{TASK}\n",  # a fence in a callout
     f"## Log\n{ENTRY}\nX\n", f"## Log\n{ENTRY}\nback later  \n",  # lazy continuation lines
     f"## Log\n{ENTRY}\nback later X\n", f"## Log\n- a remark\nmore of it\n{ENTRY}\n",
-    f"## Log\n- a\ufeffb\nlazy\n{ENTRY}\n", "- [ ] x\n- [ ] y\n- [ ] z 📅 2026-11-28\nlazy\n",
+    f"## Log\n- a\ufeffb\nlazy\n{ENTRY}\n", f"## Log\n{ENTRY}\nback\ufeffx\n",
+    "- [ ] x\n- [ ] y\n- [ ] z 📅 2026-11-28\nlazy\n",
     f"## Log\n{ENTRY}  \n", "## Log\n- 2026-11-20 Called MAX\n",  # an item's last characters
     f"## Log\n{ENTRY}\n\nXavier called back\n",  # a paragraph after the list
     f"{TASK}\n\n  more\n\n  again\n",  # paragraphs in the item, after blank lines
@@ -326,6 +327,7 @@ OTHER_BODIES = [
     f"{TASK}\n  - b\n\n    more of b\n\n      - [ ] Ask Jo 📅 2026-11-29\n",  # an item in b
     f"> quoted\n\n   {TASK}\n", f"text\n\n   {TASK}\n", f"```\ncode\n```\n\n   {TASK}\n",
     f"> ```x`y\n> {TASK}\n",  # no fence: a backtick after the backticks
+    f"{TASK}\n\n```x`y\n```\n## Log\n- 2026-11-20 in code\n",  # so the next line opens one
     f"## Log\n{ENTRY}\n\n`code` here\n",
 ]
 

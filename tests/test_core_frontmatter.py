@@ -245,3 +245,17 @@ def test_a_key_like_line_inside_a_value_spanning_lines_is_not_the_key_s_line() -
     mapping, lines, _ = fm.load_yaml('company: "x\ntype: Acme\ncompany: "#"')
     assert mapping == {"company": "x type: Acme company: "}
     assert lines == {"company": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "repeated"),
+    [
+        ("a: x\nb: y\na: x", {"a": (2, 4, True)}),  # the same value twice
+        ("a: x\na: y", {"a": (2, 3, False)}),
+        ("a:\na:", {"a": (2, 3, False)}),  # no value on the line: nothing to call the same
+    ],
+)
+def test_a_key_given_twice_is_told_with_its_lines_and_whether_its_values_agree(
+    text: str, repeated: dict[str, tuple[int, int, bool]]
+) -> None:
+    assert fm.load_yaml(text)[2] == repeated
