@@ -70,7 +70,9 @@ def test_dates_and_times_from_yaml_are_kept() -> None:
     aware = datetime(2026, 11, 20, 10, 30, tzinfo=timezone(timedelta(hours=2)))
     assert parse_when(aware, "Europe/Berlin") == datetime(2026, 11, 20, 9, 30)
     assert parse_when(aware, "Europe/Berlin").tzinfo is None
-    assert parse_when(datetime(2026, 11, 20, 10, 30)) == datetime(2026, 11, 20, 10, 30)
+    naive = datetime(2026, 11, 20, 10, 30)  # no offset: already the vault's time, as written
+    assert parse_when(naive) == parse_when(naive, "Asia/Tokyo") == naive
+    assert parse_when(naive, "America/Anchorage") == naive
     assert parse_when(date(2026, 11, 20)) == date(2026, 11, 20)
     assert parse_day(datetime(2026, 11, 20, 23, 59)) == date(2026, 11, 20)
 
