@@ -75,6 +75,12 @@ class ImportConfig:
 
 
 @dataclass(frozen=True)
+class MeConfig:
+    name: str = ""  # signs the email drafts of the agenda's items
+    email: str = ""  # the user's own address
+
+
+@dataclass(frozen=True)
 class Config:
     agenda: AgendaConfig = field(default_factory=AgendaConfig)
     followup: FollowupConfig = field(default_factory=FollowupConfig)
@@ -83,6 +89,7 @@ class Config:
     git: GitConfig = field(default_factory=GitConfig)
     import_: ImportConfig = field(default_factory=ImportConfig)
     insights: InsightsConfig = field(default_factory=InsightsConfig)
+    me: MeConfig = field(default_factory=MeConfig)
 
 
 # --- value checks: each returns the normalised value or raises ValueError("must be …") ---------
@@ -194,6 +201,13 @@ def _timezone(value: Any) -> str:
     return name
 
 
+def _one_line(value: Any) -> str:
+    text = _str(value)
+    if "\n" in text or "\r" in text:
+        raise ValueError("must be one line")
+    return text.strip()
+
+
 def _ignore(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
         raise ValueError(
@@ -232,6 +246,7 @@ SCHEMA: Mapping[str, Mapping[str, Callable[[Any], Any]]] = {
     "git": {"commit_delay_seconds": _int(0, 24 * 60 * 60)},
     "import": {"date_order": _date_order},
     "insights": {"weekly_goal": _int(0, 1000)},
+    "me": {"name": _one_line, "email": _one_line},
 }
 
 
@@ -260,6 +275,7 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
         git=GitConfig(**values["git"]),
         import_=ImportConfig(**values["import"]),
         insights=InsightsConfig(**values["insights"]),
+        me=MeConfig(**values["me"]),
     )
 
 

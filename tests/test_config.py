@@ -139,3 +139,13 @@ def test_the_largest_settings_still_compute(runner: CliRunner, vault: VaultDir) 
                                      "--today", "9000-12-31"])
         assert result.exit_code in (0, 1), (command, result.output)
         assert "internal error" not in result.stderr
+
+
+def test_me_names_the_user_and_is_one_line() -> None:
+    assert Config().me.name == Config().me.email == ""
+    me = parse_config({"me": {"name": " Sam Seeker ", "email": "sam@example.org"}}).me
+    assert (me.name, me.email) == ("Sam Seeker", "sam@example.org")
+    with pytest.raises(ConfigError, match=r"\[me\] name must be one line"):
+        parse_config({"me": {"name": "Sam\nSeeker"}})
+    with pytest.raises(ConfigError, match=r"\[me\] email must be a string"):
+        parse_config({"me": {"email": 3}})

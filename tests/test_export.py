@@ -151,6 +151,10 @@ def test_csv_has_one_row_per_typed_note_with_the_agenda_s_next_action(
     assert (acme["location"], acme["url"], acme["salary"]) == (
         "Berlin (hybrid)", "https://jobs.acme.example/123", "90k-110k EUR")
     assert rows["Meetings/Coffee with Riley.md"]["location"] == "Café Central"
+    # how to reach the person to contact, from their contact note; the last columns
+    assert list(rows[TYPED[0]])[-2:] == ["phone", "email"]
+    assert (acme["phone"], acme["email"]) == ("+1 555 0100", "")
+    assert rows["Contacts/Dana Recruiter.md"]["phone"] == "+1 555 0100"
     globex = rows["Interviews/Globex - Platform.md"]
     assert globex["date"] == "2026-12-01 14:00" and globex["contact"] == "Dana Recruiter"
     initech = rows["Interviews/Initech - Data.md"]
@@ -214,7 +218,7 @@ def test_xlsx_has_typed_cells_a_frozen_bold_header_and_filters(
     assert header == list(NOTE_COLUMNS)
     assert all(cell.font.bold for cell in notes[1])
     assert notes.freeze_panes == "A2"
-    assert notes.auto_filter.ref == f"A1:S{len(TYPED) + 1}"
+    assert notes.auto_filter.ref == f"A1:U{len(TYPED) + 1}"
     assert notes.column_dimensions["B"].width > len("title") + 2  # fitted to the titles
     path = header.index("path")
     rows = {row[path]: dict(zip(header, row, strict=True))
@@ -249,6 +253,9 @@ def test_xlsx_agenda_sheet_lists_the_due_items_in_agenda_order(
     items = agenda_items(runner, full)
     assert [(r[0], r[2], r[5], r[8]) for r in rows] == [
         (i["section"], i["kind"], i["text"], i["note"]) for i in items]
+    assert AGENDA_COLUMNS[-2:] == ("phone", "email")
+    assert [(r[9], r[10]) for r in rows] == [(i["phone"], i["email"]) for i in items]
+    assert ("+1 555 0100", None) in [(r[9], r[10]) for r in rows]
     assert rows[0][0] == "call-back"
     due = {(r[2], r[8]): r[1] for r in rows}
     assert due[("appointment", "Interviews/Globex - Platform.md")] == datetime(2026, 12, 1, 14)

@@ -97,6 +97,9 @@ class EditsAndDays(RuleBasedStateMachine):
             st.tuples(st.just("follow_up"), st.none() | days),
             st.tuples(st.just("missed_call"), st.none() | days),
             st.tuples(st.just("log"), st.just(())),
+            # how to reach a contact: the items of the notes naming them show it
+            st.tuples(st.just("phone"), st.sampled_from([None, "", "+1 555 0142", "030 1234"])),
+            st.tuples(st.just("email"), st.sampled_from([None, "a@example.org", "b@x.example"])),
         ))
         self.notes[path] = dataclasses.replace(self.notes[path], **{field: value})
 

@@ -7,6 +7,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from jobjournal.config import AgendaConfig, Config
+from jobjournal.config import AgendaConfig, Config, MeConfig
 from jobjournal.core.markdown import MarkdownRenderer, render_markdown
 from jobjournal.core.model import (
     Agenda,
@@ -134,20 +135,30 @@ def full_agenda() -> Agenda:
         PipelineRow(NoteType.REFERRAL, "", 1),
         PipelineRow(NoteType.MEETING, "completed", 1),
     )
-    return Agenda(TODAY, tuple(items), problems, pipeline)
+    # the people with a note, a phone or an email: links, tel: and mailto: with a draft
+    items[2] = replace(items[2], contact_note="Contacts/Jane Doe.md", company="Acme",
+                       role="Backend Engineer")
+    items[11] = replace(items[11], contact_note="Contacts/Kim Nguyen.md")
+    items[15] = replace(items[15], contact_note="Contacts/Sam Lee.md", company="Globex")
+    reach = {"Contacts/Jane Doe.md": ("+1 555 0142", "jane.doe@acme.example"),
+             "Contacts/Kim Nguyen.md": (None, "kim@example.org"),
+             "Contacts/Sam Lee.md": ("+44 20 7946 0958", None)}
+    return Agenda(TODAY, tuple(items), problems, pipeline, reach)
 
 
 def hostile_agenda() -> Agenda:
     """User text that tries to break the Markdown, forge the end marker, or hide things."""
     items = (
         Item(Kind.TASK, TODAY, Section.TODAY, "Interviews/Evil # ^x.md", "Evil # ^x",
-             "Eve [[Mallory]] | *boss*", HOSTILE, "task due 2026-11-26", (HOSTILE,)),
+             "Eve [[Mallory]] | *boss*", HOSTILE, "task due 2026-11-26", (HOSTILE,),
+             contact_note="Contacts/Eve.md", company=HOSTILE, role=HOSTILE),
         Item(Kind.FOLLOW_UP, date(2026, 11, 20), Section.OVERDUE, "Interviews/<b>Bold</b>.md",
              "<b>Bold</b>", None, "<!-- jobjournal:begin -->", "follow_up 2026-11-20"),
     )  # fmt: skip
     problems = (Problem("Notes/x|y.md", 7, Severity.ERROR, HOSTILE),)
     pipeline = (PipelineRow(NoteType.INTERVIEW, 'odd|"status"\n# x', 2),)
-    return Agenda(TODAY, items, problems, pipeline)
+    reach = {"Contacts/Eve.md": ("+1 (555) <b>0142</b> ]]", "eve&x?y#z (a)@evil.example <!--")}
+    return Agenda(TODAY, items, problems, pipeline, reach)
 
 
 def empty_agenda() -> Agenda:
@@ -202,7 +213,7 @@ def test_json_shape_is_the_public_interface() -> None:
             Item(Kind.DECISION_FOLLOW_UP, date(2026, 11, 24), Section.OVERDUE,
                  "Interviews/Acme - Backend.md", "Acme - Backend", "Jane Doe",
                  "Ask Jane Doe about the decision", "decision expected 2026-11-20 + 2 workdays",
-                 ("calling too often",)),
+                 ("calling too often",), contact_note="Contacts/Jane Doe.md"),
             Item(Kind.APPOINTMENT, date(2026, 12, 1), Section.UPCOMING, "Meetings/Ana.md", "Ana",
                  None, "Coffee", "meeting 2026-12-01T09:05", at=time(9, 5)),
             Item(Kind.KEEP_SEARCHING, TODAY, Section.NEEDS_INFO, None, None, None,
@@ -210,6 +221,7 @@ def test_json_shape_is_the_public_interface() -> None:
         ),
         (Problem("Contacts/Broken.md", 3, Severity.ERROR, "broken YAML"),
          Problem(None, None, Severity.WARNING, "über")),
+        reach={"Contacts/Jane Doe.md": ("+1 555 0142", "jane@acme.com")},
     )  # fmt: skip
     text = render_json(agenda)
     assert text.endswith("}\n") and text.count("\n{") == 0
@@ -221,14 +233,18 @@ def test_json_shape_is_the_public_interface() -> None:
              "note": "Interviews/Acme - Backend.md", "title": "Acme - Backend",
              "contact": "Jane Doe", "text": "Ask Jane Doe about the decision",
              "warnings": ["calling too often"],
-             "why": "decision expected 2026-11-20 + 2 workdays", "days_overdue": 2, "at": None},
+             "why": "decision expected 2026-11-20 + 2 workdays", "days_overdue": 2, "at": None,
+             "id": None, "contact_note": "Contacts/Jane Doe.md", "phone": "+1 555 0142",
+             "email": "jane@acme.com", "time": None},
             {"section": "upcoming", "kind": "appointment", "due": "2026-12-01",
              "note": "Meetings/Ana.md", "title": "Ana", "contact": None, "text": "Coffee",
              "warnings": [], "why": "meeting 2026-12-01T09:05", "days_overdue": None,
-             "at": "09:05"},
+             "at": "09:05", "id": None, "contact_note": None, "phone": None, "email": None,
+             "time": "09:05"},
             {"section": "needs-info", "kind": "keep-searching", "due": "2026-11-26",
              "note": None, "title": None, "contact": None, "text": "Keep networking",
-             "warnings": [], "why": "nothing new for 7 days", "days_overdue": None, "at": None},
+             "warnings": [], "why": "nothing new for 7 days", "days_overdue": None, "at": None,
+             "id": None, "contact_note": None, "phone": None, "email": None, "time": None},
         ],
         "problems": [
             {"note": "Contacts/Broken.md", "line": 3, "severity": "error",
@@ -430,6 +446,15 @@ _POOL_ITEMS = [
         (s, d) for s in (Section.CALL_BACK, Section.OVERDUE, Section.TODAY, Section.UPCOMING,
                          Section.NEEDS_INFO, Section.LATER) for d in (-2, 0, 1, 3))
 ]
+_POOL_ITEMS = [replace(i, contact=f"P{n % 3}", contact_note=f"C/P{n % 3}.md") if n % 2 else i
+               for n, i in enumerate(_POOL_ITEMS)]
+#: how to reach the pool's people: the kept renderer must notice when a phone or email changes
+_POOL_REACH: list[dict[str, tuple[str | None, str | None]]] = [
+    {}, {"C/P0.md": ("+1 555 0100", "p0@example.org")},
+    {"C/P0.md": ("+1 555 0101", "p0@example.org"), "C/P1.md": (None, "p1@example.org")},
+]
+
+
 _POOL_PROBLEMS = [Problem(f"N/{n}.md", n, Severity.ERROR if n % 3 else Severity.WARNING, "bad")
                   for n in range(6)]
 
@@ -445,16 +470,21 @@ def _edited(objects: st.SearchStrategy[object]) -> st.SearchStrategy[tuple[int, 
     st.lists(_edited(st.sampled_from(_POOL_PROBLEMS)), min_size=1, max_size=8),
     st.lists(st.sampled_from([0, 0, 0, 1]), min_size=8, max_size=8),
     st.booleans(),
+    st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=8, max_size=8),
+    st.lists(st.sampled_from(["", "", "", "Sam"]), min_size=8, max_size=8),
 )
 def test_a_kept_renderer_writes_what_a_fresh_one_writes(
     item_edits: list[tuple[int, int, list[Item]]],
     problem_edits: list[tuple[int, int, list[Problem]]],
     days_on: list[int],
     in_order: bool,
+    reaches: list[int],
+    names: list[str],
 ) -> None:
     """Any sequence of agendas, each a few edits from the last (the same objects kept around the
     edits, as the incremental build keeps them; objects repeated; items in order or not), and
-    sometimes a new day: a kept renderer writes what `render_markdown` writes."""
+    sometimes a new day, another phone or email, or another name signing the drafts: a kept
+    renderer writes what `render_markdown` writes."""
     renderer = MarkdownRenderer()
     items: list[Item] = []
     problems: list[Problem] = []
@@ -468,5 +498,6 @@ def test_a_kept_renderer_writes_what_a_fresh_one_writes(
             problems[start : start + length] = new_problems
         today += timedelta(days=days_on[n])
         shown = sorted(items, key=lambda i: (i.section.order, i.due)) if in_order else items
-        agenda = Agenda(today, tuple(shown), tuple(problems))
-        assert renderer.render(agenda, Config()) == render_markdown(agenda, Config())
+        agenda = Agenda(today, tuple(shown), tuple(problems), (), dict(_POOL_REACH[reaches[n]]))
+        config = Config(me=MeConfig(name=names[n]))
+        assert renderer.render(agenda, config) == render_markdown(agenda, config)

@@ -69,6 +69,11 @@ class RuleContext:
         """The title of the person to contact about a note, when one is known."""
         return self.links.person_name(note.person)
 
+    def contact_note_of(self, note: Note) -> str | None:
+        """The path of the note of the person to contact about a note, when the link resolves."""
+        person = note.person
+        return self.links.resolve(person) if person is not None else None
+
     def item(
         self, kind: Kind, due: date, note: Note | None, *, text: str, why: str,
         warnings: tuple[str, ...] = (), at: time | None = None,
@@ -85,6 +90,9 @@ class RuleContext:
             why=why,
             warnings=warnings,
             at=at,
+            contact_note=self.contact_note_of(note) if note else None,
+            company=note.company if note else None,
+            role=note.role if note else None,
         )
 
 

@@ -29,6 +29,7 @@ from jobjournal.core.model import (
     Section,
     Severity,
     day_of,
+    reach_of,
 )
 from jobjournal.core.workdays import Workdays
 
@@ -68,7 +69,18 @@ def build_agenda(
         items=tuple(sorted(items, key=item_key)),
         problems=tuple(sorted(found, key=problem_key)),
         pipeline=pipeline(notes),
+        reach=reach_table(notes),
     )
+
+
+def reach_table(notes: Iterable[Note]) -> dict[str, tuple[str | None, str | None]]:
+    """Agenda.reach: each contact note's phone and email, for those that give either."""
+    table = {}
+    for note in notes:
+        reach = reach_of(note)
+        if reach is not None:
+            table[note.path] = reach
+    return table
 
 
 def note_results(note: Note, ctx: RuleContext) -> tuple[list[Item], list[Problem]]:

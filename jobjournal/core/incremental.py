@@ -42,7 +42,17 @@ from jobjournal.config import CalendarConfig, Config
 from jobjournal.core import engine, rules
 from jobjournal.core.context import RuleContext, entry_key
 from jobjournal.core.links import LinkIndex
-from jobjournal.core.model import Agenda, Item, Link, LogEntry, Note, NoteType, PipelineRow, Problem
+from jobjournal.core.model import (
+    Agenda,
+    Item,
+    Link,
+    LogEntry,
+    Note,
+    NoteType,
+    PipelineRow,
+    Problem,
+    reach_of,
+)
 from jobjournal.core.workdays import Workdays
 
 #: an item's place in the sorted items: its sort key, then its place among its note's items
@@ -92,6 +102,10 @@ class IncrementalBuild:
         self._pipeline: tuple[PipelineRow, ...] | None = None
         self._search_over = 0
         self._active_days: Counter[date] = Counter()
+        # Agenda.reach: kept up to date note by note; a new table for the agenda whenever it
+        # changed, since an agenda handed out must not change afterwards
+        self._reach: dict[str, tuple[str | None, str | None]] = {}
+        self._reach_out: dict[str, tuple[str | None, str | None]] | None = None
 
     def prepare(self, paths: Sequence[str], config: Config) -> None:
         """Make now what a build over these paths with this config will need: the link index and
@@ -258,6 +272,10 @@ class IncrementalBuild:
         self._search_over += over
         if day is not None:
             self._active_days[day] += 1
+        reach = reach_of(note)
+        if reach is not None:
+            self._reach[note.path] = reach
+            self._reach_out = None
         return pairs
 
     def _add_results(self, note: Note, ctx: RuleContext) -> None:
@@ -288,6 +306,8 @@ class IncrementalBuild:
             del cells[cell]
         self._pipeline = None
         self._search_over -= over
+        if self._reach.pop(path, None) is not None:
+            self._reach_out = None
         if day is not None:
             active = self._active_days
             active[day] -= 1
@@ -316,7 +336,9 @@ class IncrementalBuild:
             self._problems_in = (problems, later)
         if self._pipeline is None:
             self._pipeline = engine.pipeline_of(self._cells)
-        return Agenda(ctx.today, shown, self._problems_out, self._pipeline)
+        if self._reach_out is None:
+            self._reach_out = dict(self._reach)
+        return Agenda(ctx.today, shown, self._problems_out, self._pipeline, self._reach_out)
 
     # --- links and working days -----------------------------------------------------------------
 

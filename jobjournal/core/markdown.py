@@ -2,7 +2,8 @@
 
 `render_markdown(agenda, config)` is a pure function of its arguments. `MarkdownRenderer` gives the
 same text to a caller that renders one agenda after another (the watcher), writing again only the
-lines of what changed: an item's lines depend on the item and today alone, and a problem's on the
+lines of what changed: an item's lines depend on the item, today, and how to reach its person
+(the agenda's phones and emails, the name signing the drafts) alone, and a problem's on the
 problem alone (docs/design.md, "The incremental build").
 """
 
@@ -14,8 +15,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from itertools import compress, count, pairwise
 from operator import attrgetter, countOf, is_not, ne
+from typing import NamedTuple
 
 from jobjournal.config import Config
+from jobjournal.core.drafts import draft_for, mailto, tel
 from jobjournal.core.model import Agenda, Item, NoteType, PipelineRow, Problem, Section, Severity
 from jobjournal.core.render import (
     _PROBLEMS_EXPLANATION,
@@ -49,9 +52,10 @@ def render_markdown(agenda: Agenda, config: Config) -> str:
     `later` items (beyond the horizon) are left out.
     """
     today = agenda.today
+    reach = _Reach(agenda.reach, config.me.name)
     by_section: dict[Section, list[tuple[date, list[str]]]] = {}
     for item in agenda.items:
-        by_section.setdefault(item.section, []).append((item.due, _md_item(item, today)))
+        by_section.setdefault(item.section, []).append((item.due, _md_item(item, today, reach)))
     return _layout(agenda, config, summary_line(agenda), by_section,
                    [_md_problem(problem) for problem in agenda.problems],
                    _md_pipeline(agenda.pipeline))
@@ -105,12 +109,14 @@ class MarkdownRenderer:
     problems. The next agenda is compared with the last one from both ends, object by object (in
     C: the incremental build hands back the same Item and Problem objects for unchanged notes);
     only the runs and problems between the first and the last difference are written again, the
-    others' lines are kept. A new day writes every item again. The result is always
+    others' lines are kept. A new day, or a changed phone, email or `[me] name`, writes every
+    item again. The result is always
     `render_markdown`'s (tests/test_incremental.py compares them).
     """
 
     def __init__(self) -> None:
         self._today: date | None = None
+        self._reach: _Reach | None = None
         self._items: tuple[Item, ...] = ()
         self._runs: list[_Run] = []
         self._problems: tuple[Problem, ...] = ()
@@ -122,9 +128,11 @@ class MarkdownRenderer:
 
     def render(self, agenda: Agenda, config: Config) -> str:
         """The agenda note's generated part: see `render_markdown`."""
-        if agenda.today != self._today:
-            self._today, self._items, self._runs = agenda.today, (), []
-        self._runs = _changed_runs(self._items, agenda.items, self._runs, agenda.today)
+        reach = _Reach(agenda.reach, config.me.name)
+        if agenda.today != self._today or reach != self._reach:
+            # an item's lines depend on today and on how to reach its person: write all again
+            self._today, self._reach, self._items, self._runs = agenda.today, reach, (), []
+        self._runs = _changed_runs(self._items, agenda.items, self._runs, agenda.today, reach)
         self._items = agenda.items
         self._update_problems(agenda.problems)
         if self._pipeline is None or self._pipeline[0] != agenda.pipeline:
@@ -164,7 +172,7 @@ def _difference(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, 
 
 
 def _changed_runs(
-    old: tuple[Item, ...], new: tuple[Item, ...], runs: list[_Run], today: date
+    old: tuple[Item, ...], new: tuple[Item, ...], runs: list[_Run], today: date, reach: _Reach
 ) -> list[_Run]:
     """The runs of `new`, given those of `old` (with their lines, for `today`): the runs around
     the part that differs are made again, those after it are moved, those before it kept."""
@@ -172,19 +180,21 @@ def _changed_runs(
     if start == old_end == new_end:
         return runs
     if not runs:
-        return list(_runs_of(new, 0, len(new), today))
+        return list(_runs_of(new, 0, len(new), today, reach))
     starts = [run[2] for run in runs]
     # from the run holding the first item that differs through the run holding the first item
     # after the difference (two consecutive runs of one section and day are written as one)
     first = bisect_right(starts, start) - 1
     last = bisect_right(starts, min(old_end, len(old) - 1)) - 1
     shift = len(new) - len(old)
-    made = _runs_of(new, runs[first][2], runs[last][3] + shift, today)
+    made = _runs_of(new, runs[first][2], runs[last][3] + shift, today, reach)
     moved = [(s, d, a + shift, b + shift, lines) for s, d, a, b, lines in runs[last + 1 :]]
     return [*runs[:first], *made, *moved]
 
 
-def _runs_of(items: tuple[Item, ...], start: int, end: int, today: date) -> Iterator[_Run]:
+def _runs_of(
+    items: tuple[Item, ...], start: int, end: int, today: date, reach: _Reach
+) -> Iterator[_Run]:
     """The runs of `items[start:end]`, with their lines."""
     if start >= end:
         return
@@ -192,12 +202,38 @@ def _runs_of(items: tuple[Item, ...], start: int, end: int, today: date) -> Iter
     bounds = [0, *compress(range(1, len(keys)), map(ne, keys[1:], keys)), len(keys)]
     for a, b in pairwise(bounds):
         section, due = keys[a]
-        lines = [line for item in items[start + a : start + b] for line in _md_item(item, today)]
+        lines = [line for item in items[start + a : start + b]
+                 for line in _md_item(item, today, reach)]
         yield section, due, start + a, start + b, lines
 
 
-def _md_item(item: Item, today: date) -> list[str]:
-    who = escape_md(item.contact) if item.contact and item.contact != item.title else ""
+class _Reach(NamedTuple):
+    """What an item's lines need besides the item and today: how to reach each person to contact
+    (Agenda.reach) and the name that signs the email drafts."""
+
+    table: Mapping[str, tuple[str | None, str | None]]
+    me: str
+
+
+def _person(item: Item, reach: _Reach) -> str:
+    """Whom to contact, as a link to their note when it resolves, followed by their phone as a
+    `tel:` link and their email as a `mailto:` link with a draft (each when known)."""
+    parts = []
+    if item.contact and item.contact != item.title:
+        parts.append(note_link(item.contact_note, item.contact) if item.contact_note
+                     else escape_md(item.contact))
+    phone, email = reach.table.get(item.contact_note, (None, None)) if item.contact_note else (
+        None, None)
+    if phone:
+        uri = tel(phone)
+        parts.append(f"[{escape_md(phone)}]({uri})" if uri else escape_md(phone))
+    if email:
+        parts.append(f"[{escape_md(email)}]({mailto(email, draft_for(item, reach.me))})")
+    return " · ".join(parts)
+
+
+def _md_item(item: Item, today: date, reach: _Reach) -> list[str]:
+    who = _person(item, reach)
     if item.note is not None:
         head = note_link(item.note, item.title) + (f" ({who})" if who else "")
     else:

@@ -267,6 +267,9 @@ class Item:
     why: str  # the rule and the date it came from: "decision expected 2026-11-20 + 2 workdays"
     warnings: tuple[str, ...] = ()
     at: time | None = None  # the time of an appointment, when the note gives one
+    contact_note: str | None = None  # path of the person's note, when the link resolves
+    company: str | None = None  # the note's company and role, for the email draft
+    role: str | None = None
 
     def sort_key(self) -> tuple[int, date, str, str, str]:
         """By section, then due date, then note path, then kind, then text."""
@@ -282,6 +285,14 @@ class PipelineRow:
     count: int
 
 
+def reach_of(note: Note) -> tuple[str | None, str | None] | None:
+    """How to reach the person a contact note is about: (phone, email), or None when it gives
+    neither (or is not a contact note)."""
+    if note.type is not NoteType.CONTACT or not (note.phone or note.email):
+        return None
+    return (note.phone or None, note.email or None)
+
+
 @dataclass(frozen=True)
 class Agenda:
     """Everything the renderers need: the items in order, the problems, the pipeline counts."""
@@ -290,6 +301,9 @@ class Agenda:
     items: tuple[Item, ...]
     problems: tuple[Problem, ...]
     pipeline: tuple[PipelineRow, ...] = ()
+    #: how to reach the people to contact: contact note path → (phone, email), for the contact
+    #: notes that give either
+    reach: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict, hash=False)
 
     def in_section(self, section: Section) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.section is section)

@@ -216,8 +216,12 @@ def _json_list(values: list[str], pad: str) -> str:
     return f"[\n{inner}\n{pad}]"
 
 
-def _item_json(item: Item, today: date) -> str:
+def _item_json(
+    item: Item, today: date, reach: Mapping[str, tuple[str | None, str | None]]
+) -> str:
     at = item.at.strftime("%H:%M") if item.at else None
+    phone, email = reach.get(item.contact_note, (None, None)) if item.contact_note else (
+        None, None)
     return (
         "    {\n"
         f'      "section": {_json_string(item.section.value)},\n'
@@ -230,7 +234,12 @@ def _item_json(item: Item, today: date) -> str:
         f'      "warnings": {_json_list(list(item.warnings), "      ")},\n'
         f'      "why": {_json_string(item.why)},\n'
         f'      "days_overdue": {_json_value(_days_overdue(item, today))},\n'
-        f'      "at": {_json_value(at)}\n'
+        f'      "at": {_json_value(at)},\n'
+        '      "id": null,\n'
+        f'      "contact_note": {_json_value(item.contact_note)},\n'
+        f'      "phone": {_json_value(phone)},\n'
+        f'      "email": {_json_value(email)},\n'
+        f'      "time": {_json_value(at)}\n'
         "    }"
     )
 
@@ -253,8 +262,10 @@ def _json_objects(objects: list[str]) -> str:
 def render_json(agenda: Agenda) -> str:
     """The agenda as one JSON object, items in section order, `later` last:
     `today`, then `items` (section, kind, due, note, title, contact, text, warnings, why,
-    days_overdue, at), then `problems` (note, line, severity, message)."""
-    items = _json_objects([_item_json(item, agenda.today) for item in agenda.items])
+    days_overdue, at, id, contact_note, phone, email, time), then `problems` (note, line,
+    severity, message). `id` is null for now: items have no stable id yet."""
+    items = _json_objects([_item_json(item, agenda.today, agenda.reach)
+                           for item in agenda.items])
     problems = _json_objects([_problem_json(problem) for problem in agenda.problems])
     return (f'{{\n  "today": "{agenda.today.isoformat()}",\n  "items": {items},\n'
             f'  "problems": {problems}\n}}\n')

@@ -24,11 +24,12 @@ Row = tuple[Cell, ...]
 NOTE_COLUMNS = (
     "type", "title", "company", "role", "status", "date", "applied", "decision_date",
     "candidates", "follow_up", "respond_by", "last_contact", "next_action", "next_action_due",
-    "contact", "path", "location", "url", "salary",
+    "contact", "path", "location", "url", "salary", "phone", "email",
 )  # fmt: skip
 #: The Agenda columns: the due items in agenda order (by section, then due date).
 AGENDA_COLUMNS = (
-    "section", "due", "kind", "title", "contact", "text", "why", "warnings", "note",
+    "section", "due", "kind", "title", "contact", "text", "why", "warnings", "note", "phone",
+    "email",
 )  # fmt: skip
 
 
@@ -50,14 +51,21 @@ def note_rows(notes: Sequence[Note], agenda: Agenda, ctx: RuleContext) -> list[R
         if note.type is None:
             continue
         action = next_action(by_note.get(note.path, ()))
+        phone, email = _reach(note, agenda, ctx)
         rows.append((
             note.type.value, note.title, note.company, note.role, note.status, note.date,
             note.applied, note.decision_date, note.candidates, note.follow_up, note.respond_by,
             ctx.last_contact(note), action.text if action else None,
             action.due if action else None, ctx.contact_of(note), note.path, note.location,
-            note.url, note.salary,
+            note.url, note.salary, phone, email,
         ))
     return rows
+
+
+def _reach(note: Note, agenda: Agenda, ctx: RuleContext) -> tuple[str | None, str | None]:
+    """The phone and email of the person to contact about a note, from their contact note."""
+    person = ctx.contact_note_of(note)
+    return agenda.reach.get(person, (None, None)) if person is not None else (None, None)
 
 
 def item_due(item: Item) -> date | datetime:
@@ -69,7 +77,9 @@ def agenda_rows(agenda: Agenda) -> list[Row]:
     """One row per agenda item, in agenda order (`later` items, beyond the horizon, included)."""
     return [
         (item.section.value, item_due(item), item.kind.value, item.title, item.contact,
-         item.text, item.why, "; ".join(item.warnings) or None, item.note)
+         item.text, item.why, "; ".join(item.warnings) or None, item.note,
+         *(agenda.reach.get(item.contact_note, (None, None)) if item.contact_note
+           else (None, None)))
         for item in agenda.items
     ]
 
