@@ -103,6 +103,11 @@ def test_the_walkthrough_runs_as_written(git_home: Path, monkeypatch: pytest.Mon
     run_as_written(commands[1:], git_home)
     note = (git_home / "JobHunt" / "Interviews" / "Acme - Backend.md").read_text("utf-8")
     assert "decision_date: 2026-12-05" in note and "Called Dana, decision moved" in note
+    assert [c.split()[1] for c in commands if c.split()[1] in ("show", "list")] == ["show", "list"]
+    # acting from the agenda: whom to call, and an email already drafted
+    agenda = (git_home / "JobHunt" / "Agenda.md").read_text("utf-8")
+    assert "[[Contacts/Dana Recruiter|Dana Recruiter]] · [+1 555 0142](tel:+15550142) · " in agenda
+    assert "(mailto:dana.recruiter@globex.example?subject=" in agenda
 
 
 def test_the_quick_call_log_runs_as_written(tmp_path: Path,

@@ -52,6 +52,8 @@ class JobJournalGroup(click.Group):
         "import": "exchange:import_command",
         "watch": "watch:watch",
         "git": "git:git_group",
+        "show": "browse:show",
+        "list": "browse:list_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -9,11 +9,12 @@ the last contact and the person to contact come from the engine's RuleContext.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
+from jobjournal.core.browse import next_action
 from jobjournal.core.context import RuleContext
-from jobjournal.core.model import Agenda, Item, Kind, Note
+from jobjournal.core.model import Agenda, Item, Note
 
 #: One cell: text, a whole number, a date or a date-time; None is an empty cell.
 Cell = str | int | date | datetime | None
@@ -31,13 +32,6 @@ AGENDA_COLUMNS = (
     "section", "due", "kind", "title", "contact", "text", "why", "warnings", "note", "phone",
     "email",
 )  # fmt: skip
-
-
-def next_action(items: Iterable[Item]) -> Item | None:
-    """A note's next action: a call-back before anything (recruiters move on within hours), else
-    the item due first; ties go as in the agenda."""
-    return min(items, key=lambda item: (item.kind is not Kind.CALL_BACK, item.due,
-                                        item.sort_key()), default=None)
 
 
 def note_rows(notes: Sequence[Note], agenda: Agenda, ctx: RuleContext) -> list[Row]:
