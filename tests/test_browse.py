@@ -6,10 +6,12 @@ import io
 import json
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from jobjournal.cli import browse
+from jobjournal.cli.common import Screen, screen
 from jobjournal.cli.main import cli
 
 from .conftest import VaultDir
@@ -173,7 +175,7 @@ class _Tty(io.StringIO):
 
 
 @pytest.mark.parametrize(("env", "colour"), [
-    ({}, True), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, False), ({"TERM": "dumb"}, False)])
+    ({}, True), ({"NO_COLOR": "1"}, False), ({"TERM": "dumb"}, False)])
 def test_colour_only_on_a_terminal_and_never_with_no_color_or_a_dumb_terminal(
     monkeypatch: pytest.MonkeyPatch, env: dict[str, str], colour: bool
 ) -> None:
@@ -182,9 +184,23 @@ def test_colour_only_on_a_terminal_and_never_with_no_color_or_a_dumb_terminal(
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(sys, "stdout", _Tty())
-    assert browse._terminal()[1] is colour
+    assert screen().color is colour
     monkeypatch.setattr(sys, "stdout", io.StringIO())
-    assert browse._terminal()[1] is False
+    assert screen().color is False
+
+
+@pytest.mark.parametrize("colour", [True, False])
+def test_show_and_list_colour_only_when_told(
+    monkeypatch: pytest.MonkeyPatch, runner: CliRunner, hunt: VaultDir, colour: bool
+) -> None:
+    monkeypatch.setattr(browse, "screen", lambda: Screen(80, colour, colour))
+    for command in ("show", "list"):
+        args = [command, "acme"] if command == "show" else [command]
+        _, out, _ = run(runner, hunt, *args, "--today", TODAY)
+        assert ("\x1b[" in out) is colour
+        monkeypatch.setattr(browse, "screen", lambda: Screen(80, False, False))
+        assert click.unstyle(out) == run(runner, hunt, *args, "--today", TODAY)[1]
+        monkeypatch.setattr(browse, "screen", lambda: Screen(80, colour, colour))
 
 
 def test_help_has_an_example_for_each(runner: CliRunner) -> None:

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
 from typing import Any
 
 import click
 
 from jobjournal.cli.common import (
+    now_from,
     open_cached_vault,
     read_and_compute,
+    screen,
     today_from,
     today_option,
     vault_option,
 )
 from jobjournal.core.model import NoteType
-
-
-def _terminal() -> tuple[int, bool]:
-    """The width to fit and whether to colour: colour only on a terminal, never with NO_COLOR
-    set or TERM=dumb."""
-    width = shutil.get_terminal_size((80, 24)).columns
-    color = (sys.stdout.isatty() and "NO_COLOR" not in os.environ
-             and os.environ.get("TERM") != "dumb")
-    return width, color
 
 
 @click.command()
@@ -50,7 +40,7 @@ def show(ctx: click.Context, today: Any, note: str) -> None:
 
     run = open_cached_vault(ctx)
     day = today_from(today)
-    vault, agenda = read_and_compute(run, day)
+    vault, agenda = read_and_compute(run, day, now_from(today))
     path = resolve_note(note, vault.paths, run.root)
     found = [n for n in vault.notes if n.path == path]
     problems = [p for p in agenda.problems if p.path == path]
@@ -61,9 +51,9 @@ def show(ctx: click.Context, today: Any, note: str) -> None:
         raise click.BadParameter(f"{path} is not a jobjournal note: it has no `type` (one of "
                                  f"{', '.join(t.value for t in NoteType)})", param_hint="NOTE")
     context = make_context(vault.notes, day, vault.config, paths=vault.paths)
-    width, color = _terminal()
+    shown = screen()
     click.echo(render_show(found[0], agenda, context.last_contact(found[0]), problems,
-                           width=width, color=color), nl=False)
+                           width=shown.width, color=shown.color), nl=False, color=shown.color)
     run.save()
 
 
@@ -92,12 +82,13 @@ def list_command(ctx: click.Context, note_type: str | None, status: str | None, 
     from jobjournal.core.browse import list_rows, render_list, render_list_json
 
     run = open_cached_vault(ctx)
-    vault, agenda = read_and_compute(run, today_from(today))
+    vault, agenda = read_and_compute(run, today_from(today), now_from(today))
     rows = list_rows(vault.notes, agenda, note_type=note_type.lower() if note_type else None,
                      status=status)
     if as_json:
         click.echo(render_list_json(rows), nl=False)
     else:
-        width, color = _terminal()
-        click.echo(render_list(rows, width=width, color=color), nl=False)
+        shown = screen()
+        click.echo(render_list(rows, width=shown.width, color=shown.color), nl=False,
+                   color=shown.color)
     run.save()
