@@ -579,8 +579,11 @@ _TIMES = st.none() | st.times()
 _JSON_ITEMS = st.builds(
     Item, st.sampled_from(Kind), st.dates(date(2000, 1, 1), date(2100, 1, 1)),
     st.sampled_from(Section), _MAYBE, _MAYBE, _MAYBE, _JSON_TEXT, _JSON_TEXT,
-    st.lists(_JSON_TEXT, max_size=3).map(tuple), _TIMES,
+    st.lists(_JSON_TEXT, max_size=3).map(tuple), _TIMES, st.sampled_from([None, "C/a.md",
+                                                                           "C/b.md"]),
 )
+#: how to reach the people of _JSON_ITEMS (C/b.md has no entry: a contact note without either)
+_JSON_REACH = st.fixed_dictionaries({"C/a.md": st.tuples(_MAYBE, _MAYBE)})
 _JSON_PROBLEMS = st.builds(Problem, _MAYBE, st.none() | st.integers(0, 10**6),
                            st.sampled_from(Severity), _JSON_TEXT)
 
@@ -604,6 +607,11 @@ def reference_json(agenda: Agenda) -> str:
                     (agenda.today - item.due).days if item.section is Section.OVERDUE else None
                 ),
                 "at": None if item.at is None else f"{item.at.hour:02}:{item.at.minute:02}",
+                "id": None,
+                "contact_note": item.contact_note,
+                "phone": agenda.reach.get(item.contact_note or "", (None, None))[0],
+                "email": agenda.reach.get(item.contact_note or "", (None, None))[1],
+                "time": None if item.at is None else f"{item.at.hour:02}:{item.at.minute:02}",
             }
             for item in agenda.items
         ],
@@ -628,9 +636,10 @@ def test_render_json_writes_what_json_dumps_writes() -> None:
     @settings(max_examples=EXAMPLES, deadline=None)
     @given(st.dates(date(2000, 1, 1), date(2100, 1, 1)),
            st.lists(_JSON_ITEMS, min_size=1, max_size=4),
-           st.lists(_JSON_PROBLEMS, min_size=1, max_size=3))
-    def agrees(today: date, items: list[Item], problems: list[Problem]) -> None:
-        agenda = Agenda(today, tuple(items), tuple(problems))
+           st.lists(_JSON_PROBLEMS, min_size=1, max_size=3), _JSON_REACH)
+    def agrees(today: date, items: list[Item], problems: list[Problem],
+               reach: dict[str, tuple[str | None, str | None]]) -> None:
+        agenda = Agenda(today, tuple(items), tuple(problems), (), reach)
         exercised[_needs_escaping(agenda)] += 1
         assert render_json(agenda) == reference_json(agenda)
 
