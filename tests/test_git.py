@@ -139,10 +139,14 @@ def test_install_adds_the_configured_agenda_to_gitattributes_keeping_its_bytes(
 
     assert jj("git", "install", "--vault", str(repo)).returncode == 0
     data = (repo / ".gitattributes").read_bytes()
-    assert data.startswith(attributes + b"\r\n")
+    notes = b"*.md merge=jobjournal-note\r\n"  # first, with its comment: the agenda's line wins
+    assert data.startswith(b"# ") and data.index(notes) < data.index(attributes)
+    assert data[data.index(notes) + len(notes) :].startswith(attributes + b"\r\n")
     assert data.endswith(b'"/Hunt/My Agenda.md" merge=jobjournal-agenda\r\n')
     assert out(repo, "check-attr", "merge", "--", "Hunt/My Agenda.md").endswith(DRIVER)
-    assert out(repo, "check-attr", "merge", "--", "Other/Hunt/My Agenda.md").endswith("unspecified")
+    assert out(repo, "check-attr", "merge", "--", "Other/Hunt/My Agenda.md").endswith(
+        "jobjournal-note"
+    )
 
 
 @pytest.mark.parametrize(

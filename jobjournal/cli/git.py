@@ -187,6 +187,26 @@ def merge_agenda_driver(
         ctx.exit(1)
 
 
+@git_group.command("merge-note", hidden=True)
+@click.option("--marker-size", type=int, default=7)
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@click.argument("path", default="")
+@click.pass_context
+def merge_note_driver(
+    ctx: click.Context, marker_size: int, base: Path, ours: Path, theirs: Path, path: str
+) -> None:
+    """The notes' merge driver (`merge.jobjournal-note.driver`): %O %A %B %P."""
+    from jobjournal.git.note_merge import merge_note_versions
+
+    conflicts = merge_note_versions(base, ours, theirs, marker_size=marker_size)
+    if conflicts:
+        click.echo(f"jobjournal: {path}: {conflicts} conflict{'s' * (conflicts != 1)}; resolve "
+                   "the <<<<<<< lines there (`jobjournal check` lists them)", err=True)  # fmt: skip
+        ctx.exit(min(conflicts, 127))
+
+
 # --- what the hooks do ----------------------------------------------------------------------------
 
 

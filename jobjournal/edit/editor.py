@@ -281,6 +281,33 @@ def _set_in(
     return lines[:first] + [new + _ending(lines[first], "\n")] + lines[last + 1 :]
 
 
+def key_spans(
+    text: str,
+) -> tuple[list[str], int | None, dict[str, tuple[int, int]], dict[Any, Any]]:
+    """The note's lines, the index of its closing `---` (None without front matter), each
+    top-level key's (first, last) line index, and the values (dates left as text); the lines
+    between spans (comments, blank lines) belong to no key. RefusalError where `set_field`
+    would refuse: conflict markers, broken YAML, a key given twice or written as a complex key."""
+    lines = split_lines(text)
+    close = _front_matter(lines)
+    node, values = _check(lines, close)
+    spans: dict[str, tuple[int, int]] = {}
+    if close is None or node is None:
+        return lines, close, spans, values
+    fm_lines = [_bare(line) for line in lines[1:close]]
+    for key_node, value_node in node.value:
+        first = 1 + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.end_mark.line != first - 1:
+            raise RefusalError("a key is written as a complex YAML key: edit it by hand")
+        if key_node.value in spans:
+            raise RefusalError(f"`{key_node.value}` appears twice in its front matter: keep one")
+        last = 1 + _last_line(value_node, key_node.end_mark.index, fm_lines)
+        spans[key_node.value] = (first, last)
+    if set(spans) != set(values):
+        raise RefusalError("a key is not plain text (a number, true or null): edit it by hand")
+    return lines, close, spans, values
+
+
 def _last_line(node: yaml.Node, key_end: int, fm_lines: Sequence[str]) -> int:
     """The last front-matter line holding part of a value (trailing blank and comment lines,
     which YAML's marks count in, are left to the next key)."""

@@ -5,6 +5,8 @@
 - post-merge, post-checkout and post-rewrite regenerate the agenda;
 - the `jobjournal-agenda` merge driver merges the user's text around the agenda's markers 3-way
   (`git merge-file`) and writes the generated part between them fresh, so it never conflicts;
+- the `jobjournal-note` merge driver merges two versions of a note like data (git/note_merge.py),
+  for `*.md` in the vault's `.gitattributes` (the agenda's own line, later, wins for it);
 - `info/exclude` gets the patterns of jobjournal's temp files, so git never picks one up.
 
 Each hook is a short sh script running `"<python>" -m jobjournal git hook NAME` with the
@@ -36,6 +38,8 @@ HOOKS: dict[str, str] = {
 }
 DRIVER = "jobjournal-agenda"
 DRIVER_NAME = "jobjournal agenda note: the generated part is written fresh, never a conflict"
+NOTE_DRIVER = "jobjournal-note"
+NOTE_DRIVER_NAME = "jobjournal notes: front matter merged key by key, Log entries united"
 LOCAL_SUFFIX = ".local"
 ATTRIBUTES = ".gitattributes"
 
@@ -70,7 +74,8 @@ def install(repo: Repo, agenda: str, python: str) -> list[str]:
         if repo.git("config", "--local", "--get", key, check=False).stdout.rstrip("\n") != value:
             repo.git("config", "--local", key, value)
             done.append(f"set {key} in the repository's config")
-    return done + ensure_attributes(repo, agenda) + ensure_excluded(repo)
+    notes = ensure_note_attribute(repo)
+    return done + notes + ensure_attributes(repo, agenda) + ensure_excluded(repo)
 
 
 def uninstall(repo: Repo) -> list[str]:
@@ -91,11 +96,14 @@ def uninstall(repo: Repo) -> list[str]:
         done.append(f"removed the {name} hook")
         if local.exists():
             done.append(f"left {local.name} in place: rename it to {name} for git to run it")
-    section = f"merge.{DRIVER}"
-    found = repo.git("config", "--local", "--get-regexp", rf"^{re.escape(section)}\.", check=False)
-    if found.stdout:
-        repo.git("config", "--local", "--remove-section", section)
-        done.append(f"removed [merge \"{DRIVER}\"] from the repository's config")
+    for driver in (DRIVER, NOTE_DRIVER):
+        section = f"merge.{driver}"
+        found = repo.git(
+            "config", "--local", "--get-regexp", rf"^{re.escape(section)}\.", check=False
+        )
+        if found.stdout:
+            repo.git("config", "--local", "--remove-section", section)
+            done.append(f"removed [merge \"{driver}\"] from the repository's config")
     return done
 
 
@@ -146,7 +154,11 @@ def driver_settings(python: str, vault_path: str) -> dict[str, str]:
         f"{shlex.quote(python)} -m jobjournal git merge-agenda --vault-path "
         f"{shlex.quote(vault_path)} --marker-size %L %O %A %B %P"
     )
-    return {f"merge.{DRIVER}.name": DRIVER_NAME, f"merge.{DRIVER}.driver": command}
+    note = f"{shlex.quote(python)} -m jobjournal git merge-note --marker-size %L %O %A %B %P"
+    return {
+        f"merge.{DRIVER}.name": DRIVER_NAME, f"merge.{DRIVER}.driver": command,
+        f"merge.{NOTE_DRIVER}.name": NOTE_DRIVER_NAME, f"merge.{NOTE_DRIVER}.driver": note,
+    }  # fmt: skip
 
 
 def driver_options(python: str, vault_path: str) -> list[str]:
@@ -221,6 +233,26 @@ def ensure_attributes(repo: Repo, agenda: str) -> list[str]:
             f"`git check-attr -a {repo.prefix}{agenda}` shows which"
         )
     return done
+
+
+def ensure_note_attribute(repo: Repo) -> list[str]:
+    """Put `*.md merge=jobjournal-note` first in the vault's .gitattributes unless git already
+    gives notes that driver: first, so that every later line (the agenda's) still wins; the
+    file's existing bytes follow as they were."""
+    sample = repo.prefix + "A note.md"
+    out = repo.git("check-attr", "-z", "merge", "--", sample).stdout.split("\0")
+    if len(out) > 2 and out[2] == NOTE_DRIVER:
+        return []
+    path = repo.vault / ATTRIBUTES
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    line = f"*.md merge={NOTE_DRIVER}"
+    comment = "# Notes merge like data: front matter key by key, Log entries united."
+    atomic_write(path, comment.encode() + newline + line.encode() + newline + data)
+    return [f"added `{line}` to {repo.prefix}{ATTRIBUTES}: commit it, your other devices need it"]
 
 
 # --- info/exclude ---------------------------------------------------------------------------------
