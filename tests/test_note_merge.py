@@ -306,3 +306,23 @@ def test_edits_of_different_keys_and_log_entries_never_conflict(
     assert len(entries) == len(set(entries))
     if theirs == base and theirs_log == log:
         assert merged == note(ours, ours_log, ending, bom)
+
+
+def test_theirs_in_other_line_endings_merges_in_ours(tmp_path: Path) -> None:
+    base = "---\ntype: contact\n---\n## Log\n- 2026-11-01 a"  # no final newline
+    ours = base + "\n- 2026-11-03 b"
+    theirs = (base.replace("## Log", "Intro\n\n## Log") + "\n- 2026-11-02 c").replace("\n", "\r\n")
+    merged, conflicts = run_driver(tmp_path, base.encode(), ours.encode(), theirs.encode())
+    assert conflicts == 0
+    assert merged == b"---\ntype: contact\n---\nIntro\n\n## Log\n- 2026-11-01 a\n- 2026-11-02 c\n- 2026-11-03 b"
+
+
+def test_a_log_written_newest_first_stays_newest_first(tmp_path: Path) -> None:
+    base = "---\ntype: contact\n---\n## Log\n- 2026-11-05 e\n- 2026-11-01 a\n"
+    ours = base.replace("## Log\n", "## Log\n- 2026-11-07 o\n")
+    theirs = base.replace("## Log\n", "## Log\n- 2026-11-06 t\n- 2026-11-05 again\n")
+    merged, conflicts = run_driver(tmp_path, base.encode(), ours.encode(), theirs.encode())
+    assert conflicts == 0
+    assert merged.decode() == base.replace(
+        "## Log\n- 2026-11-05 e\n", "## Log\n- 2026-11-07 o\n- 2026-11-06 t\n- 2026-11-05 e\n- 2026-11-05 again\n"
+    )

@@ -56,7 +56,7 @@ def git_group() -> None:
 )
 @click.pass_context
 def install(ctx: click.Context, uninstall: bool) -> None:
-    """Set up the git hooks and the agenda's merge driver in the vault's repository.
+    """Set up the git hooks and the merge drivers in the vault's repository.
 
     \b
     pre-commit      refuses a commit of notes with errors (as `jobjournal check` finds
@@ -65,6 +65,9 @@ def install(ctx: click.Context, uninstall: bool) -> None:
                     regenerate the agenda after a pull, a merge, a branch switch, a rebase
     merge driver    the agenda note never conflicts: the text you wrote around its
                     markers is merged, the generated part is written afresh
+    note driver     notes merge like data (*.md merge=jobjournal-note): front matter
+                    key by key (a key both devices changed differently is the only
+                    conflict), Log entries of both devices united in date order
     info/exclude    jobjournal's temp files (.Agenda.md.k2j4_x9z.tmp, left by an
                     interrupted write) are ignored by git, .gitignore or not
 

@@ -298,19 +298,18 @@ def _merge_body(
     logs: list[_Log] = []
     for version in (b, o, t):
         lines = version.lines[version.body_start :]
+        if version is not o and ending and lines:
+            final = lines[-1].endswith(("\n", "\r"))
+            lines = _with_ending(lines, ending)
+            lines[-1] = lines[-1] if final else lines[-1].rstrip("\r\n")
         if version.log is not None:
             first, end = (at - version.body_start for at in version.log)
             logs.append(_Log.read(lines[first:end]))
-            place = _PLACEHOLDER + (ending or "\n")
             if first == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
-                lines = [*lines[:-1], lines[-1] + (ending or "\n")]
-            lines = lines[:first] + [place] + lines[end:]
+                lines = [*lines[:-1], lines[-1] + (ending or "\n")]  # the heading ends the file
+            lines = [*lines[:first], _PLACEHOLDER + (ending or "\n"), *lines[end:]]
         else:
             logs.append(_Log([], [], []))
-        if version is not o:
-            lines = _with_ending(lines, ending) if ending else lines
-            if lines and not version.lines[-1].endswith(("\n", "\r")):
-                lines[-1] = lines[-1].rstrip("\r\n")
         rests.append("".join(lines))
     if any(_PLACEHOLDER in text and text.count(_PLACEHOLDER) != 1 for text in rests) or any(
         _PLACEHOLDER in "".join(version.lines) for version in (b, o, t)
