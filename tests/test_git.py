@@ -25,7 +25,7 @@ from jobjournal.git.repo import AutoCommitter, commit_message, open_repo
 from jobjournal.vault.agenda_note import BEGIN, END
 
 ROOT = Path(__file__).resolve().parent.parent
-HOOK_NAMES = ("pre-commit", "post-merge", "post-checkout", "post-rewrite")
+HOOK_NAMES = ("pre-commit", "post-merge", "post-checkout", "post-rewrite", "post-commit")
 @pytest.fixture(autouse=True)
 def _clean_git(git_home: Path) -> Path:
     """Every test here runs git with none of the machine's configuration (conftest.git_home)."""
@@ -302,7 +302,9 @@ def test_two_devices_merge_without_an_agenda_conflict(tmp_path: Path, remote: Pa
 
     pulled = git(b, "pull", "--no-rebase", "--no-edit", check=False)
     assert pulled.returncode == 0, pulled.stderr + pulled.stdout
-    assert out(b, "log", "-1", "--format=%p").count(" ") == 1  # a merge commit
+    assert out(b, "log", "-1", "--format=%s") == "jobjournal: update agenda"  # the hook's commit
+    assert out(b, "log", "-1", "--format=%p", "HEAD~1").count(" ") == 1  # on the merge commit
+    assert out(b, "status", "--porcelain") == ""
     agenda = (b / "Agenda.md").read_text(encoding="utf-8")
     assert "Call back Alice" in agenda and "Call back Bob" in agenda  # the post-merge hook regenerated it
     assert agenda.index("Laptop's note above.") < agenda.index(BEGIN)

@@ -61,8 +61,11 @@ def install(ctx: click.Context, uninstall: bool) -> None:
     \b
     pre-commit      refuses a commit of notes with errors (as `jobjournal check` finds
                     them), naming them; `git commit --no-verify` skips it
-    post-merge, post-checkout, post-rewrite
-                    regenerate the agenda after a pull, a merge, a branch switch, a rebase
+    post-merge, post-checkout, post-rewrite, post-commit
+                    regenerate the agenda after a pull, a merge, a branch switch, a
+                    rebase, a cherry-pick, and commit it at once ("jobjournal: update
+                    agenda") unless an operation is half done, a file conflicts, HEAD is
+                    detached, or you changed the agenda note yourself
     merge driver    the agenda note never conflicts: the text you wrote around its
                     markers is merged, the generated part is written afresh
     note driver     notes merge like data (*.md merge=jobjournal-note): front matter
@@ -257,23 +260,35 @@ def _pre_commit(root: Path) -> int:
 
 
 def _after(name: str, root: Path, args: Sequence[str]) -> int:
-    """post-merge, post-checkout (of a branch, not within a rebase or a bisect), post-rewrite (by
-    a rebase): regenerate the agenda. Never fails: the merge or checkout is done anyway."""
+    """post-merge, post-checkout (of a branch), post-rewrite (a rebase, an amend), post-commit (of
+    a cherry-pick or a revert): regenerate the agenda and commit it at once when it changed
+    (git/settle.py says when it may not). Never fails: the operation is done anyway."""
+    from jobjournal.config import load_config
     from jobjournal.git.repo import open_repo
+    from jobjournal.git.settle import settle_agenda
 
     if name == "post-checkout" and (len(args) < 3 or args[2] != "1" or args[0] == args[1]):
         return 0  # a file checkout, or a new branch at the same commit: no note changed
-    if name == "post-rewrite" and tuple(args[:1]) != ("rebase",):
-        return 0  # `commit --amend` changes no file
+    if name == "post-rewrite" and tuple(args[:1]) not in (("rebase",), ("amend",)):
+        return 0
     if not root.is_dir():
         return 0
     try:
-        # git runs post-merge before it removes MERGE_HEAD, and post-rewrite before it removes
-        # the rebase's state: both are done all the same. A checkout may be a step of a rebase
-        # or a bisect, which a changed agenda would get in the way of.
-        busy = open_repo(root).operation_in_progress() if name == "post-checkout" else None
-        if busy is None and _regenerate(root, today_from(None)):
-            click.echo("jobjournal: agenda regenerated", err=True)
+        repo = open_repo(root)
+        # git runs post-merge before it removes MERGE_HEAD, post-rewrite before it removes the
+        # rebase's state, post-commit before it removes CHERRY_PICK_HEAD: each is done all the
+        # same. Any other operation half done (a checkout within a rebase) waits for its end.
+        finished = {"post-merge": "a merge", "post-rewrite": "a rebase"}.get(name)
+        if name == "post-commit":
+            finished = repo.operation_in_progress()
+            if finished not in ("a cherry-pick", "a revert"):
+                return 0  # a commit of your own: what it holds is yours to choose
+        agenda = load_config(root).agenda.path
+        said = settle_agenda(
+            repo, agenda, lambda: _regenerate(root, today_from(None)), finished=finished
+        )
+        if said is not None:
+            click.echo(f"jobjournal: {said}", err=True)
     except JobJournalError as exc:
         click.echo(f"jobjournal: warning: agenda not regenerated: {exc.message}", err=True)
     return 0

@@ -2,7 +2,8 @@
 (README, "Git: history, backup and sync between devices").
 
 - pre-commit refuses a commit of notes in which `jobjournal check` finds errors, naming them;
-- post-merge, post-checkout and post-rewrite regenerate the agenda;
+- post-merge, post-checkout, post-rewrite and post-commit (of a cherry-pick or a revert)
+  regenerate the agenda and commit it at once (settle.py);
 - the `jobjournal-agenda` merge driver merges the user's text around the agenda's markers 3-way
   (`git merge-file`) and writes the generated part between them fresh, so it never conflicts;
 - the `jobjournal-note` merge driver merges two versions of a note like data (git/note_merge.py),
@@ -35,6 +36,7 @@ HOOKS: dict[str, str] = {
     "post-merge": "regenerates the agenda after a merge or a pull",
     "post-checkout": "regenerates the agenda after switching branches",
     "post-rewrite": "regenerates the agenda after a rebase",
+    "post-commit": "regenerates the agenda after a cherry-pick or a revert",
 }
 DRIVER = "jobjournal-agenda"
 DRIVER_NAME = "jobjournal agenda note: the generated part is written fresh, never a conflict"
