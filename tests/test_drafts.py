@@ -48,7 +48,7 @@ DRAFTS = {
     Kind.STAY_IN_TOUCH: ("Catching up", "catch up"),
     Kind.FOLLOW_UP: ("Following up: Backend Engineer at Acme", "follow up"),
     Kind.MOVE_ON: ("Following up: Backend Engineer at Acme", "where things stand"),
-    Kind.TASK: ("Call Jane", ""),
+    Kind.TASK: ("About the Backend Engineer role at Acme", "Hi Jane,\r\n\r\nBest regards"),
 }
 
 

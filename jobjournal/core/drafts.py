@@ -103,8 +103,8 @@ def draft_for(item: Item, me: str) -> Draft:
     elif kind is Kind.FOLLOW_UP:
         subject = _with("Following up", item)
         text = f"I wanted to follow up about {position}. How are things going on your side?"
-    else:  # a task, and anything else: the item's own words
-        subject = " ".join(item.text.split())
+    else:  # a task is what you do, not what you write: a subject naming the position, no text
+        subject = f"About {position}"
         text = ""
     lines = [_greeting(item), ""]
     if text:
