@@ -165,6 +165,20 @@ def test_a_cherry_pick_commits_the_regenerated_agenda(clones: tuple[Path, Path])
     assert out(b, "log", "-1", "--format=%s", "HEAD~1") == "Alice"
 
 
+def test_a_cherry_pick_of_several_commits_commits_the_agenda_after_the_last(
+    clones: tuple[Path, Path],
+) -> None:
+    _, b = clones
+    git(b, "switch", "--quiet", "--create", "phone")
+    add_note(b, "Alice", regenerate=False)
+    add_note(b, "Bob", regenerate=False)
+    git(b, "switch", "--quiet", "main")
+    result = git(b, "cherry-pick", "main..phone", check=False)
+    assert result.returncode == 0, result.stderr
+    assert_settled(b, "Alice", "Bob")
+    assert out(b, "log", "--format=%s", "-3") == f"{MESSAGE}\nBob\nAlice"  # once, at the end
+
+
 def test_an_amend_commits_the_regenerated_agenda(clones: tuple[Path, Path]) -> None:
     _, b = clones
     add_note(b, "Alice", regenerate=False)

@@ -9,7 +9,7 @@ still names the merge just committed). It is not made, and the regenerated agend
 the user to commit, when:
 
 - an operation is half done: a merge, rebase, cherry-pick, revert or bisect other than the one
-  whose hook is running, or a cherry-pick of several commits still going (`sequencer`);
+  whose hook is running, or a cherry-pick of several commits before its last step;
 - a file is unmerged or holds conflict markers;
 - HEAD is detached (the commit would belong to no branch);
 - the user changed the agenda note too (staged it, or edited their text around its markers):
@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 from jobjournal.errors import RefusalError
 from jobjournal.git.repo import GitFailed, Repo, has_conflict_markers
@@ -40,9 +41,20 @@ def busy(repo: Repo, finished: str | None) -> str | None:
     found = repo.operation_in_progress()
     if found is not None and found != finished:
         return found
-    if repo.git_paths("sequencer")[0].exists():
-        return "a cherry-pick or revert of several commits"
+    todo = repo.git_paths("sequencer/todo")[0]
+    if todo.exists() and (finished not in ("a cherry-pick", "a revert") or _steps(todo) > 1):
+        return "a cherry-pick or revert of several commits"  # its last step may settle
     return None
+
+
+def _steps(todo: Path) -> int:
+    """The steps a cherry-pick or revert of several commits has still to make, counting the one
+    being made (git removes it from `sequencer/todo` after the hooks ran)."""
+    try:
+        lines = todo.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return 0
+    return sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
 
 
 def settle_agenda(
