@@ -304,3 +304,24 @@ def test_load_vault_reads_the_config_when_none_is_given(vault: VaultDir) -> None
     vault.write("Meta/interview.md", "---\ntype: interview\n---\n")
     loaded = load_vault(vault.root)
     assert loaded.notes == () and loaded.problems == () and loaded.paths == ()
+
+
+def test_a_note_changed_within_its_clock_tick_is_read_again_by_a_rescan(vault: VaultDir) -> None:
+    """A note modified as recently as the file system's clock can tell is not trusted by its
+    stamp: a second save in the same tick, of the same size, keeps the stamp (git calls such
+    files "racily clean")."""
+    from jobjournal.vault.reader import VaultState
+
+    path = vault.write("Contacts/Jane.md", CONTACT)
+    state = VaultState(vault.root, Config())
+    first = state.refresh()
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("type: contact", "type: meeting")
+    assert len(changed) == len(text)
+    with open(path, "r+", encoding="utf-8") as file:
+        file.write(changed)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert [note.type for note in first.notes] == [NoteType.CONTACT]
+    again = state.refresh()
+    assert [note.type for note in again.notes] == [NoteType.MEETING]

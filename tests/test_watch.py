@@ -166,6 +166,34 @@ def test_a_modified_note_is_read_again(vault: VaultDir, start: Callable[..., Run
     running.wait_shows("missed call 2026-11-24")
 
 
+def edit_in_place_keeping_the_stamp(path: Path, old: str, new: str) -> None:
+    """Change `old` to `new` (as long) in the file itself, then put its modification time back:
+    what a 1-second-stamp file system shows of two saves in one second, or `touch -r`."""
+    assert len(old) == len(new)
+    st = path.stat()
+    data = path.read_bytes()
+    with open(path, "r+b") as file:  # in place: the same inode, the same size
+        file.write(data.replace(old.encode(), new.encode()))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (st.st_ino, st.st_size,
+                                                                st.st_mtime_ns)
+
+
+def test_an_edit_that_keeps_size_and_time_is_read_again(
+    vault: VaultDir, start: Callable[..., Running]
+) -> None:
+    """An event for a note means reading it again, even when its stamp says nothing changed."""
+    path = vault.write("Contacts/Jane.md", missed_call("2026-11-25"))
+    running = start()
+    assert "missed call 2026-11-25" in running.agenda()
+    edit_in_place_keeping_the_stamp(path, "2026-11-25", "2026-11-24")
+    running.wait_shows("missed call 2026-11-24")
+    # (reported a moment after the agenda note is written)
+    wait_for(lambda: ("Contacts/Jane.md",) in [r.changed for r in running.regenerations[1:]],
+             "the regeneration to name the note")
+
+
 @pytest.mark.parametrize("temp_name", [".Jane.md.swp", "Jane.md___jb_tmp___", "Jane.md.tmp"])
 def test_a_save_by_rename_is_seen(
     vault: VaultDir, start: Callable[..., Running], temp_name: str

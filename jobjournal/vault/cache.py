@@ -42,13 +42,18 @@ from jobjournal import __version__
 from jobjournal.config import Config
 from jobjournal.core.model import Problem
 from jobjournal.vault import background as deferred
-from jobjournal.vault.reader import FileState, Progress, Vault, VaultState, gc_paused
+from jobjournal.vault.reader import (
+    RACY_SECONDS,
+    FileState,
+    Progress,
+    Vault,
+    VaultState,
+    gc_paused,
+)
 from jobjournal.vault.scan import Stamp
 
 #: Bumped whenever what the cache holds changes shape.
 FORMAT = 1
-#: A file modified this recently before it was read is read again next time.
-RACY_SECONDS = 3
 #: Below this many notes a vault is read in milliseconds: no cache file is kept for it.
 MIN_FILES = 200
 #: More chunks than this in the parses file, and they are all pickled again, fewer and fuller.

@@ -9,6 +9,7 @@ import errno
 import gc
 import os
 import stat
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ from jobjournal.vault.scan import (
 
 #: Below this many files to read, reading them in one process is quicker than starting others.
 PARALLEL_MIN_FILES = 2000
+#: A file modified this recently before it was read may change again within its clock tick
+#: keeping its stamp (file systems with 1-second or 2-second stamps, `touch -r`): its parse is
+#: not trusted by stamp, and it is read again (git calls such files "racily clean").
+RACY_SECONDS = 3
 #: Hears how reading goes: (files read, files to read).
 Progress = Callable[[int, int], None]
 
@@ -177,9 +182,11 @@ class FileState:
 class VaultState:
     """The vault held in memory: every scanned file's parse, keyed by path with its stat stamp.
 
-    A file is read again only when its stamp changed. `refresh()` rescans the whole folder (one
-    stat per file); `update(paths)` looks only at the given paths, for a watcher that knows what
-    changed. Both return the assembled Vault.
+    A file is read again when its stamp changed, or when it was modified within RACY_SECONDS
+    of being read (a later save in the same clock tick may keep its stamp). `refresh()` rescans
+    the whole folder (one stat per file); `update(paths)` reads the given paths again, for a
+    watcher told that they changed: an event for a file means reading it, whatever its stamp
+    says. Both return the assembled Vault.
     """
 
     def __init__(
@@ -190,6 +197,8 @@ class VaultState:
         self.files: dict[str, FileState] = dict(files or {})
         self._tasks_from_all = config.vault.tasks_from == "all"
         self._zone = config.calendar.timezone
+        # files modified shortly before they were read: their stamps can't be trusted
+        self._racy: set[str] = set()
         self._scan_problems: list[Problem] = []
         # derived from the set of paths alone, kept while it stays the same (see `vault`)
         self._paths: list[str] | None = None
@@ -240,30 +249,47 @@ class VaultState:
                 if meanwhile is not None:
                     meanwhile(scanned)
 
+            started = time.time_ns()
             read, self.pickled = _read_all(
                 self.root, dict.fromkeys(scanned), scanned, self._tasks_from_all, progress,
                 alongside, self._zone,
             )
             paths = scanned
             self.files = {path: read[path] for path in paths if path in read}
+            self._racy = _racy(read, started)
             return self.vault()
         if stamps is None:
             stamps = self.stat()
-        known = self.files
+        known, racy = self.files, self._racy
         to_read = [path for path, stamp in stamps.items()
-                   if path not in known or known[path].stamp != stamp]
+                   if path not in known or known[path].stamp != stamp or path in racy]
+        started = time.time_ns()
         read, self.pickled = (
             _read_all(self.root, stamps, to_read, self._tasks_from_all, progress,
                       zone=self._zone)
             if to_read else ({}, [])
         )
         self.files = {
-            path: read[path] if path in read else known[path] for path in stamps
+            path: _same_or(known.get(path), read[path]) if path in read else known[path]
+            for path in stamps
         }
+        self._racy = _racy(read, started)
         return self.vault()
 
+    def with_config(self, config: Config) -> VaultState:
+        """A state for new settings, keeping the parses when they don't depend on what changed
+        (a parse depends on the settings only through `tasks_from` and the time zone, in which a
+        date-time with a UTC offset is read)."""
+        if (config.vault.tasks_from, config.calendar.timezone) != (
+                self.config.vault.tasks_from, self.config.calendar.timezone):
+            return VaultState(self.root, config)
+        state = VaultState(self.root, config, self.files)
+        state._racy = set(self._racy)
+        return state
+
     def update(self, paths: Iterable[str]) -> Vault:
-        """Re-read just these vault-relative paths (changed, created or deleted)."""
+        """Read just these vault-relative paths again (changed, created or deleted), whatever
+        their stamps say: a file event for a note is reason enough."""
         wanted = Wanted(self.root, self.config)
         replaced: list[tuple[str, FileState, FileState]] = []
         for path in paths:
@@ -319,16 +345,19 @@ class VaultState:
         problems[start:end] = sorted([*kept_before, *found, *kept_after], key=_problem_line)
 
     def _read(self, path: str) -> FileState | None:
-        try:
-            st = os.stat(os.path.join(self.root, path))
-        except OSError:
-            return None  # vanished since the scan (or a dangling link)
-        stamp = stamp_of(st)
-        known = self.files.get(path)
-        if known is not None and known.stamp == stamp:
-            return known
+        """The file read now; the state held for it when reading gives just that again (so
+        that what did not change stays the same object)."""
+        started = time.time_ns()
         read = _load(str(self.root), path, self._tasks_from_all, self._zone)
-        return None if read is None else FileState(read[0], read[1], tuple(read[2]))
+        if read is None:
+            self._racy.discard(path)
+            return None  # vanished since the event (or a dangling link)
+        state = _same_or(self.files.get(path), FileState(read[0], read[1], tuple(read[2])))
+        if _racy({path: state}, started):
+            self._racy.add(path)
+        else:
+            self._racy.discard(path)
+        return state
 
     def _index(self, paths: list[str]) -> None:
         """What `vault()` derives from the set of paths alone: `paths` sorted."""
@@ -363,6 +392,19 @@ class VaultState:
         self._last = Vault(self.root, self.config, tuple(notes), tuple(problems), tuple(paths))
         self._last_files, self._note_at = files, None
         return self._last
+
+
+def _racy(states: Mapping[str, FileState], started: int) -> set[str]:
+    """The files among `states`, read from `started` on (time.time_ns), that were modified
+    within RACY_SECONDS before that (or later: a clock set back): not to be trusted by stamp."""
+    since = started - RACY_SECONDS * 10**9
+    return {path for path, state in states.items() if state.stamp[0] >= since}
+
+
+def _same_or(known: FileState | None, state: FileState) -> FileState:
+    """`known` when `state` (a file read again) is just the same: unchanged notes stay the same
+    objects, which is how what changed is told from what didn't (see Vault and the watcher)."""
+    return known if known is not None and known == state else state
 
 
 def _problem_path(problem: Problem) -> str:

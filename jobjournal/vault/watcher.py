@@ -365,14 +365,9 @@ class Watcher:
         except JobJournalError as exc:
             self.report(f"error: {exc.message} (keeping the previous settings)")
             return False
-        old = self._state
-        if config == old.config:
+        if config == self._state.config:
             return False
-        # a parse depends on the config only through tasks_from and the time zone (a date-time
-        # with a UTC offset is read in it): keep the parses if both stay
-        same_parsing = (config.vault.tasks_from, config.calendar.timezone) == (
-            old.config.vault.tasks_from, old.config.calendar.timezone)
-        self._state = VaultState(self.root, config, old.files if same_parsing else None)
+        self._state = self._state.with_config(config)
         return True
 
     def _check_vault(self, *, gone: bool = False) -> None:
