@@ -201,3 +201,67 @@ def test_a_queue_pipe_too_small_for_every_chunk_number_means_all_of_it_here(
     before = _children()
     assert parallel.run_chunks(lambda index: index, 2000, 1) == [(i, None) for i in range(2000)]
     assert _children() == before
+
+
+_KILLED_PARENT = """
+import sys, time
+from jobjournal.vault import parallel
+
+def work(index):
+    time.sleep(60)  # every process, this one too, is busy with a chunk when the kill comes
+
+print("started", flush=True)
+parallel.run_chunks(work, 8, 3)
+"""
+
+
+def _children_of(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc: no ps needed)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as file:
+                    fields = file.read().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie waiting to be reaped is not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as file:
+            return file.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_the_other_processes_die_with_a_parent_killed_with_sigkill() -> None:
+    """kill -9 of a cold run leaves no process reading on for nobody: each dies with it."""
+    import signal
+    import subprocess
+    import sys
+
+    parent = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT], stdout=subprocess.PIPE,
+                              text=True)
+    workers: set[int] = set()
+    try:
+        assert parent.stdout is not None and parent.stdout.readline() == "started\n"
+        deadline = time.monotonic() + 10
+        while len(workers := _children_of(parent.pid)) < 3:
+            assert time.monotonic() < deadline, f"only {len(workers)} processes started"
+            time.sleep(0.02)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 5
+        while alive := {pid for pid in workers if _running(pid)}:
+            assert time.monotonic() < deadline, f"{len(alive)} processes outlived their parent"
+            time.sleep(0.02)
+    finally:
+        parent.kill()
+        for pid in workers:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)

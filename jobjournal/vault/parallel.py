@@ -16,7 +16,9 @@ costs a tenth of a second, as long as a process takes to read a thousand notes. 
   drains between its own chunks, and leaves with `os._exit` when the queue is empty: nothing of
   the interpreter's shutdown, no finally clause of the code that forked it;
 - a chunk whose result never came back (a process killed, or failing) is done here, so that a lost
-  process costs time, never notes; an exception a chunk raised elsewhere is raised again here.
+  process costs time, never notes; an exception a chunk raised elsewhere is raised again here;
+- a forked process dies with this one: the kernel kills it when its parent dies
+  (`PR_SET_PDEATHSIG`), so a `kill -9` of the command leaves no process reading on for nobody.
 
 Only where forking is safe: on Linux, while this process runs no other thread (see `can_fork`).
 """
@@ -132,6 +134,8 @@ def _fork(work: Callable[[int], Any], queue: int, children: dict[int, int]) -> b
     _widen(result_write)
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
+    die_with_parent = _death_signal_setter()
     try:
         pid = os.fork()
     except OSError:
@@ -139,6 +143,10 @@ def _fork(work: Callable[[int], Any], queue: int, children: dict[int, int]) -> b
         os.close(result_write)
         return False
     if pid == 0:  # pragma: no cover - the forked process: measured by coverage nowhere
+        if die_with_parent is not None:
+            die_with_parent()
+        if os.getppid() != parent:
+            os._exit(1)  # the parent died before the kernel was told to kill us with it
         os.close(result_read)
         for fd in children:
             os.close(fd)
@@ -146,6 +154,33 @@ def _fork(work: Callable[[int], Any], queue: int, children: dict[int, int]) -> b
     os.close(result_write)
     children[result_read] = pid
     return True
+
+
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+_death_signal: Callable[[], None] | None = None
+
+
+def _death_signal_setter() -> Callable[[], None] | None:
+    """A function that asks the kernel to SIGKILL the calling process when its parent dies
+    (Linux's prctl PR_SET_PDEATHSIG, through ctypes), made once, before forking, so that a forked
+    process has nothing to load; None where there is no such call."""
+    global _death_signal
+    if _death_signal is None and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            prctl = ctypes.CDLL(None, use_errno=True).prctl
+        except (OSError, AttributeError, ImportError):
+            return None
+        prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                          ctypes.c_ulong]
+        prctl.restype = ctypes.c_int
+
+        def set_death_signal() -> None:
+            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+        _death_signal = set_death_signal
+    return _death_signal
 
 
 def _child(work: Callable[[int], Any], queue: int, out: int) -> None:  # pragma: no cover
