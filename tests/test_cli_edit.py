@@ -246,6 +246,18 @@ def test_new_refuses_a_name_that_differs_only_by_case(runner: CliRunner, vault: 
     assert sorted(p.name for p in (vault.root / "Contacts").iterdir()) == ["dana recruiter.md"]
 
 
+def test_new_refuses_a_name_that_differs_only_in_unicode_normalisation(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    """"Café" typed on one device (composed é) and saved by another (e + combining accent) are
+    one file on macOS: the second is refused like a name differing only by case."""
+    decomposed = "Caf\u0065\u0301 Recruiter"
+    vault.write(f"Contacts/{decomposed}.md", "mine\n")
+    result = run(runner, vault, "new", "contact", "Caf\u00e9 Recruiter")
+    one_line_error(result, f"Contacts/{decomposed}.md already exists")
+    assert [p.name for p in (vault.root / "Contacts").iterdir()] == [f"{decomposed}.md"]
+
+
 def test_new_loses_the_race_to_an_existing_file_without_harm(
     runner: CliRunner, vault: VaultDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -458,3 +458,18 @@ def test_a_title_above_the_header_row_is_passed_over(runner: CliRunner, vault: V
     assert result.output.startswith("t.csv: semicolon-separated, UTF-8, 1 row; the header is "
                                     "row 3\n")
     assert "row 4: created Applications/Acme - SRE.md" in result.output
+
+
+def test_a_title_differing_only_in_unicode_normalisation_is_the_same_note(
+    runner: CliRunner, vault: VaultDir, tmp_path: Path
+) -> None:
+    vault.write("Applications/Cafe\u0301 - SRE.md", "---\ntype: application\n---\n")
+    file = write_csv(tmp_path / "t.csv", [["Company", "Role"], ["Caf\u00e9", "SRE"],
+                                          ["CAFE\u0301", "sre"]])
+    result = run_import(runner, vault, file)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[2:] == [
+        "row 2: skipped: Applications/Cafe\u0301 - SRE.md exists",
+        "row 3: skipped: Applications/Cafe\u0301 - SRE.md exists",
+        "Created 0 notes (0 applications, 0 contacts); 2 rows skipped, 0 with problems.",
+    ]

@@ -274,6 +274,37 @@ def test_names_differing_only_by_case_are_warned_about(vault: VaultDir) -> None:
     ]
 
 
+def test_names_differing_only_in_unicode_normalisation_are_warned_about(vault: VaultDir) -> None:
+    """Composed and decomposed accents ("Café" in NFC and NFD) name one file on macOS."""
+    composed, decomposed = "Contacts/Caf\u00e9.md", "Contacts/Cafe\u0301.md"
+    vault.write(composed, CONTACT)
+    vault.write(decomposed, CONTACT)
+    if len(os.listdir(vault.root / "Contacts")) == 1:
+        pytest.skip("a file system that normalises names")
+    vault.write("Contacts/CAF\u00c9.md", CONTACT)  # and by case as well
+    loaded = load_vault(vault.root, Config())
+    assert len(loaded.notes) == 3
+    assert sorted((p.path, p.message) for p in loaded.problems) == sorted([
+        ("Contacts/CAF\u00c9.md",
+         f"collides with {decomposed}, {composed} on macOS (the names differ only by case and "
+         "in how their accented letters are encoded, their Unicode normalisation)"),
+        (composed,
+         f"collides with Contacts/CAF\u00c9.md, {decomposed} on macOS (the names differ only by "
+         "case and in how their accented letters are encoded, their Unicode normalisation)"),
+        (decomposed,
+         f"collides with Contacts/CAF\u00c9.md, {composed} on macOS (the names differ only by "
+         "case and in how their accented letters are encoded, their Unicode normalisation)"),
+    ])
+    (vault.root / "Contacts/CAF\u00c9.md").unlink()
+    loaded = load_vault(vault.root, Config())
+    assert sorted((p.path, p.severity, p.message) for p in loaded.problems) == sorted([
+        (composed, Severity.WARNING, f"collides with {decomposed} on macOS (the names differ "
+         "only in how their accented letters are encoded, their Unicode normalisation)"),
+        (decomposed, Severity.WARNING, f"collides with {composed} on macOS (the names differ "
+         "only in how their accented letters are encoded, their Unicode normalisation)"),
+    ])
+
+
 def test_files_over_4_mib_are_not_read(vault: VaultDir) -> None:
     padding = "x" * (4 * 2**20)
     vault.write("Interviews/Huge.md", INTERVIEW + padding)

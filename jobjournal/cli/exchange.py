@@ -195,7 +195,7 @@ def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run
     """
     from jobjournal.imports.csv_import import DELIMITERS, Planner, map_columns, read_sheet
     from jobjournal.imports.note_text import import_title
-    from jobjournal.vault.scan import scan
+    from jobjournal.vault.scan import name_key, scan
 
     root, config = find_root(ctx)
     try:
@@ -207,7 +207,7 @@ def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run
     if "company" not in columns.fields and "role" not in columns.fields:
         raise JobJournalError(f"{file.name}: no Company or Position column: its first row reads "
                               f"{', '.join(sheet.header)}")
-    titles = {path.rpartition("/")[2].removesuffix(".md").casefold(): path
+    titles = {name_key(path.rpartition("/")[2].removesuffix(".md")): path
               for path in scan(root, config)}
     plans = Planner(sheet, columns, titles=titles, folders=config.vault.folders,
                     date_order=config.import_.date_order, make_title=import_title).plan()

@@ -24,6 +24,7 @@ from datetime import date
 from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, NoteType
 from jobjournal.errors import JobJournalError
 from jobjournal.imports.sheet_dates import SheetDateError, parse_sheet_date
+from jobjournal.vault.scan import name_key
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 HEADER_SEARCH = 10  # the header row is looked for among this many first non-blank rows
@@ -246,7 +247,7 @@ class Planner:
                  folders: Mapping[str, str], date_order: str | None,
                  make_title: Callable[[str], str]) -> None:
         self.sheet, self.columns = sheet, columns
-        self.titles = dict(titles)  # casefolded title → path, of the vault's notes and new ones
+        self.titles = dict(titles)  # name_key(title) → path, of the vault's notes and new ones
         self.planned: dict[str, tuple[int, str]] = {}  # an application's title → row, path
         self.folders, self.date_order, self.make_title = folders, date_order, make_title
 
@@ -274,10 +275,10 @@ class Planner:
             title = self.make_title(raw_title)
         except ValueError as exc:
             return RowPlan(number, problem=f"no note title can be made of {raw_title!r} ({exc})")
-        if title.casefold() in self.planned:
-            row, path = self.planned[title.casefold()]
+        if name_key(title) in self.planned:
+            row, path = self.planned[name_key(title)]
             return RowPlan(number, skipped=f"the same note as row {row} ({path})")
-        existing = self.titles.get(title.casefold())
+        existing = self.titles.get(name_key(title))
         if existing is not None:
             return RowPlan(number, skipped=f"{existing} exists")
         try:
@@ -308,8 +309,8 @@ class Planner:
                               self.body(cells))
         creates.insert(0, application)
         for note in creates:
-            self.titles[note.title.casefold()] = note.path
-        self.planned[title.casefold()] = (number, path)
+            self.titles[name_key(note.title)] = note.path
+        self.planned[name_key(title)] = (number, path)
         return RowPlan(number, creates=tuple(creates), warnings=tuple(warnings))
 
     def date(self, text: str) -> date | None:
@@ -326,10 +327,10 @@ class Planner:
         except ValueError as exc:
             warnings.append(f"contact {name!r} can't be a note title ({exc}): written as text")
             return name
-        if title.casefold() == application.casefold():
+        if name_key(title) == name_key(application):
             warnings.append(f"contact {name!r} has the application's own title: written as text")
             return name
-        existing = self.titles.get(title.casefold())
+        existing = self.titles.get(name_key(title))
         if existing is not None:
             return f"[[{existing.rpartition('/')[2].removesuffix('.md')}]]"
         recruiter = header_key(self.sheet.header[self.columns.fields["contact"]]).startswith(

@@ -135,10 +135,14 @@ def create_file(path: Path, rel: str, data: bytes) -> None:
     """Write a new file, complete from its first moment, and never over an existing one.
 
     The content goes to a temp file first and is hard-linked to its name, which fails when the
-    name is taken (on a filesystem without hard links, an exclusive create is used instead).
+    name is taken (on a filesystem without hard links, an exclusive create is used instead). A
+    name differing only by case or Unicode normalisation is taken too: on macOS it is the same
+    file.
     """
-    clash = next((p.name for p in path.parent.iterdir() if p.name.casefold() ==
-                  path.name.casefold()), None)
+    from jobjournal.vault.scan import name_key
+
+    key = name_key(path.name)
+    clash = next((p.name for p in path.parent.iterdir() if name_key(p.name) == key), None)
     if clash is not None:
         folder = rel.rpartition("/")[0]
         other = f"{folder}/{clash}" if folder else clash

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -193,16 +194,35 @@ def conflict_copy(path: str, typed: bool) -> Problem:
     return Problem(path, 1, Severity.ERROR if typed else Severity.WARNING, message)
 
 
+def name_key(name: str) -> str:
+    """A name as a file system that ignores case and Unicode normalisation compares it (macOS:
+    "Café" typed with a composed é and with e + a combining accent are one name; Windows and
+    macOS: "Café" and "CAFÉ" are)."""
+    if name.isascii():
+        return name.casefold()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
 def case_collisions(paths: list[str]) -> list[Problem]:
-    """A warning for each path whose name differs from another's only by case."""
-    by_folded: dict[str, list[str]] = defaultdict(list)
+    """A warning for each path whose name differs from another's only by case or by Unicode
+    normalisation (see `name_key`)."""
+    by_key: dict[str, list[str]] = defaultdict(list)
     for path in paths:
-        by_folded[path.casefold()].append(path)
+        by_key[name_key(path)].append(path)
     problems = []
-    for group in by_folded.values():
+    for group in by_key.values():
         for path in group if len(group) > 1 else ():
-            others = ", ".join(other for other in group if other != path)
-            message = f"collides with {others} on macOS and Windows (the names differ only by case)"
+            others = [other for other in group if other != path]
+            folded = path.casefold()
+            if all(other.casefold() == folded for other in others):
+                where, why = "macOS and Windows", "by case"
+            else:
+                form = unicodedata.normalize("NFC", path)
+                where, why = "macOS", "in how their accented letters are encoded, their " \
+                    "Unicode normalisation"
+                if not all(unicodedata.normalize("NFC", other) == form for other in others):
+                    why = "by case and " + why
+            message = f"collides with {', '.join(others)} on {where} (the names differ only {why})"
             problems.append(Problem(path, 1, Severity.WARNING, message))
     return problems
 
