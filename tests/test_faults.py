@@ -371,6 +371,28 @@ def test_a_read_only_vault_is_one_clear_line_and_changes_nothing(tmp_path: Path)
         assert changes(before, snapshot(disk)) == []
 
 
+def test_a_read_only_agenda_note_is_refused_not_replaced(tmp_path: Path) -> None:
+    """Agenda.md made read-only (chmod 444: the user froze it) is never replaced behind that:
+    one clear line, exit 2, the note as it was. (Checked by its permission bits, so it holds for
+    root too, whom the system lets write anything.)"""
+    root = make_vault(tmp_path / "vault")
+    agenda = root / "Agenda.md"
+    agenda.chmod(0o444)
+    before = snapshot(root)
+    result = jobjournal(root, "agenda", "--today", "2026-11-26")
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == (
+        "jobjournal: error: Agenda.md is read-only (its permissions say so): jobjournal will not "
+        "replace it; make it writable (chmod u+w Agenda.md) to have the agenda written, or set "
+        "[agenda] path in .jobjournal.toml to another note\n")
+    assert changes(before, snapshot(root)) == []
+    assert stat.S_IMODE(agenda.stat().st_mode) == 0o444
+    agenda.chmod(0o644)  # writable again: written as usual
+    assert jobjournal(root, "agenda", "--today", "2026-11-26").returncode == 0
+    whole_agenda(agenda.read_text(encoding="utf-8"))
+
+
 # --- an agenda path leading out of the vault ----------------------------------------------------
 
 

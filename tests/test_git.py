@@ -949,3 +949,24 @@ def test_pre_commit_reads_from_the_index_a_note_git_is_told_not_to_look_at(
     refused = commit(repo, "broken")
     assert refused.returncode != 0
     assert "commit refused: 1 note with errors: Interviews/Acme.md" in refused.stderr
+
+
+def test_a_read_only_agenda_note_is_left_alone_by_the_hooks(tmp_path: Path) -> None:
+    """After a branch switch the hook would regenerate the agenda; Agenda.md made read-only is
+    left as it is, with a warning, and the switch goes through."""
+    repo = new_repo(tmp_path / "repo", {"Contacts/Alice.md": contact("Alice")})
+    assert jj("agenda", "--vault", str(repo)).returncode == 0
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "agenda")
+    assert jj("git", "install", "--vault", str(repo)).returncode == 0
+    git(repo, "switch", "--quiet", "-c", "other")
+    write(repo / "Contacts/Bob.md", contact("Bob"))  # the agenda not regenerated: the same file
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "Bob")
+    git(repo, "switch", "--quiet", "main")
+    agenda = repo / "Agenda.md"
+    agenda.chmod(0o444)  # the same in both branches: git leaves it (and its mode) alone
+    before = agenda.read_bytes()
+    switched = git(repo, "switch", "other")
+    assert "jobjournal: warning: agenda not regenerated: Agenda.md is read-only" in switched.stderr
+    assert agenda.read_bytes() == before and stat.S_IMODE(agenda.stat().st_mode) == 0o444

@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -459,6 +460,31 @@ def test_a_refused_agenda_note_stops_it_at_start(vault: VaultDir, runner: CliRun
     assert result.exit_code == 2
     assert "no jobjournal markers" in result.stderr
     assert vault.read("Agenda.md") == "My own agenda, no markers.\n"
+
+
+def test_a_read_only_agenda_note_stops_it_at_start(vault: VaultDir, runner: CliRunner) -> None:
+    path = vault.write("Agenda.md", "<!-- jobjournal:begin -->\nold\n<!-- jobjournal:end -->\n")
+    path.chmod(0o444)
+    result = runner.invoke(cli, ["watch", "--vault", str(vault.root)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].startswith("jobjournal: error: Agenda.md is read-only")
+    assert vault.read("Agenda.md") == "<!-- jobjournal:begin -->\nold\n<!-- jobjournal:end -->\n"
+
+
+def test_an_agenda_note_made_read_only_meanwhile_is_left_alone(
+    vault: VaultDir, start: Callable[..., Running]
+) -> None:
+    running = start()
+    agenda = vault.root / "Agenda.md"
+    agenda.chmod(0o444)
+    frozen = running.agenda()
+    vault.write("Contacts/Jane.md", missed_call())
+    wait_for(lambda: running.reports, "a report")
+    assert running.reports[0].startswith("error: Agenda.md is read-only")
+    assert running.agenda() == frozen and stat.S_IMODE(agenda.stat().st_mode) == 0o444
+    agenda.chmod(0o644)
+    vault.write("Contacts/Jane.md", missed_call("2026-11-24"))  # and once writable, it goes on
+    running.wait_shows("missed call 2026-11-24")
 
 
 def test_the_lock_stays_out_of_the_vault(vault: VaultDir, runtime_dir: Path) -> None:

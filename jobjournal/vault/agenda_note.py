@@ -2,7 +2,7 @@
 
 Everything outside the `<!-- jobjournal:begin -->` / `<!-- jobjournal:end -->` marker lines is the
 user's and is kept byte for byte; a file at the agenda path without the markers is the user's own
-note, and jobjournal refuses to touch it.
+note, and jobjournal refuses to touch it; so is a read-only one (chmod 444: frozen by its owner).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import time
 from pathlib import Path
 
@@ -166,6 +167,12 @@ def _write_locked(path: Path, relpath: str, block: str) -> bool:
                 raise JobJournalError(f"cannot create the folder for {relpath}: {exc}") from exc
         if _signature(path) != seen:
             continue  # saved by someone else since we read it: merge again with what is there now
+        if existing is not None and _read_only(path):
+            raise RefusalError(
+                f"{relpath} is read-only (its permissions say so): jobjournal will not replace "
+                f"it; make it writable (chmod u+w {relpath}) to have the agenda written, or set "
+                "[agenda] path in .jobjournal.toml to another note"
+            )
         atomic_write(path, merged.encode("utf-8"))
         _remove_leftovers(path)
         return True
@@ -202,6 +209,27 @@ def _read(path: Path, relpath: str) -> tuple[str | None, tuple[int, int, int] | 
             f"{relpath} is not UTF-8 text, so jobjournal will not overwrite it; "
             "save it as UTF-8 or set [agenda] path in .jobjournal.toml to another note"
         ) from None
+
+
+def _read_only(path: Path) -> bool:
+    """Whether the note's permission bits forbid this user to write it. A rename would replace
+    it all the same (that needs only the folder's permission), but a user who froze the agenda
+    (chmod 444) meant to keep it as it is. The bits count, not the system's say: root may
+    write anything, and a read-only file system is another error."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False  # gone: nothing to keep
+    if not hasattr(os, "geteuid"):  # Windows: the read-only attribute clears every write bit
+        return not st.st_mode & stat.S_IWUSR
+    uid = os.geteuid()
+    if uid == 0 or st.st_uid == uid:
+        bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH if uid == 0 else stat.S_IWUSR
+    elif st.st_gid == os.getegid() or st.st_gid in os.getgroups():
+        bits = stat.S_IWGRP
+    else:
+        bits = stat.S_IWOTH
+    return not st.st_mode & bits
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:
