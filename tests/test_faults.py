@@ -393,6 +393,57 @@ def test_a_read_only_agenda_note_is_refused_not_replaced(tmp_path: Path) -> None
     whole_agenda(agenda.read_text(encoding="utf-8"))
 
 
+# --- init on a full disk ------------------------------------------------------------------------
+
+
+def _init(target: Path, **options: object) -> subprocess.CompletedProcess[str]:
+    result: subprocess.CompletedProcess[str] = subprocess.run(
+        [sys.executable, "-m", "jobjournal", "init", str(target)],
+        capture_output=True, text=True, timeout=DEADLINE, **options,  # type: ignore[call-overload]
+    )
+    return result
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tmpfs")
+def test_init_on_a_full_disk_leaves_nothing_and_can_be_run_again(tmp_path: Path) -> None:
+    """A disk that fills up halfway through `init` (here: a tiny tmpfs) leaves no half-made
+    vault that a second `init` would refuse as "not empty"."""
+    with tmpfs(tmp_path / "disk", "size=256k") as disk:
+        target = disk / "hunt" / "vault"  # its parent is made too, and removed again
+        with open(disk / "filler.bin", "wb") as filler:
+            filler.write(b"\0" * (256 - 24) * 1024)  # room for part of the template only
+        result = _init(target)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == (f"jobjournal: error: cannot create the vault in {target}: No "
+                                 "space left on device (nothing was left behind)\n")
+        assert sorted(os.listdir(disk)) == ["filler.bin"]
+        (disk / "filler.bin").unlink()
+        again = _init(target)
+        assert again.returncode == 0, again.stderr
+        assert (target / ".jobjournal.toml").is_file() and (target / "Agenda.md").is_file()
+        assert sorted(os.listdir(disk)) == ["hunt"] and os.listdir(disk / "hunt") == ["vault"]
+
+
+@pytest.mark.skipif(not hasattr(resource, "RLIMIT_FSIZE"), reason="no RLIMIT_FSIZE")
+@pytest.mark.parametrize("existing", [False, True])
+def test_init_failing_midway_leaves_nothing(tmp_path: Path, existing: bool) -> None:
+    """No privileges needed: a file-size limit makes a write fail after its first bytes, as a
+    disk filling up does. An empty folder given to `init` is left empty."""
+    target = tmp_path / "vault"
+    if existing:
+        target.mkdir()
+    result = _init(target, preexec_fn=lambda: _file_size_limit(1024))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (f"jobjournal: error: cannot create the vault in {target}: File too "
+                             "large (nothing was left behind)\n")
+    assert sorted(os.listdir(tmp_path)) == (["run", "vault"] if existing else ["run"])
+    assert not existing or os.listdir(target) == []
+    again = _init(target)
+    assert again.returncode == 0, again.stderr
+    assert (target / ".jobjournal.toml").is_file() and (target / "Agenda.md").is_file()
+    assert sorted(os.listdir(tmp_path)) == ["run", "vault"]
+
+
 # --- an agenda path leading out of the vault ----------------------------------------------------
 
 

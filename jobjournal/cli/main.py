@@ -169,16 +169,23 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
         # before copying anything: no half-made vault when git is missing
         require_git(", or create the vault without --git")
     today = today_from(None)
-    created = init_vault(path, today=today, examples=not no_examples)
     from jobjournal.config import load_config
     from jobjournal.vault.reader import load_vault
 
-    vault = load_vault(path, load_config(path))
-    agenda = compute_agenda(vault, today)
-    write_agenda(path, vault.config.agenda.path, render_markdown(agenda, vault.config))
-    if make_git:
-        for warning in init_git(path):
-            click.echo(f"jobjournal: warning: {warning}", err=True)
+    warnings: list[str] = []
+
+    def finish(folder: Path) -> None:
+        """The first agenda and the repository: made with the rest, before the vault is in
+        place, so that a failure leaves nothing half made (see init_vault)."""
+        vault = load_vault(folder, load_config(folder))
+        agenda = compute_agenda(vault, today)
+        write_agenda(folder, vault.config.agenda.path, render_markdown(agenda, vault.config))
+        if make_git:
+            warnings.extend(init_git(folder))
+
+    created = init_vault(path, today=today, examples=not no_examples, finish=finish)
+    for warning in warnings:
+        click.echo(f"jobjournal: warning: {warning}", err=True)
     click.echo(f"Created a vault in {path} ({len(created)} files).")
     click.echo("Open that folder as a vault in Obsidian, then run:")
     click.echo(f"  jobjournal agenda --vault {shlex.quote(str(path))}")

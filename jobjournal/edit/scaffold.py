@@ -8,16 +8,20 @@ fresh vault's agenda has something in every section.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
 from jobjournal.config import load_config
 from jobjournal.errors import JobJournalError, RefusalError
+from jobjournal.vault.atomic import _umask
 
 EXAMPLES_DIR = "examples"
 FIRST_COMMIT_MESSAGE = "jobjournal: new vault"
@@ -62,21 +66,96 @@ def expand_today_tokens(text: str, today: date) -> str:
     return _TODAY_TOKEN.sub(replace, text)
 
 
-def init_vault(target: Path, *, today: date, examples: bool = True) -> list[Path]:
+def init_vault(
+    target: Path, *, today: date, examples: bool = True,
+    finish: Callable[[Path], None] | None = None,
+) -> list[Path]:
     """Create a vault at `target` from the template and return the files created, sorted.
 
     `target` must not exist yet or be an empty folder: a vault is never created over anything.
+    It is made whole or not at all: built in a hidden folder beside `target` and renamed into
+    place once complete (an empty folder that is there already is filled in place, and emptied
+    again on failure), so a full disk or any other failure leaves nothing behind — not even
+    the missing parent folders it made — and `init` can simply be run again. `finish(folder)`
+    is called on the complete vault before it is put in place (the first agenda, git).
     """
     source = template_dir()
     try:
         _refuse_unless_empty(target)
-        return _copy_template(source, target, today=today, examples=examples)
+        made = _make_parents(target.parent)
     except OSError as exc:
-        raise JobJournalError(f"cannot create the vault in {target}: {exc}") from None
+        raise JobJournalError(f"cannot create the vault in {target}: {exc.strerror or exc}"
+                              ) from None
+    fill_in_place = target.is_dir()
+    building = target
+    try:
+        if not fill_in_place:
+            building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new",
+                                             dir=target.parent))
+            os.chmod(building, 0o777 & ~_umask())  # as mkdir would have made it, not 0o700
+        created = _copy_template(source, building, today=today, examples=examples)
+        if finish is not None:
+            finish(building)
+        if not fill_in_place:
+            os.rename(building, target)  # refused if something else took the name meanwhile
+            created = [target / path.relative_to(building) for path in created]
+        return created
+    except BaseException as exc:
+        _remove_what_was_made(building, emptied=fill_in_place, parents=made)
+        if isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+        elif isinstance(exc, JobJournalError) and not isinstance(exc, RefusalError):
+            reason = exc.message
+        else:
+            raise
+        raise JobJournalError(f"cannot create the vault in {target}: {reason} (nothing was "
+                              "left behind)") from None
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    """Make `folder` and its missing parents; return those made, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    made = []
+    try:
+        for path in reversed(missing):
+            path.mkdir()
+            made.append(path)
+    except FileExistsError:
+        pass  # made by someone else meanwhile: theirs
+    except OSError:
+        _remove_folders(made)
+        raise
+    return made
+
+
+def _remove_what_was_made(building: Path, *, emptied: bool, parents: list[Path]) -> None:
+    """Undo a vault half made: the folder it was built in (or, filled in place, what is in it),
+    then the parent folders made for it. Best effort: a failure here must not hide the first."""
+    if emptied:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(building):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+    else:
+        shutil.rmtree(building, ignore_errors=True)
+    _remove_folders(parents)
+
+
+def _remove_folders(made: list[Path]) -> None:
+    for path in reversed(made):  # innermost first; one holding something else stays
+        with contextlib.suppress(OSError):
+            path.rmdir()
 
 
 def _copy_template(source: Path, target: Path, *, today: date, examples: bool) -> list[Path]:
-    target.mkdir(parents=True, exist_ok=True)
     created: list[Path] = []
     for path in _files(source):
         relative = path.relative_to(source)
