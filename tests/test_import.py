@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -473,3 +474,116 @@ def test_a_title_differing_only_in_unicode_normalisation_is_the_same_note(
         "row 3: skipped: Applications/Cafe\u0301 - SRE.md exists",
         "Created 0 notes (0 applications, 0 contacts); 2 rows skipped, 0 with problems.",
     ]
+
+
+# --- a file that doesn't parse cleanly ------------------------------------------------------------
+
+
+def _sheet_with(tmp_path: Path, broken: str) -> Path:
+    """Five rows; the third as given; the fifth with a cell over two lines, as it should be."""
+    file = tmp_path / "tracker.csv"
+    file.write_text(
+        "Company,Role,Date,Notes\r\n"
+        "Acme,Backend,2026-11-10,fine\r\n"
+        f"{broken}\r\n"
+        "Initech,Data,2026-11-12,\r\n"
+        'Hooli,Frontend,2026-11-13,"line one\r\nline two"\r\n',
+        encoding="utf-8", newline="")
+    return file
+
+
+@pytest.mark.parametrize(("broken", "reason"), [
+    ('Globex,SRE,2026-11-11,"forgot to close',  # the quote before "line one" ends it
+     "a quoted cell opened on this line runs on to line 5, where a quote ends it in the middle "
+     "of a cell: a quote is missing or one too many"),
+    ('Globex,"SRE" (night),2026-11-11,',
+     'a quote in the middle of a cell (inside a quoted cell, write a quote as two: "")'),
+])
+def test_a_row_that_does_not_parse_imports_nothing_unless_forced(
+    runner: CliRunner, vault: VaultDir, tmp_path: Path, broken: str, reason: str
+) -> None:
+    """A stray quote must not swallow the rows after it into one note while the report says
+    all went well: the file is refused, naming the line; --force imports every other row."""
+    file = _sheet_with(tmp_path, broken)
+    before = vault.snapshot()
+    for args in ((), ("--dry-run",)):
+        result = run_import(runner, vault, file, *args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == (
+            f"jobjournal: error: tracker.csv, line 3: {reason}; nothing was imported: fix the "
+            "file, or pass --force to import every row that parses\n")
+        assert result.stdout == ""
+        assert vault.snapshot() == before
+    forced = run_import(runner, vault, file, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert forced.output.splitlines()[2:] == [
+        f"line 3: problem: {reason}",
+        "row 2: created Applications/Acme - Backend.md",
+        "row 4: created Applications/Initech - Data.md",
+        "row 5: created Applications/Hooli - Frontend.md",
+        "Created 3 notes (3 applications, 0 contacts); 0 rows skipped, 1 with problems.",
+    ]
+    assert "- line one\n" not in vault.read("Applications/Hooli - Frontend.md")
+    assert "line one\nline two" in vault.read("Applications/Hooli - Frontend.md")
+    assert "Globex" not in "".join(vault.snapshot())
+
+
+def test_a_quote_never_closed_is_named(runner: CliRunner, vault: VaultDir, tmp_path: Path) -> None:
+    file = tmp_path / "t.csv"
+    file.write_text('Company,Role,Applied,Notes\nAcme,SRE,2026-11-02,"open\n'
+                    "Globex,SRE,2026-11-03,\nHooli,SRE,2026-11-04,\n", encoding="utf-8")
+    result = run_import(runner, vault, file)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "jobjournal: error: t.csv, line 2: a quoted cell opened on this line is never closed, so "
+        "every line after it would be read into that one cell; nothing was imported")
+    forced = run_import(runner, vault, file, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert forced.output.splitlines()[2:] == [
+        "line 2: problem: a quoted cell opened on this line is never closed, so every line "
+        "after it would be read into that one cell",
+        "row 3: created Applications/Globex - SRE.md",
+        "row 4: created Applications/Hooli - SRE.md",
+        "Created 2 notes (2 applications, 0 contacts); 0 rows skipped, 1 with problems.",
+    ]
+
+
+def test_every_row_that_does_not_parse_is_named(runner: CliRunner, vault: VaultDir,
+                                                tmp_path: Path) -> None:
+    file = tmp_path / "t.csv"
+    file.write_text('Company,Role\nAcme,"x"y\nGlobex,SRE\nHooli,"a"b\nInitech,Data\n',
+                    encoding="utf-8")
+    result = run_import(runner, vault, file)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("(2 rows don't parse: lines 2, 4)\n")
+    forced = run_import(runner, vault, file, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert forced.output.endswith("Created 2 notes (2 applications, 0 contacts); 0 rows skipped, "
+                                  "2 with problems.\n")
+
+
+def test_the_folder_is_listed_once_and_no_temp_file_is_left(
+    runner: CliRunner, vault: VaultDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big import costs one listing per folder, not one per note (the listing of a folder
+    of thousands of notes, for each note, made an import of 20,000 rows take many minutes)."""
+    import os
+
+    rows = [["Company", "Role", "Contact"]] + [[f"Acme {n}", "SRE", f"Dana {n % 7}"]
+                                               for n in range(600)]
+    file = write_csv(tmp_path / "big.csv", rows)
+    listed: list[str] = []
+    real_listdir = os.listdir
+
+    def listdir(path: Any = ".") -> list[str]:
+        listed.append(os.fspath(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    result = run_import(runner, vault, file)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("Created 607 notes (600 applications, 7 contacts); 0 rows "
+                                  "skipped, 0 with problems.\n")
+    assert sorted(Path(path).name for path in listed) == ["Applications", "Contacts"]
+    assert len(os.listdir(vault.root / "Applications")) == 600
+    assert [p.name for p in vault.root.rglob(".*")] == [".jobjournal.toml"]  # no temp file

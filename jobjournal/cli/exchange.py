@@ -28,10 +28,10 @@ from jobjournal.cli.common import (
 from jobjournal.errors import JobJournalError, RefusalError
 
 if TYPE_CHECKING:
+    from jobjournal.config import Config
     from jobjournal.core.context import RuleContext
     from jobjournal.core.model import Agenda
-    from jobjournal.edit.new_notes import NoteMaker
-    from jobjournal.imports.csv_import import RowPlan
+    from jobjournal.imports.csv_import import Planner, RowPlan
     from jobjournal.vault.reader import Vault
 
 FORMATS = ("csv", "xlsx", "ics")
@@ -152,8 +152,12 @@ def _mention_problems(agenda: Agenda) -> None:
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(("csv",), case_sensitive=False))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would be created, and write nothing.")
+@click.option("--force", is_flag=True,
+              help="Import the rows that parse even when some don't (a stray quote).")
 @click.pass_context
-def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run: bool) -> None:
+def import_command(
+    ctx: click.Context, today: Any, fmt: str, file: Path, dry_run: bool, force: bool
+) -> None:
     """Turn a tracking spreadsheet, saved as CSV, into application notes.
 
     Each row with a company or a role becomes Applications/COMPANY - ROLE.md
@@ -184,8 +188,12 @@ def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run
     Every row is reported: created, skipped (and why), or a problem that
     kept it out. A note is never overwritten and a title that exists is
     skipped, so importing the same file again changes nothing, and after
-    fixing a problem it creates just what was left out. Exit status 0, or 2
-    when the file can't be read at all.
+    fixing a problem it creates just what was left out.
+
+    A file that doesn't parse cleanly (a quote opened and never closed, which
+    would swallow every row after it) imports nothing: the line is named, and
+    --force imports every other row. Exit status 0, or 2 when the file can't
+    be read at all or doesn't parse.
 
     \b
     Examples:
@@ -198,61 +206,103 @@ def import_command(ctx: click.Context, today: Any, fmt: str, file: Path, dry_run
     from jobjournal.vault.scan import name_key, scan
 
     root, config = find_root(ctx)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise JobJournalError(f"cannot read {file} ({exc.strerror or exc})") from None
-    sheet = read_sheet(data, file.name)
+    sheet = read_sheet(file, file.name)
     columns = map_columns(sheet.header)
     if "company" not in columns.fields and "role" not in columns.fields:
         raise JobJournalError(f"{file.name}: no Company or Position column: its first row reads "
                               f"{', '.join(sheet.header)}")
+    if sheet.broken and not force:
+        first, lines = sheet.broken[0], [str(broken.line) for broken in sheet.broken]
+        more = f" ({len(lines)} rows don't parse: lines {', '.join(lines)})" if lines[1:] else ""
+        raise JobJournalError(
+            f"{file.name}, line {first.line}: {first.reason}; nothing was imported: fix the "
+            f"file, or pass --force to import every row that parses{more}")
     titles = {name_key(path.rpartition("/")[2].removesuffix(".md")): path
               for path in scan(root, config)}
-    plans = Planner(sheet, columns, titles=titles, folders=config.vault.folders,
-                    date_order=config.import_.date_order, make_title=import_title).plan()
+    planner = Planner(sheet, columns, titles=titles, folders=config.vault.folders,
+                      date_order=config.import_.date_order, make_title=import_title)
     above = f"; the header is row {sheet.header_row}" if sheet.header_row > 1 else ""
+    rows = sheet.row_count
     click.echo(f"{file.name}: {DELIMITERS[sheet.delimiter]}-separated, {sheet.encoding}, "
-               f"{len(sheet.rows)} row{'s' * (len(sheet.rows) != 1)}{above}")
+               f"{rows} row{'s' * (rows != 1)}{above}")
     click.echo(f"columns: {columns.describe(sheet.header)}")
-    if not dry_run:
-        now = datetime.combine(today_from(today), datetime.now().time().replace(microsecond=0))
-        from jobjournal.edit.new_notes import NoteMaker
-
-        maker = NoteMaker(root, config, now)
-        plans = [_create_notes(maker, plan) if plan.creates else plan for plan in plans]
-    for plan in plans:
-        for line in plan.report(dry_run=dry_run):
-            click.echo(line)
-    click.echo(_summary(plans, dry_run=dry_run))
-
-
-def _create_notes(maker: NoteMaker, plan: RowPlan) -> RowPlan:
-    """Write a row's notes; what can't be written makes the rest of the row a problem."""
-    from jobjournal.imports.note_text import render_note
-
-    done = []
-    try:
-        texts = [render_note(maker, note) for note in plan.creates]
-        for note, text in zip(plan.creates, texts, strict=True):
-            maker.create(note.path, text)
-            done.append(note)
-    except JobJournalError as exc:
-        return replace(plan, creates=tuple(done), problem=exc.message)
-    return plan
-
-
-def _summary(plans: list[RowPlan], *, dry_run: bool) -> str:
-    from jobjournal.core.model import NoteType
-
-    notes = [note for plan in plans for note in plan.creates]
-    applications = sum(note.type is NoteType.APPLICATION for note in notes)
-    contacts = len(notes) - applications
-    made = (f"{len(notes)} note{'s' * (len(notes) != 1)} ({applications} "
-            f"application{'s' * (applications != 1)}, {contacts} contact{'s' * (contacts != 1)})")
-    skipped = sum(plan.skipped is not None for plan in plans)
-    problems = sum(plan.problem is not None for plan in plans)
-    rest = f"{skipped} row{'s' * (skipped != 1)} skipped, {problems} with problems"
+    tally = _Tally(dry_run)
+    for broken in sheet.broken:  # with --force: left out, the rest imported
+        click.echo(f"line {broken.line}: problem: {broken.reason}")
+        tally.problems += 1
     if dry_run:
-        return f"Dry run: would create {made}; {rest}. Nothing was written."
-    return f"Created {made}; {rest}."
+        for plan in planner.plan():
+            tally.report(plan)
+    else:
+        _create_all(planner, root, config, today, tally)
+    click.echo(tally.summary())
+
+
+class _Tally:
+    """What the import did so far: each row's report printed as soon as it is known, and the
+    counts the summary needs (a sheet of a million rows is never held whole)."""
+
+    def __init__(self, dry_run: bool) -> None:
+        self.dry_run = dry_run
+        self.applications = self.contacts = self.skipped = self.problems = 0
+
+    def report(self, plan: RowPlan) -> None:
+        from jobjournal.core.model import NoteType
+
+        for line in plan.report(dry_run=self.dry_run):
+            click.echo(line)
+        applications = sum(note.type is NoteType.APPLICATION for note in plan.creates)
+        self.applications += applications
+        self.contacts += len(plan.creates) - applications
+        self.skipped += plan.skipped is not None
+        self.problems += plan.problem is not None
+
+    def summary(self) -> str:
+        notes = self.applications + self.contacts
+        made = (f"{notes} note{'s' * (notes != 1)} ({self.applications} "
+                f"application{'s' * (self.applications != 1)}, {self.contacts} "
+                f"contact{'s' * (self.contacts != 1)})")
+        rest = (f"{self.skipped} row{'s' * (self.skipped != 1)} skipped, {self.problems} with "
+                "problems")
+        if self.dry_run:
+            return f"Dry run: would create {made}; {rest}. Nothing was written."
+        return f"Created {made}; {rest}."
+
+
+def _create_all(planner: Planner, root: Path, config: Config, today: Any, tally: _Tally) -> None:
+    """Write every row's notes, many at a time (see NewFiles in vault/atomic.py): a row is
+    reported once its notes have their names; one that could not be written makes the rest
+    of its row a problem."""
+    from jobjournal.edit.new_notes import NoteMaker
+    from jobjournal.imports.note_text import render_note
+    from jobjournal.vault.atomic import NewFiles
+
+    now = datetime.combine(today_from(today), datetime.now().time().replace(microsecond=0))
+    maker = NoteMaker(root, config, now)
+    waiting: list[tuple[RowPlan, list[int], str | None]] = []  # a plan, its tickets, a problem
+
+    def flush(files: NewFiles) -> None:
+        failed = files.flush()
+        for plan, tickets, problem in waiting:
+            done = []
+            for note, ticket in zip(plan.creates, tickets, strict=False):
+                if ticket in failed:
+                    problem = problem or failed[ticket].message
+                    break
+                done.append(note)
+            tally.report(replace(plan, creates=tuple(done), problem=problem) if problem else plan)
+        waiting.clear()
+
+    with NewFiles() as files:
+        for plan in planner.plan():
+            tickets: list[int] = []
+            problem = None
+            try:
+                for note in plan.creates:
+                    tickets.append(maker.add(files, note.path, render_note(maker, note)))
+            except JobJournalError as exc:
+                problem = exc.message
+            waiting.append((plan, tickets, problem))
+            if files.full:
+                flush(files)
+        flush(files)

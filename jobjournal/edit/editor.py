@@ -10,6 +10,7 @@ anything doubtful is refused (RefusalError) rather than written. Pure: no I/O, n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -50,6 +51,19 @@ def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor(_TIMESTAMP, _timestamp_as_text)
+
+#: The same reading done by libyaml, when PyYAML has it: ten times quicker, for checking that
+#: an edit gives what was intended (set_fields). A disagreement between the two readers can
+#: only send an edit to the slower way (see set_fields), never let a wrong one through.
+_QuickLoader: type[Any] = _Loader
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):
+        """_Loader's rules, read by libyaml."""
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _CLoader.add_constructor(_TIMESTAMP, _timestamp_as_text)
+    _QuickLoader = _CLoader
 
 
 # --- values as YAML text ------------------------------------------------------------------------
@@ -118,8 +132,8 @@ def _escape(char: str) -> str:
         f"\\U{code:08x}"
 
 
-def _load_value(text: str) -> Any:
-    return yaml.load(f"k: {text}", Loader=_Loader)["k"]  # a safe loader
+def _load_value(text: str, loader: type[Any] = _Loader) -> Any:
+    return yaml.load(f"k: {text}", Loader=loader)["k"]  # a safe loader
 
 
 # --- the note's layout --------------------------------------------------------------------------
@@ -159,15 +173,22 @@ def _check(
     lines: Sequence[str], close: int | None
 ) -> tuple[yaml.MappingNode | None, dict[Any, Any]]:
     """Refuse a note that can't be edited safely; else its composed front matter and values."""
-    text = "".join(lines)
+    _refuse_conflicts("".join(lines))
+    if close is None:
+        return None, {}
+    return _parse_front_matter("".join(lines[1:close]))
+
+
+def _refuse_conflicts(text: str) -> None:
     line = conflict_marker_line(text)
     if line is not None:
         raise RefusalError(
             f"it holds git conflict markers (line {line}): resolve the conflict first"
         )
-    if close is None:
-        return None, {}
-    fm = "".join(lines[1:close])
+
+
+def _parse_front_matter(fm: str) -> tuple[yaml.MappingNode | None, dict[Any, Any]]:
+    """The front matter's text composed, and its values, when jobjournal may edit it."""
     if any(char in fm for char in _YAML_ONLY_BREAKS):
         raise RefusalError("its front matter holds an unusual line break (U+2028, U+2029 or NEL): "
                            "edit it by hand")
@@ -191,6 +212,22 @@ def _check(
     if node.flow_style:
         raise RefusalError("its front matter is one {…} mapping: write it as `key: value` lines")
     return node, values
+
+
+#: `_parse_front_matter` of a template's front matter, read once for all the notes made from it
+#: (keyed by the text: what it gives is only read, never changed).
+_parsed_front_matter = functools.lru_cache(maxsize=16)(_parse_front_matter)
+
+
+def _front_matter_values(text: str) -> Any:
+    """The values of the note's front matter, read by the quicker reader (see _QuickLoader),
+    without `_check`'s checks: for a note jobjournal has just made from one that passed them."""
+    lines = split_lines(text)
+    close = _front_matter(lines)
+    try:
+        return yaml.load("".join(lines[1:close]), Loader=_QuickLoader) if close else None
+    except (yaml.YAMLError, RecursionError):
+        return None
 
 
 def _check_size(node: yaml.Node | None) -> None:
@@ -248,14 +285,22 @@ def set_field(text: str, key: str, value: str) -> str:
 def _set_in(
     lines: list[str], close: int, node: yaml.MappingNode | None, key: str, value: str
 ) -> list[str]:
+    start, end, new = _replacement(lines, close, node, key, value)
+    return lines[:start] + [new] + lines[end:]
+
+
+def _replacement(
+    lines: list[str], close: int, node: yaml.MappingNode | None, key: str, value: str
+) -> tuple[int, int, str]:
+    """Where setting `key` changes the note's lines, and into what: lines[start:end] (empty for
+    a new key, inserted before the closing line) become one line."""
     pairs = [(k, v) for k, v in (node.value if node else []) if k.value == key]
     if len(pairs) > 1:
         raise RefusalError(f"`{key}` appears {len(pairs)} times in its front matter: keep one")
     if not pairs:
         indent = node.value[0][0].start_mark.column if node and node.value else 0
         ending = _ending(lines[close - 1], "\n")
-        new = f"{' ' * indent}{key}:{' ' if value else ''}{value}{ending}"
-        return lines[:close] + [new] + lines[close:]
+        return close, close, f"{' ' * indent}{key}:{' ' if value else ''}{value}{ending}"
     key_node, value_node = pairs[0]
     first = 1 + key_node.start_mark.line  # front matter starts on the note's second line
     if not isinstance(key_node, yaml.ScalarNode) or key_node.end_mark.line != first - 1:
@@ -278,7 +323,62 @@ def _set_in(
         if not empty and value_node.start_mark.line == key_node.start_mark.line:
             comment = ""  # `key: |  # note` or a flow value running on: the comment goes with it
         new = line[: colon + 1] + (" " + value if value else "") + comment
-    return lines[:first] + [new + _ending(lines[first], "\n")] + lines[last + 1 :]
+    return first, last + 1, new + _ending(lines[first], "\n")
+
+
+def set_fields(text: str, fields: Sequence[tuple[str, str]],
+               defaults: Sequence[tuple[str, str]] = ()) -> str:
+    """What `set_field` gives for each of `defaults` whose key the front matter lacks, then for
+    each of `fields`, in turn — reading the YAML once after all the changes, not twice per key
+    (a note made by `import csv` sets several, from a template read once). The same lines
+    change as one by one: each key's own lines, new keys before the closing `---` in their
+    order, a key given twice in its first place with its last value. Whatever the one-by-one
+    way would do differently (a note without front matter, a refusal, a result that does not
+    read back as intended) is left to it, so that the outcome is always the same:
+    tests/test_edit.py holds the two equal."""
+    lines = split_lines(text)
+    try:
+        close = _front_matter(lines)
+        if close is None:
+            raise RefusalError("no front matter yet")  # made by set_field, one key at a time
+        _refuse_conflicts("".join(lines))
+        node, before = _parsed_front_matter("".join(lines[1:close]))
+        wanted = {key: value for key, value in defaults if key not in before}
+        wanted.update(fields)
+        replaced: list[tuple[int, int, str]] = []
+        added: list[str] = []
+        for key, value in wanted.items():
+            start, end, new = _replacement(lines, close, node, key, value)
+            if start == end:
+                added.append(new)
+            else:
+                replaced.append((start, end, new))
+        for start, end, new in sorted(replaced, reverse=True):
+            lines[start:end] = [new]
+        at = close - sum(end - start - 1 for start, end, _ in replaced)
+        lines[at:at] = added
+        result = "".join(lines)
+        expected = {**before, **{key: _load_value(value, _QuickLoader)
+                                 for key, value in wanted.items()}}
+        after = _front_matter_values(result)
+        if after == expected and list(after) == list(expected):
+            return result
+    except RefusalError:
+        pass
+    return _set_one_by_one(text, fields, defaults)
+
+
+def _set_one_by_one(text: str, fields: Sequence[tuple[str, str]],
+                    defaults: Sequence[tuple[str, str]]) -> str:
+    """The reference `set_fields`: one `set_field` after another."""
+    if defaults:
+        present = front_matter(text)
+        for key, value in defaults:
+            if key not in present:
+                text = set_field(text, key, value)
+    for key, value in fields:
+        text = set_field(text, key, value)
+    return text
 
 
 def key_spans(

@@ -17,7 +17,7 @@ from jobjournal.core.model import NoteType
 from jobjournal.edit import editor as edit
 from jobjournal.edit.templates import builtin_template, obsidian_formats, render_template
 from jobjournal.errors import JobJournalError, RefusalError
-from jobjournal.vault.atomic import create_file
+from jobjournal.vault.atomic import NewFiles, create_file
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class NoteMaker:
             settings.read_text("utf-8", "replace") if settings.is_file() else None
         )
         self._templates: dict[NoteType, Template] = {}
+        self._folders: set[str] = set()  # made, or found there
 
     def template_path(self, note_type: NoteType) -> str:
         return f"{self.config.vault.templates}/{note_type.value}.md"
@@ -65,10 +66,7 @@ class NoteMaker:
             date_format=self.date_format, time_format=self.time_format,
         )
         try:
-            if "type" not in edit.front_matter(text):
-                text = edit.set_field(text, "type", note_type.value)
-            for key, yaml_text in fields:
-                text = edit.set_field(text, key, yaml_text)
+            text = edit.set_fields(text, fields, defaults=[("type", note_type.value)])
         except RefusalError as exc:
             raise JobJournalError(
                 f"{self.template_path(note_type)}, filled in: {exc.message}"
@@ -77,10 +75,21 @@ class NoteMaker:
 
     def create(self, rel: str, text: str) -> None:
         """Write a new note at vault-relative `rel`, making its folder; never over a note."""
-        path = self.root / rel
+        self._folder(rel)
+        create_file(self.root / rel, rel, text.encode("utf-8"))
+
+    def add(self, files: NewFiles, rel: str, text: str) -> int:
+        """Write a new note at `rel` among many (see NewFiles: it gets its name when `files`
+        is flushed); its ticket. Its folder is made first, when missing."""
+        self._folder(rel)
+        return files.add(self.root / rel, rel, text.encode("utf-8"))
+
+    def _folder(self, rel: str) -> None:
+        folder = rel.rpartition("/")[0]
+        if folder in self._folders:
+            return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            folder = rel.rpartition("/")[0]
             raise JobJournalError(f"cannot create {folder}/ ({exc.strerror or exc})") from None
-        create_file(path, rel, text.encode("utf-8"))
+        self._folders.add(folder)

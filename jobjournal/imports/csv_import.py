@@ -15,11 +15,14 @@ a title that exists anywhere in the vault is never created twice: re-importing c
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import TextIO
 
 from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, NoteType
 from jobjournal.errors import JobJournalError
@@ -69,63 +72,202 @@ def header_key(header: str) -> str:
     return "".join(char for char in header.casefold() if char.isalnum())
 
 
+#: A CSV file that can't be split into rows here is not read on: past this many rows that
+#: don't parse, it is taken for no CSV at all.
+MAX_BROKEN = 100
+#: How much of the file's start the delimiter is chosen from.
+HEAD_CHARS = 1 << 16
+
+
+@dataclass(frozen=True)
+class BrokenRow:
+    """A row that doesn't parse (a quote opened and never closed, or closed in mid-cell): where
+    it starts, and what is wrong. The rows after it are read from its next line on."""
+
+    line: int
+    reason: str
+
+
 @dataclass(frozen=True)
 class Sheet:
-    """A CSV file's header and data rows (each with its row number as a spreadsheet shows it)."""
+    """A CSV file's header, and what reading it through found: its data rows are read again,
+    one at a time, by `rows()` (a sheet of a million rows is never held whole)."""
 
+    path: Path
     header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
     delimiter: str
-    encoding: str
+    encoding: str  # as reported: "UTF-8", "Windows-1252", "UTF-16"
+    codec: str  # as Python decodes it
     header_row: int = 1
+    row_count: int = 0  # data rows, blank ones left out
+    broken: tuple[BrokenRow, ...] = ()
+
+    def rows(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """The data rows after the header, each with its row number as a spreadsheet shows it;
+        blank rows and rows that don't parse (see `broken`) are left out."""
+        with _open_text(self.path, self.codec) as text:
+            for number, cells in _records(text, self.delimiter):
+                if number > self.header_row and isinstance(cells, tuple) and any(cells):
+                    yield number, cells
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """The file's text and the encoding it was read with; JobJournalError when it is no text."""
-    if data.startswith(b"PK\x03\x04"):
+def read_sheet(path: Path, name: str) -> Sheet:
+    """Read a CSV file through once: its encoding, delimiter and header, how many rows it has,
+    and which rows don't parse. JobJournalError when it can't be read at all."""
+    codec, encoding = _encoding(path, name)
+    try:
+        return _survey(path, name, codec, encoding)
+    except UnicodeDecodeError:
+        if codec != "utf-8":
+            raise JobJournalError(f"{name} starts like {encoding} text but is not: save it as "
+                                  "CSV UTF-8") from None
+    # not UTF-8 after all (found past the start): Windows-1252, as older Excel versions save it
+    try:
+        return _survey(path, name, "cp1252", "Windows-1252")
+    except UnicodeDecodeError:
+        data = _read_bytes(path, name)
+        try:
+            data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise JobJournalError(f"{name} is neither UTF-8 nor Windows-1252 text (byte "
+                                  f"0x{data[exc.start]:02x} at offset {exc.start}): save it as "
+                                  "CSV UTF-8") from None
+        raise
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise JobJournalError(f"cannot read {name} ({exc.strerror or exc})") from None
+
+
+def _encoding(path: Path, name: str) -> tuple[str, str]:
+    """The codec to read the file with and its name as reported, from its first bytes."""
+    try:
+        with open(path, "rb") as file:
+            start = file.read(4)
+    except OSError as exc:
+        raise JobJournalError(f"cannot read {name} ({exc.strerror or exc})") from None
+    if start.startswith(b"PK\x03\x04"):
         raise JobJournalError(f"{name} is a workbook (.xlsx or .ods), not CSV: save it as "
                               "\"CSV UTF-8\" from your spreadsheet app and import that")
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding.removesuffix("-sig").upper()
-            except UnicodeDecodeError as exc:
-                raise JobJournalError(f"{name} starts like {encoding.upper()} text but byte "
-                                      f"{exc.start} is not: save it as CSV UTF-8") from None
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as exc:
-        raise JobJournalError(f"{name} is neither UTF-8 nor Windows-1252 text (byte "
-                              f"0x{data[exc.start]:02x} at offset {exc.start}): save it as CSV "
-                              "UTF-8") from None
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "UTF-8"
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "UTF-16"
+    return "utf-8", "UTF-8"
 
 
-def read_sheet(data: bytes, name: str) -> Sheet:
-    """Decode and split a CSV file; JobJournalError when it can't be read at all."""
-    text, encoding = decode(data, name)
-    if "\x00" in text:
-        raise JobJournalError(f"{name} holds NUL bytes: it is not a CSV text file")
-    delimiter = choose_delimiter(text)
+def _open_text(path: Path, codec: str) -> TextIO:
+    """The file as text, its line endings kept (as the csv module wants it)."""
+    return open(path, encoding=codec, newline="")  # noqa: SIM115 - the caller closes it
+
+
+def _survey(path: Path, name: str, codec: str, encoding: str) -> Sheet:
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
-                                  skipinitialspace=True))
-    except csv.Error as exc:
-        raise JobJournalError(f"{name} is not readable CSV ({exc})") from None
-    numbered = [(number, tuple(cell.strip() for cell in record))
-                for number, record in enumerate(records, start=1)]
-    numbered = [(number, cells) for number, cells in numbered if any(cells)]
-    if not numbered:
+        with _open_text(path, codec) as text:
+            head = text.read(HEAD_CHARS)
+            if "\x00" in head:
+                raise JobJournalError(f"{name} holds NUL bytes: it is not a CSV text file")
+            delimiter = choose_delimiter(head)
+            text.seek(0)
+            leading: list[tuple[int, tuple[str, ...]]] = []  # the first non-blank rows
+            header_row, count = 0, 0
+            broken: list[BrokenRow] = []
+            for number, cells in _records(text, delimiter, nul_is_an_error=name):
+                if isinstance(cells, BrokenRow):
+                    broken.append(cells)
+                    if len(broken) > MAX_BROKEN:
+                        raise JobJournalError(
+                            f"{name}: more than {MAX_BROKEN} rows don't parse as CSV (the first "
+                            f"at line {broken[0].line}: {broken[0].reason})")
+                elif not any(cells):
+                    continue
+                elif not header_row and len(leading) < HEADER_SEARCH:
+                    leading.append((number, cells))
+                    if {header_key(cell) for cell in cells} & JOB_KEYS:
+                        header_row = number  # a title or a note above it is passed over
+                        count = 0
+                    else:
+                        count += 1
+                else:
+                    count += 1
+    except OSError as exc:
+        raise JobJournalError(f"cannot read {name} ({exc.strerror or exc})") from None
+    if not leading:
         raise JobJournalError(f"{name} is empty: no header row")
-    # A title or a note above the header row ("Job search 2026") is passed over.
-    start = next((i for i, (_, cells) in enumerate(numbered[:HEADER_SEARCH])
-                  if {header_key(cell) for cell in cells} & JOB_KEYS), 0)
-    (header_row, header), *rows = numbered[start:]
-    return Sheet(header, tuple(rows), delimiter, encoding, header_row)
+    if not header_row:  # no row names a job: the first is the header all the same
+        header_row, count = leading[0][0], count - 1
+    header = next(cells for number, cells in leading if number == header_row)
+    return Sheet(path, header, delimiter, encoding, codec, header_row, count, tuple(broken))
+
+
+def _records(
+    text: TextIO, delimiter: str, nul_is_an_error: str | None = None
+) -> Iterator[tuple[int, tuple[str, ...] | BrokenRow]]:
+    """Every record of the file with its row number (as a spreadsheet counts rows), its cells
+    stripped; a record that doesn't parse is a BrokenRow, and reading goes on from the line
+    after the one it started on, so one stray quote never swallows the rest of the file."""
+    lines = _Lines(text, nul_is_an_error)
+    number = 0
+    while True:
+        reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True, strict=True)
+        try:
+            for record in reader:
+                number += 1
+                lines.record_done()
+                yield number, tuple(cell.strip() for cell in record)
+            return
+        except csv.Error as exc:
+            number += 1
+            yield number, lines.broken(str(exc))
+
+
+class _Lines:
+    """The file's lines for the csv reader, counted, with those of the record being read kept
+    so that they can be read again when it turns out not to parse."""
+
+    def __init__(self, text: TextIO, nul_is_an_error: str | None) -> None:
+        self._text = text
+        self._again: collections.deque[str] = collections.deque()
+        self._record: list[str] = []  # the lines of the record being read
+        self._start = 1  # the line it starts on
+        self._nul = nul_is_an_error
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._again.popleft() if self._again else next(self._text)
+        if self._nul is not None and "\x00" in line:
+            raise JobJournalError(f"{self._nul} holds NUL bytes: it is not a CSV text file")
+        self._record.append(line)
+        return line
+
+    def record_done(self) -> None:
+        self._start += len(self._record)
+        self._record.clear()
+
+    def broken(self, error: str) -> BrokenRow:
+        """The record being read doesn't parse: a BrokenRow for it, and its lines after the
+        first put back, to be read again."""
+        record, start = self._record, self._start
+        lines = len(record)
+        if "end of data" in error:
+            reason = ("a quoted cell opened on this line is never closed, so every line after "
+                      "it would be read into that one cell")
+        elif lines > 1:
+            reason = (f"a quoted cell opened on this line runs on to line {start + lines - 1}, "
+                      "where a quote ends it in the middle of a cell: a quote is missing or "
+                      "one too many")
+        else:
+            reason = ('a quote in the middle of a cell (inside a quoted cell, write a quote as '
+                      'two: "")')
+        self._again.extendleft(reversed(record[1:]))
+        self._record = []
+        self._start = start + 1
+        return BrokenRow(start, reason)
 
 
 def choose_delimiter(text: str) -> str:
@@ -248,11 +390,13 @@ class Planner:
                  make_title: Callable[[str], str]) -> None:
         self.sheet, self.columns = sheet, columns
         self.titles = dict(titles)  # name_key(title) → path, of the vault's notes and new ones
-        self.planned: dict[str, tuple[int, str]] = {}  # an application's title → row, path
+        self.planned: dict[str, int] = {}  # name_key(an application's title) → its row
         self.folders, self.date_order, self.make_title = folders, date_order, make_title
 
-    def plan(self) -> list[RowPlan]:
-        return [self.plan_row(number, cells) for number, cells in self.sheet.rows]
+    def plan(self) -> Iterator[RowPlan]:
+        """Each data row's plan, one at a time, as the sheet is read."""
+        for number, cells in self.sheet.rows():
+            yield self.plan_row(number, cells)
 
     def cell(self, cells: Sequence[str], name: str) -> str:
         index = self.columns.fields.get(name)
@@ -275,10 +419,11 @@ class Planner:
             title = self.make_title(raw_title)
         except ValueError as exc:
             return RowPlan(number, problem=f"no note title can be made of {raw_title!r} ({exc})")
-        if name_key(title) in self.planned:
-            row, path = self.planned[name_key(title)]
-            return RowPlan(number, skipped=f"the same note as row {row} ({path})")
-        existing = self.titles.get(name_key(title))
+        key = name_key(title)
+        if key in self.planned:
+            return RowPlan(number, skipped=f"the same note as row {self.planned[key]} "
+                           f"({self.titles[key]})")
+        existing = self.titles.get(key)
         if existing is not None:
             return RowPlan(number, skipped=f"{existing} exists")
         try:
@@ -310,7 +455,7 @@ class Planner:
         creates.insert(0, application)
         for note in creates:
             self.titles[name_key(note.title)] = note.path
-        self.planned[name_key(title)] = (number, path)
+        self.planned[key] = number
         return RowPlan(number, creates=tuple(creates), warnings=tuple(warnings))
 
     def date(self, text: str) -> date | None:

@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -132,44 +133,166 @@ def _read(path: Path, rel: str) -> bytes:
 
 
 def create_file(path: Path, rel: str, data: bytes) -> None:
-    """Write a new file, complete from its first moment, and never over an existing one.
+    """Write a new file, complete from its first moment, and never over an existing one (see
+    NewFiles, which makes many at once). Raises RefusalError when the name is taken, by this
+    name or one differing only by case or Unicode normalisation (the same file on macOS)."""
+    with NewFiles() as files:
+        ticket = files.add(path, rel, data)
+        failed = files.flush()
+    if ticket in failed:
+        raise failed[ticket]
 
-    The content goes to a temp file first and is hard-linked to its name, which fails when the
-    name is taken (on a filesystem without hard links, an exclusive create is used instead). A
-    name differing only by case or Unicode normalisation is taken too: on macOS it is the same
-    file.
+
+class NewFiles:
+    """New files — notes `new` or `import csv` makes — each complete from its first moment and
+    never written over an existing one:
+
+        with NewFiles() as files:
+            ticket = files.add(path, "Contacts/Dana.md", data)  # refused at once if taken
+            failed = files.flush()   # ticket → the error that kept it from its name
+
+    Each file's content goes to a temp file beside it, which is then hard-linked to its name:
+    that fails when the name is taken (on a file system without hard links, an exclusive
+    create is used instead). A name differing only by case or Unicode normalisation counts as
+    taken (see scan.name_key), each folder listed once. The content of a batch of files is made
+    durable at once, before any of them gets its name (one sync of the file system where
+    Linux has one, rather than an fsync per file), and each folder once at the end, so that a
+    crash leaves every file whole or absent.
     """
-    from jobjournal.vault.scan import name_key
 
-    key = name_key(path.name)
-    clash = next((p.name for p in path.parent.iterdir() if name_key(p.name) == key), None)
-    if clash is not None:
-        folder = rel.rpartition("/")[0]
-        other = f"{folder}/{clash}" if folder else clash
-        raise RefusalError(f"{other} already exists: jobjournal never overwrites a note "
-                           "(choose another title, or use `jobjournal log` to add to it)")
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.new")
-    try:
+    def __init__(self, batch: int = 256) -> None:
+        self.batch = batch
+        self._taken: dict[Path, dict[str, str]] = {}  # folder → name_key(name) → name
+        self._pending: list[tuple[int, Path, str, Path, bytes]] = []  # ticket, temp, rel, …
+        self._folders: set[Path] = set()
+        self._tickets = 0
+
+    def __enter__(self) -> NewFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.flush()
+        self._discard()
+        for folder in sorted(self._folders):
+            _fsync_dir(folder)
+
+    @property
+    def full(self) -> bool:
+        """Whether a batch is waiting to be flushed."""
+        return len(self._pending) >= self.batch
+
+    def add(self, path: Path, rel: str, data: bytes) -> int:
+        """Write `data` for `path` under a temp name; its ticket, for what `flush` says. Raises
+        RefusalError when the name is taken, JobJournalError when it can't be written."""
+        from jobjournal.vault.scan import name_key
+
+        folder = path.parent
+        taken = self._taken.get(folder)
+        if taken is None:
+            try:
+                taken = {name_key(name): name for name in os.listdir(folder)}
+            except OSError as exc:
+                raise JobJournalError(f"cannot read {rel.rpartition('/')[0] or '.'}/ "
+                                      f"({exc.strerror or exc})") from None
+            self._taken[folder] = taken
+        key = name_key(path.name)
+        clash = taken.get(key)
+        if clash is not None:
+            other = f"{rel.rpartition('/')[0]}/{clash}".lstrip("/")
+            raise RefusalError(f"{other} already exists: jobjournal never overwrites a note "
+                               "(choose another title, or use `jobjournal log` to add to it)")
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.new")
         try:
-            _write_new(temp, data)
+            with open(temp, "xb") as out:
+                out.write(data)
         except OSError as exc:
+            with contextlib.suppress(OSError):  # never made (a read-only folder), or half made
+                os.unlink(temp)
             if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
                 raise JobJournalError(f"cannot write {rel}: "
-                                      f"{folder_refused(exc, path.parent)}") from None
-            raise
+                                      f"{folder_refused(exc, folder)}") from None
+            raise JobJournalError(f"cannot write {rel} ({exc.strerror or exc})") from None
+        taken[key] = path.name
+        self._tickets += 1
+        self._pending.append((self._tickets, temp, rel, path, data))
+        self._folders.add(folder)
+        return self._tickets
+
+    def flush(self) -> dict[int, JobJournalError]:
+        """Make the waiting files durable, then give each its name; the files that could not
+        have it, by ticket (RefusalError: someone else took the name meanwhile)."""
+        pending, self._pending = self._pending, []
+        failed: dict[int, JobJournalError] = {}
+        if not pending:
+            return failed
         try:
-            os.link(temp, path)
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links here (FAT, some network shares)
-            _write_new(path, data)
-    except FileExistsError:
-        raise RefusalError(f"{rel} already exists: jobjournal never overwrites a note") from None
-    except OSError as exc:
-        raise JobJournalError(f"cannot write {rel} ({exc.strerror or exc})") from None
-    finally:
-        with contextlib.suppress(OSError):  # never made (a read-only folder), or gone already
-            os.unlink(temp)
+            _sync([temp for _, temp, _, _, _ in pending])
+        except OSError as exc:
+            error = JobJournalError(f"cannot write {pending[0][2]} ({exc.strerror or exc})")
+            for ticket, temp, _, _, _ in pending:
+                failed[ticket] = error
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+            return failed
+        for ticket, temp, rel, path, data in pending:
+            try:
+                try:
+                    os.link(temp, path)
+                except FileExistsError:
+                    raise
+                except OSError:  # no hard links here (FAT, some network shares)
+                    _write_new(path, data)
+            except FileExistsError:
+                failed[ticket] = RefusalError(
+                    f"{rel} already exists: jobjournal never overwrites a note")
+            except OSError as exc:
+                failed[ticket] = JobJournalError(f"cannot write {rel} ({exc.strerror or exc})")
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
+        return failed
+
+    def _discard(self) -> None:
+        """Remove the temp files of a batch never flushed (an error on the way)."""
+        for _, temp, _, _, _ in self._pending:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        self._pending = []
+
+
+def _sync(paths: list[Path]) -> None:
+    """Make these files' content durable: on Linux one syncfs of the file system holding them
+    (one flush of its journal rather than one per file), else an fsync of each."""
+    syncfs = _syncfs()
+    if syncfs is not None:
+        fd = os.open(paths[0], os.O_RDONLY)
+        try:
+            if syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2) through ctypes, or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        function = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError, ImportError):
+        return None
+    function.argtypes = [ctypes.c_int]
+    function.restype = ctypes.c_int
+    return function
 
 
 def _write_new(path: Path, data: bytes) -> None:
