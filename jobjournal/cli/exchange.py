@@ -201,7 +201,8 @@ def import_command(
       jobjournal import csv jobs.csv --dry-run        # what it would create
       jobjournal import csv jobs.csv
     """
-    from jobjournal.imports.csv_import import DELIMITERS, Planner, map_columns, read_sheet
+    from jobjournal.imports.csv_import import Planner, map_columns
+    from jobjournal.imports.csv_sheet import DELIMITERS, read_sheet
     from jobjournal.imports.note_text import import_title
     from jobjournal.vault.scan import name_key, scan
 
