@@ -326,3 +326,33 @@ def test_a_log_written_newest_first_stays_newest_first(tmp_path: Path) -> None:
     assert merged.decode() == base.replace(
         "## Log\n- 2026-11-05 e\n", "## Log\n- 2026-11-07 o\n- 2026-11-06 t\n- 2026-11-05 e\n- 2026-11-05 again\n"
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(triples(), st.sampled_from(KEYS), VALUES, VALUES)
+def test_one_key_both_changed_differently_is_the_only_conflict(
+    triple: tuple[dict[str, str], list[str], dict[str, str], list[str],
+                  dict[str, str], list[str], str, bool],
+    key: str, mine: str, yours: str,
+) -> None:
+    base, log, ours, ours_log, theirs, theirs_log, ending, bom = triple
+    if mine == yours or base.get(key) in (mine, yours):
+        return
+    ours, theirs = {**ours, key: mine}, {**theirs, key: yours}
+    merged, conflicts = merge_notes(note(base, log, ending, bom), note(ours, ours_log, ending, bom),
+                                    note(theirs, theirs_log, ending, bom))
+    assert conflicts == 1
+    lines = merged.decode().split(ending)
+    start = lines.index("<<<<<<< ours")
+    assert lines[start : start + 5] == [
+        "<<<<<<< ours", f"{key}: {mine}", "=======", f"{key}: {yours}", ">>>>>>> theirs"
+    ]
+    resolved = ending.join(lines[:start] + [f"{key}: {mine}"] + lines[start + 5 :])
+    # kept ours, the note holds what a clean merge of ours with theirs without that change holds
+    # (a key only theirs added may stand elsewhere: after the key before it in theirs)
+    again, none = merge_notes(note(base, log, ending, bom), note(ours, ours_log, ending, bom),
+                              note({**theirs, key: base[key]} if key in base else
+                                   {k: v for k, v in theirs.items() if k != key},
+                                   theirs_log, ending, bom))
+    assert none == 0
+    assert sorted(again.decode().split(ending)) == sorted(resolved.split(ending))
