@@ -192,3 +192,19 @@ def test_agenda_json_names_the_person_s_note_phone_email_and_time(
     assert {k: globex[k] for k in ("contact", "contact_note", "phone", "email", "time")} == {
         "contact": "Pat Nobody", "contact_note": None, "phone": None, "email": None,
         "time": "14:30"}
+
+
+def test_agenda_print_shows_the_person_s_phone_and_email_under_the_item(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    acting_vault(vault)
+    result = runner.invoke(cli, ["agenda", "--print", "--vault", str(vault.root),
+                                 "--today", "2026-12-01"],
+                           env={"NO_COLOR": "1", "COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = next(n for n, line in enumerate(lines) if "Acme - Backend (Jane Doe)" in line)
+    assert lines[at + 1].strip() == "phone +1 555 0142 · email jane.doe@acme.example"
+    # a person without a contact note has nothing to show
+    globex = next(n for n, line in enumerate(lines) if "Globex (Pat Nobody)" in line)
+    assert lines[globex + 1].strip().startswith("why:")

@@ -216,12 +216,21 @@ def _json_list(values: list[str], pad: str) -> str:
     return f"[\n{inner}\n{pad}]"
 
 
+def _reach(
+    item: Item, reach: Mapping[str, tuple[str | None, str | None]]
+) -> tuple[str | None, str | None]:
+    """The phone and email of the person `item` names, from their contact note; (None, None)
+    when there is no such note or it gives neither."""
+    if item.contact_note is None:
+        return (None, None)
+    return reach.get(item.contact_note, (None, None))
+
+
 def _item_json(
     item: Item, today: date, reach: Mapping[str, tuple[str | None, str | None]]
 ) -> str:
     at = item.at.strftime("%H:%M") if item.at else None
-    phone, email = reach.get(item.contact_note, (None, None)) if item.contact_note else (
-        None, None)
+    phone, email = _reach(item, reach)
     return (
         "    {\n"
         f'      "section": {_json_string(item.section.value)},\n'
@@ -337,7 +346,10 @@ class _Terminal:
         )
         self.lines += [self.style(line, **styles) for line in wrapped or [indent.rstrip()]]
 
-    def item(self, item: Item, today: date, indent: str) -> None:
+    def item(
+        self, item: Item, today: date, indent: str,
+        reach: Mapping[str, tuple[str | None, str | None]],
+    ) -> None:
         head = _plain(item.title or "")
         who = _plain(item.contact or "")
         if who and who != head:
@@ -349,6 +361,11 @@ class _Terminal:
         if days is not None:
             text += f" — {_plural(days, 'day')} overdue"
         self.add(text, indent + "- ", "")
+        phone, email = _reach(item, reach)
+        if phone or email:
+            how = [f"{label} {_plain(value)}" for label, value in (("phone", phone),
+                                                                  ("email", email)) if value]
+            self.add(" · ".join(how), indent + "    ", "  ")
         if item.why:
             self.add(f"why: {_plain(item.why)}", indent + "    ", "  ", dim=True)
         for warning in item.warnings:
@@ -382,10 +399,10 @@ def render_terminal(agenda: Agenda, *, width: int = 80, color: bool = True) -> s
             for day, day_items in _upcoming_by_day(items):
                 term.add(_day_heading(day, today), "  ", bold=True)
                 for item in day_items:
-                    term.item(item, today, "    ")
+                    term.item(item, today, "    ", agenda.reach)
         else:
             for item in items:
-                term.item(item, today, "  ")
+                term.item(item, today, "  ", agenda.reach)
     if agenda.problems:
         term.lines.append("")
         term.add("Problems", bold=True)
