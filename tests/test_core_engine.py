@@ -66,3 +66,12 @@ def test_a_problem_with_the_whole_file_comes_before_those_at_its_lines() -> None
     at_line = Problem("Notes/A.md", 1, Severity.ERROR, "a problem at line 1")
     whole = Problem("Notes/A.md", None, Severity.ERROR, "the file is larger than 4 MiB: not read")
     assert build_agenda([], T, Config(), problems=[at_line, whole]).problems == (whole, at_line)
+
+
+def test_the_vault_wide_item_comes_before_notes_items_due_the_same_day_in_its_section() -> None:
+    """Items sort by due date, then note path; keep-searching has no note, so it comes first."""
+    notes = [Note("Interviews/Acme.md", NoteType.INTERVIEW, date=date(2026, 11, 10),
+                  status="waiting", company="Acme", role="SRE")]
+    needs_info = [(item.kind.value, item.note) for item in build_agenda(notes, T, Config()).items
+                  if item.section.value == "needs-info"]
+    assert needs_info == [("keep-searching", None), ("ask-decision-date", "Interviews/Acme.md")]

@@ -211,3 +211,15 @@ def test_notes_sharing_a_path_are_built_from_scratch_with_every_argument() -> No
     assert build.last == "scratch"
     assert follow_ups(agenda) == [("Applications/Globex.md", date(2026, 11, 21), "Sam")]
     assert agenda.problems == tuple(kwargs["problems"])
+
+
+def test_a_status_no_note_has_any_more_leaves_the_pipeline() -> None:
+    """A note's status changed in place: its old cell counts zero and is not listed."""
+    build = IncrementalBuild()
+    waiting = application(status="waiting")
+    build.build([waiting], T, Config())
+    moved = dataclasses.replace(waiting, status="rejected")
+    agenda = build.build([moved], T, Config())
+    assert build.last == "update"
+    assert [(row.status, row.count) for row in agenda.pipeline] == [("rejected", 1)]
+    assert agenda == build_agenda([moved], T, Config())

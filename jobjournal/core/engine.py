@@ -262,11 +262,12 @@ _TYPE_ORDER = {note_type: n for n, note_type in enumerate(NoteType)}
 
 
 def pipeline_of(counts: Counter[tuple[NoteType, str] | None]) -> tuple[PipelineRow, ...]:
-    """Pipeline rows from the number of notes in each cell, by type then status."""
+    """Pipeline rows from the number of notes in each cell, by type then status. Every cell
+    counted holds a note: the incremental build deletes a cell whose count falls to zero."""
     return tuple(
         PipelineRow(cell[0], cell[1], count)
         for cell, count in sorted(
-            ((cell, count) for cell, count in counts.items() if cell is not None and count > 0),
+            ((cell, count) for cell, count in counts.items() if cell is not None),
             key=lambda kv: (_TYPE_ORDER[kv[0][0]], kv[0][1]),
         )
     )
