@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,8 @@ import click
 from jobjournal.cli.common import (
     find_root,
     no_cache_option,
-    open_vault,
+    open_cached_vault,
+    read_vault,
     today_from,
     today_option,
     vault_option,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from jobjournal.core.context import RuleContext
     from jobjournal.core.model import Agenda
     from jobjournal.imports.csv_import import Planner, RowPlan
+    from jobjournal.vault.cache import CachedVault
     from jobjournal.vault.reader import Vault
 
 FORMATS = ("csv", "xlsx", "ics")
@@ -75,18 +77,25 @@ def export_command(
             as the "Agenda" sheet
       ics   a calendar: interviews and meetings at their time (an hour long;
             all day when the note gives no time), and every follow-up as an
-            all-day event on its due date with a reminder at 09:00
+            all-day event on its due date with a reminder at 09:00; an
+            overdue one on today (saying since when), a call-back at the
+            moment of the export with a reminder at once
 
     csv and ics go to standard output unless -o PATH is given. An xlsx
     workbook is binary: give -o PATH, or redirect standard output to a file
     (it is refused on a terminal).
 
     Everything comes from the same notes and rules as `jobjournal agenda`, as
-    of --today. Times in the calendar are "floating": 10:00 in a note is 10:00
-    in your calendar's own time zone. Each event keeps its identity from one
-    export to the next (it is derived from the note's path and the kind of
-    follow-up), so importing a newer file, or subscribing to it, updates
-    events instead of duplicating them; renaming a note makes new ones.
+    of --today. Times in the calendar are in the vault's time zone
+    ([calendar] timezone, else the machine's), described in the file. Each
+    event keeps its identity from one export to the next (it is derived from
+    the note's path and the kind of follow-up), so importing a newer file, or
+    subscribing to it, updates events instead of duplicating them; renaming a
+    note makes new ones. An event is stamped with the time its note last
+    changed, and its sequence number grows when it changes, so calendars
+    take the update; a vault that did not change exports the same bytes.
+    Nothing is written into the vault (the sequence numbers are remembered
+    in jobjournal's cache folder). To subscribe by URL: jobjournal serve.
 
     \b
     Examples:
@@ -102,7 +111,8 @@ def export_command(
         raise JobJournalError("an xlsx workbook is binary and would garble the terminal: give "
                               "-o PATH (like -o jobs.xlsx), or redirect it: "
                               "jobjournal export xlsx > jobs.xlsx")
-    vault = open_vault(ctx, use_cache=not no_cache)
+    run = open_cached_vault(ctx, use_cache=not no_cache)
+    vault = read_vault(run)
     agenda, context = _compute(vault, today_from(today))
     from jobjournal.exports.table import AGENDA_COLUMNS, NOTE_COLUMNS, agenda_rows, note_rows
 
@@ -120,9 +130,7 @@ def export_command(
                            created=datetime.combine(agenda.today, datetime.min.time()))
         what = f"{len(rows)} notes, {len(items)} agenda items"
     else:
-        from jobjournal.exports.ics import render_ics
-
-        data = render_ics(vault.notes, agenda, context, vault_name=vault.root.name)
+        data = calendar_bytes(run, vault, agenda, context)
         events = data.count(b"BEGIN:VEVENT")
         what = f"{events} event{'s' * (events != 1)}"
     if output is None:
@@ -133,6 +141,29 @@ def export_command(
         atomic_write(output, data)
         click.echo(f"{output}: {what}")
     _mention_problems(agenda)
+
+
+def calendar_bytes(run: CachedVault, vault: Vault, agenda: Agenda, context: RuleContext) -> bytes:
+    """The vault's calendar as of `agenda.today` (exports/ics.py): timed events in the vault's
+    time zone, each event's DTSTAMP its note's modification time, sequences and call-backs'
+    moments remembered outside the vault. The one place the calendar reads the clock."""
+    from jobjournal.exports.ics import ALARM_HOUR, render_ics
+    from jobjournal.vault.event_memory import EventMemory
+    from jobjournal.vault.zone import vault_zone
+
+    clock = datetime.now(UTC).replace(microsecond=0)
+    zone = vault_zone(vault.config)
+    local = clock.astimezone(zone).replace(tzinfo=None)
+    # the export's moment, where a call-back goes: now, or 09:00 of another day's --today
+    now = local if local.date() == agenda.today else datetime.combine(
+        agenda.today, time(ALARM_HOUR))
+    modified = {path: datetime.fromtimestamp(stamp[0] / 1e9, UTC).replace(microsecond=0)
+                for path, stamp in (run.stamps or {}).items()}
+    memory = EventMemory.of_vault(vault.root, clock)
+    data = render_ics(vault.notes, agenda, context, vault_name=vault.root.name, zone=zone,
+                      modified=modified, now=now, memory=memory)
+    memory.save()
+    return data
 
 
 def _mention_problems(agenda: Agenda) -> None:
