@@ -9,7 +9,7 @@ move them across a day, read in time zones up to 14 hours from UTC) and what lie
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from jobjournal.config import Config, parse_config
 from jobjournal.core.check import check_report
 from jobjournal.core.context import make_context
+from jobjournal.core.dates import zone_info
 from jobjournal.core.engine import build_agenda
 from jobjournal.core.fields import COERCERS
 from jobjournal.core.incremental import IncrementalBuild
@@ -25,7 +26,7 @@ from jobjournal.core.model import Note, NoteType, Problem
 from jobjournal.core.parse import parse_note
 from jobjournal.core.render import render_json
 from jobjournal.exports.csv_export import render_csv
-from jobjournal.exports.ics import render_ics
+from jobjournal.exports.ics import ALARM_HOUR, render_ics
 from jobjournal.exports.table import AGENDA_COLUMNS, NOTE_COLUMNS, agenda_rows, note_rows
 
 DAYS = ["0001-01-01", "1899-12-31", "1900-01-01", "2026-11-20", "9000-12-31", "9000-12-32",
@@ -106,4 +107,5 @@ def test_extreme_values_never_stop_a_run(
     ctx = make_context(notes, today, config)
     render_csv(NOTE_COLUMNS, note_rows(notes, agenda, ctx))
     render_csv(AGENDA_COLUMNS, agenda_rows(agenda))
-    render_ics(notes, agenda, ctx, vault_name="vault")
+    render_ics(notes, agenda, ctx, vault_name="vault", zone=zone_info(zone),
+               modified={}, now=datetime.combine(today, time(ALARM_HOUR)))

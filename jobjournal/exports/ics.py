@@ -173,7 +173,10 @@ class _Timed:
         self.first = day if self.first is None else min(self.first, day)
         self.last = day if self.last is None else max(self.last, day)
         if self.zone is None:
-            return when.astimezone(UTC)  # a naive date-time is read as the machine's
+            try:
+                return when.astimezone(UTC)  # a naive date-time is read as the machine's
+            except (OverflowError, OSError, ValueError):  # beyond the machine's clock library
+                return when
         return when.replace(tzinfo=self.zone)
 
 

@@ -34,11 +34,13 @@ from jobjournal.vault.cache import cache_dir
 
 #: Sequences count minutes from here (an int32 holds them until the year 6000).
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+#: The largest SEQUENCE (RFC 5545: a signed 32-bit integer).
+MAX_SEQUENCE = 2**31 - 1
 
 
 def minutes_since_epoch(moment: datetime) -> int:
-    """Whole minutes from EPOCH to an aware `moment` (0 before it)."""
-    return max(0, int((moment - EPOCH).total_seconds() // 60))
+    """Whole minutes from EPOCH to an aware `moment` (0 before it, MAX_SEQUENCE at most)."""
+    return min(MAX_SEQUENCE, max(0, int((moment - EPOCH).total_seconds() // 60)))
 
 
 def memory_file(root: Path) -> Path | None:
@@ -86,7 +88,7 @@ class EventMemory:
             known = record.get("sequence")
             if record.get("digest") == digest and isinstance(known, int):
                 return known
-            previous = known + 1 if isinstance(known, int) else 0
+            previous = min(known + 1, MAX_SEQUENCE) if isinstance(known, int) else 0
             sequence = max(previous, minutes_since_epoch(self.clock))
             self._events[uid] = {**record, "digest": digest, "sequence": sequence}
             self._changed = True
