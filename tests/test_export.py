@@ -128,7 +128,7 @@ def agenda_items(runner: CliRunner, vault: VaultDir, today: str = "2026-11-26") 
 
 
 def read_csv(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 # --- csv ------------------------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def test_csv_has_one_row_per_typed_note_with_the_agenda_s_next_action(
 ) -> None:
     result = run(runner, full, "csv")
     assert result.exit_code == 0, result.output
-    text = result.stdout_bytes.decode("utf-8")
+    text = result.stdout_bytes.decode("utf-8-sig")
     assert text.startswith(",".join(NOTE_COLUMNS) + "\r\n")
     rows = {row["path"]: row for row in read_csv(result.stdout_bytes)}
     assert sorted(rows) == TYPED  # the ordinary note is left out
@@ -154,8 +154,8 @@ def test_csv_has_one_row_per_typed_note_with_the_agenda_s_next_action(
     assert rows["Meetings/Coffee with Riley.md"]["location"] == "Café Central"
     # how to reach the person to contact, from their contact note; the last columns
     assert list(rows[TYPED[0]])[-2:] == ["phone", "email"]
-    assert (acme["phone"], acme["email"]) == ("+1 555 0100", "")
-    assert rows["Contacts/Dana Recruiter.md"]["phone"] == "+1 555 0100"
+    assert (acme["phone"], acme["email"]) == ("'+1 555 0100", "")  # text, never a formula
+    assert rows["Contacts/Dana Recruiter.md"]["phone"] == "'+1 555 0100"
     globex = rows["Interviews/Globex - Platform.md"]
     assert globex["date"] == "2026-12-01 14:00" and globex["contact"] == "Dana Recruiter"
     initech = rows["Interviews/Initech - Data.md"]
@@ -185,7 +185,7 @@ def test_csv_to_a_file_is_the_same_bytes(runner: CliRunner, full: VaultDir,
 def test_csv_of_an_empty_vault_is_its_header(runner: CliRunner, vault: VaultDir) -> None:
     result = run(runner, vault, "CSV")
     assert result.exit_code == 0
-    assert result.stdout_bytes == (",".join(NOTE_COLUMNS) + "\r\n").encode()
+    assert result.stdout_bytes == b"\xef\xbb\xbf" + (",".join(NOTE_COLUMNS) + "\r\n").encode()
 
 
 def test_export_mentions_unreadable_notes(runner: CliRunner, full: VaultDir) -> None:

@@ -60,10 +60,13 @@ def _stdout_is_terminal() -> bool:
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS, case_sensitive=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Write to this file (replaced if it exists) instead of standard output.")
+@click.option("--no-bom", is_flag=True,
+              help="csv: leave out the byte-order mark that tells Excel the file is UTF-8.")
 @no_cache_option
 @click.pass_context
 def export_command(
-    ctx: click.Context, today: Any, fmt: str, output: Path | None, no_cache: bool
+    ctx: click.Context, today: Any, fmt: str, output: Path | None, no_bom: bool,
+    no_cache: bool,
 ) -> None:
     """Export notes and follow-ups as a spreadsheet or a calendar (csv, xlsx, ics).
 
@@ -71,7 +74,10 @@ def export_command(
     FORMAT is one of:
       csv   one row per note: type, title, company, role, status, key dates,
             last contact, next action and its due date, contact person, path
-            (UTF-8, a header row, dates as 2026-11-20)
+            (UTF-8 with a byte-order mark, so that Excel opens it by
+            double-click; a header row; dates as 2026-11-20; text that a
+            spreadsheet would run as a formula, like =1+1 or +1 555 0100,
+            starts with ' to stay text)
       xlsx  an Excel workbook: that table as the "Notes" sheet (real dates, a
             bold frozen header, filters) and the due items, section by section,
             as the "Agenda" sheet
@@ -100,10 +106,14 @@ def export_command(
     \b
     Examples:
       jobjournal export csv > jobs.csv
+      jobjournal export csv --no-bom -o jobs.csv   # for tools that want no BOM
       jobjournal export xlsx -o jobs.xlsx
       jobjournal export ics -o jobs.ics        # import it, or subscribe to it
     """
     fmt = fmt.lower()
+    if no_bom and fmt != "csv":
+        raise click.BadParameter(f"--no-bom is for csv: an {fmt} file has no byte-order mark",
+                                 param_hint="'--no-bom'")
     if output is not None and output.suffix.lower() == ".md":
         raise RefusalError(f"{output} looks like a note: jobjournal never writes an export over "
                            "one (choose a name ending in .csv, .xlsx or .ics)")
@@ -120,7 +130,7 @@ def export_command(
     if fmt == "csv":
         from jobjournal.exports.csv_export import render_csv
 
-        data = render_csv(NOTE_COLUMNS, rows).encode("utf-8")
+        data = render_csv(NOTE_COLUMNS, rows, bom=not no_bom)
         what = f"{len(rows)} notes"
     elif fmt == "xlsx":
         from jobjournal.exports.xlsx import render_xlsx

@@ -55,6 +55,16 @@ def header_key(header: str) -> str:
     return "".join(char for char in header.casefold() if char.isalnum())
 
 
+def sheet_text(cell: str) -> str:
+    """A cell's text, stripped, without the `'` that keeps text a spreadsheet would run as a
+    formula (`'=1+1`, `'+1 555 0100`) from being one, as `export csv` writes such text (the
+    OWASP advice against CSV injection)."""
+    text = cell.strip()
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return text[1:].strip()
+    return text
+
+
 #: A CSV file that can't be split into rows here is not read on: past this many rows that
 #: don't parse, it is taken for no CSV at all.
 MAX_BROKEN = 100
@@ -200,7 +210,7 @@ def _records(
             for record in reader:
                 number += 1
                 lines.record_done()
-                yield number, tuple(cell.strip() for cell in record)
+                yield number, tuple(sheet_text(cell) for cell in record)
             return
         except csv.Error as exc:
             number += 1
