@@ -81,6 +81,12 @@ class MeConfig:
 
 
 @dataclass(frozen=True)
+class CiConfig:
+    #: the pip requirement the CI workflow installs (`jobjournal git ci`); empty: this version
+    install: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     agenda: AgendaConfig = field(default_factory=AgendaConfig)
     followup: FollowupConfig = field(default_factory=FollowupConfig)
@@ -90,6 +96,7 @@ class Config:
     import_: ImportConfig = field(default_factory=ImportConfig)
     insights: InsightsConfig = field(default_factory=InsightsConfig)
     me: MeConfig = field(default_factory=MeConfig)
+    ci: CiConfig = field(default_factory=CiConfig)
 
 
 # --- value checks: each returns the normalised value or raises ValueError("must be …") ---------
@@ -247,6 +254,7 @@ SCHEMA: Mapping[str, Mapping[str, Callable[[Any], Any]]] = {
     "import": {"date_order": _date_order},
     "insights": {"weekly_goal": _int(0, 1000)},
     "me": {"name": _one_line, "email": _one_line},
+    "ci": {"install": _one_line},
 }
 
 
@@ -276,6 +284,7 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
         import_=ImportConfig(**values["import"]),
         insights=InsightsConfig(**values["insights"]),
         me=MeConfig(**values["me"]),
+        ci=CiConfig(**values["ci"]),
     )
 
 

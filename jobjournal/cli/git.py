@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,6 +25,9 @@ from jobjournal.cli.common import (
     vault_option,
 )
 from jobjournal.errors import JobJournalError
+
+if TYPE_CHECKING:
+    from jobjournal.config import Config
 
 
 class _GitGroup(click.Group):
@@ -44,6 +48,7 @@ def git_group() -> None:
     Examples:
       jobjournal git install   # hooks and the agenda's merge driver, in the vault's repository
       jobjournal git sync      # commit, pull and push in one step
+      jobjournal git ci github # a workflow that updates the agenda on phone-only days
     """
 
 
@@ -141,6 +146,67 @@ def sync(ctx: click.Context) -> None:
         regenerate=regenerate,
         pull_options=driver_options(sys.executable, repo.vault_path),
         say=click.echo,
+    )
+
+
+@git_group.command("ci")
+@vault_option
+@click.argument("provider", type=click.Choice(["github", "gitlab"]))
+@click.option(
+    "--install",
+    "install_spec",
+    metavar="SPEC",
+    help="The pip requirement the workflow installs, e.g. a git URL "
+    "(default: [ci] install in .jobjournal.toml, else this version of jobjournal).",
+)
+@click.option("--force", is_flag=True, help="Replace a different workflow file already there.")
+@click.pass_context
+def ci(ctx: click.Context, provider: str, install_spec: str | None, force: bool) -> None:
+    """Write a CI workflow that keeps the agenda current on phone-only days.
+
+    On every push and every morning at 06:00 in the vault's time zone ([calendar]
+    timezone, else this machine's), the workflow installs jobjournal, runs
+    `jobjournal agenda` (applies your ticks, regenerates the agenda and the board)
+    and commits what changed back as a bot, never in a loop. PROVIDER github writes
+    .github/workflows/jobjournal.yml; gitlab writes .gitlab-ci.yml, or, when the
+    repository has a .gitlab-ci.yml of its own, .gitlab/jobjournal.yml for it to
+    include. A different file already there is replaced only with --force. What to
+    allow on GitHub or GitLab so that it can push: README, "Phone-only days".
+
+    \b
+    Examples:
+      jobjournal git ci github
+      jobjournal git ci gitlab --install "git+https://github.com/you/jobjournal@v0.1.0"
+    """
+    from jobjournal.git.repo import open_repo
+
+    root, config = find_root(ctx)
+    repo = open_repo(root)
+    said = write_ci(provider, repo.top, repo.vault_path, config, install_spec, force)
+    for line in said:
+        click.echo(f"jobjournal: {line}" if line.startswith("warning: ") else line,
+                   err=line.startswith("warning: "))  # fmt: skip
+    if said[0].startswith("wrote "):
+        click.echo("Commit it and push: the workflow runs from that push on.")
+
+
+def write_ci(
+    provider: str, top: Path, vault_path: str, config: Config, install_spec: str | None,
+    force: bool,
+) -> list[str]:  # fmt: skip
+    """`git ci` and `init --ci`: the workflow for the vault at `vault_path` in the repository at
+    `top`, installing `install_spec`, else [ci] install, else this version."""
+    from jobjournal.git.ci import check_install, default_install, vault_zone, write_workflow
+
+    if install_spec is not None:
+        install = check_install(install_spec, "--install")
+    elif config.ci.install:
+        install = check_install(config.ci.install, "[ci] install in .jobjournal.toml")
+    else:
+        install = default_install()
+    zone = vault_zone(config.calendar.timezone)
+    return write_workflow(
+        provider, top, vault_path, install=install, zone=zone, force=force
     )
 
 

@@ -139,7 +139,14 @@ def cli() -> None:
     "(see `jobjournal git install`), and a first commit.",
 )
 @click.option("--no-examples", is_flag=True, help="Leave out the example notes.")
-def init(path: Path, make_git: bool, no_examples: bool) -> None:
+@click.option(
+    "--ci",
+    "ci_provider",
+    type=click.Choice(["github", "gitlab"]),
+    help="Also write a CI workflow that keeps the agenda current on phone-only days "
+    "(see `jobjournal git ci`).",
+)
+def init(path: Path, make_git: bool, no_examples: bool, ci_provider: str | None) -> None:
     """Create a new vault at PATH: config, templates, Obsidian settings, example notes.
 
     PATH must not exist yet or be an empty folder, outside any other vault. The
@@ -150,6 +157,7 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
     Examples:
       jobjournal init ~/JobHunt --git            # with a git repository and a first commit
       jobjournal init ~/"Job hunt 2027" --no-examples   # a name with spaces, quoted
+      jobjournal init ~/Phone-hunt --git --ci github   # and a CI workflow (phone-only days)
     """
     from jobjournal.core.markdown import render_markdown
     from jobjournal.edit.scaffold import init_git, init_vault
@@ -173,6 +181,7 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
     from jobjournal.vault.reader import load_vault
 
     warnings: list[str] = []
+    said: list[str] = []
 
     def finish(folder: Path) -> None:
         """The first agenda and the repository: made with the rest, before the vault is in
@@ -180,6 +189,11 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
         vault = load_vault(folder, load_config(folder))
         agenda = compute_agenda(vault, today)
         write_agenda(folder, vault.config.agenda.path, render_markdown(agenda, vault.config))
+        if ci_provider is not None:
+            from jobjournal.cli.git import write_ci
+
+            # the vault is its repository's top (with --git, or once you run `git init` there)
+            said.extend(write_ci(ci_provider, folder, ".", vault.config, None, force=False))
         if make_git:
             warnings.extend(init_git(folder))
 
@@ -187,6 +201,9 @@ def init(path: Path, make_git: bool, no_examples: bool) -> None:
     for warning in warnings:
         click.echo(f"jobjournal: warning: {warning}", err=True)
     click.echo(f"Created a vault in {path} ({len(created)} files).")
+    for line in said:
+        click.echo(f"jobjournal: {line}" if line.startswith("warning: ") else line,
+                   err=line.startswith("warning: "))  # fmt: skip
     click.echo("Open that folder as a vault in Obsidian, then run:")
     click.echo(f"  jobjournal agenda --vault {shlex.quote(str(path))}")
 
