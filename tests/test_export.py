@@ -20,6 +20,7 @@ from jobjournal.cli import exchange as cli_export
 from jobjournal.cli.main import cli
 from jobjournal.exports.ics import event_uid
 from jobjournal.exports.table import AGENDA_COLUMNS, NOTE_COLUMNS
+from jobjournal.exports.xlsx import AGENDA_LAYOUT, NOTE_LAYOUT
 
 from .conftest import VaultDir
 
@@ -152,8 +153,8 @@ def test_csv_has_one_row_per_typed_note_with_the_agenda_s_next_action(
     assert (acme["location"], acme["url"], acme["salary"]) == (
         "Berlin (hybrid)", "https://jobs.acme.example/123", "90k-110k EUR")
     assert rows["Meetings/Coffee with Riley.md"]["location"] == "Café Central"
-    # how to reach the person to contact, from their contact note; the last columns
-    assert list(rows[TYPED[0]])[-2:] == ["phone", "email"]
+    # how to reach the person to contact, from their contact note; then the warnings, last
+    assert list(rows[TYPED[0]])[-3:] == ["phone", "email", "warnings"]
     assert (acme["phone"], acme["email"]) == ("'+1 555 0100", "")  # text, never a formula
     assert rows["Contacts/Dana Recruiter.md"]["phone"] == "'+1 555 0100"
     globex = rows["Interviews/Globex - Platform.md"]
@@ -215,12 +216,13 @@ def test_xlsx_has_typed_cells_a_frozen_bold_header_and_filters(
     book = load_workbook(out)
     assert book.sheetnames == ["Notes", "Agenda"]
     notes = book["Notes"]
-    header = [cell.value for cell in notes[1]]
-    assert header == list(NOTE_COLUMNS)
+    keys = {column.header: column.key for column in NOTE_LAYOUT}
+    header = [keys[cell.value] for cell in notes[1]]  # the table's names for the headers
+    assert sorted(header) == sorted(NOTE_COLUMNS)
     assert all(cell.font.bold for cell in notes[1])
     assert notes.freeze_panes == "A2"
-    assert notes.auto_filter.ref == f"A1:U{len(TYPED) + 1}"
-    assert notes.column_dimensions["B"].width > len("title") + 2  # fitted to the titles
+    assert notes.auto_filter.ref == f"A1:V{len(TYPED) + 1}"
+    assert notes.column_dimensions["A"].width > len("title") + 2  # fitted to the titles
     path = header.index("path")
     rows = {row[path]: dict(zip(header, row, strict=True))
             for row in notes.iter_rows(min_row=2, values_only=True)}
@@ -248,9 +250,13 @@ def test_xlsx_agenda_sheet_lists_the_due_items_in_agenda_order(
     out = tmp_path / "jobs.xlsx"
     assert run(runner, full, "xlsx", "-o", str(out)).exit_code == 0
     sheet = load_workbook(out)["Agenda"]
-    assert [cell.value for cell in sheet[1]] == list(AGENDA_COLUMNS)
+    keys = {column.header: column.key for column in AGENDA_LAYOUT}
+    header = [keys[cell.value] for cell in sheet[1]]
+    assert sorted(header) == sorted(AGENDA_COLUMNS)
     assert sheet.freeze_panes == "A2" and all(cell.font.bold for cell in sheet[1])
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    # as the table's columns, in the table's order
+    rows = [tuple(row[header.index(key)] for key in AGENDA_COLUMNS)
+            for row in sheet.iter_rows(min_row=2, values_only=True)]
     items = agenda_items(runner, full)
     assert [(r[0], r[2], r[5], r[8]) for r in rows] == [
         (i["section"], i["kind"], i["text"], i["note"]) for i in items]

@@ -73,14 +73,17 @@ def export_command(
     \b
     FORMAT is one of:
       csv   one row per note: type, title, company, role, status, key dates,
-            last contact, next action and its due date, contact person, path
-            (UTF-8 with a byte-order mark, so that Excel opens it by
+            last contact, next action and its due date, contact person, path,
+            phone, email, warnings (UTF-8 with a byte-order mark, so that Excel opens it by
             double-click; a header row; dates as 2026-11-20; text that a
             spreadsheet would run as a formula, like =1+1 or +1 555 0100,
             starts with ' to stay text)
-      xlsx  an Excel workbook: that table as the "Notes" sheet (real dates, a
-            bold frozen header, filters) and the due items, section by section,
-            as the "Agenda" sheet
+      xlsx  an Excel workbook: that table as the "Notes" sheet and the due
+            items, section by section, as the "Agenda" sheet; human headers
+            (Next action, Due), real dates, a frozen header, filters, long
+            text wrapped, each title a link that opens its note in Obsidian,
+            rows due before today highlighted, each note's warnings; it
+            prints landscape, a page wide, the header on every page
       ics   a calendar: interviews and meetings at their time (an hour long;
             all day when the note gives no time), and every follow-up as an
             all-day event on its due date with a reminder at 09:00; an
@@ -133,11 +136,12 @@ def export_command(
         data = render_csv(NOTE_COLUMNS, rows, bom=not no_bom)
         what = f"{len(rows)} notes"
     elif fmt == "xlsx":
-        from jobjournal.exports.xlsx import render_xlsx
+        from jobjournal.exports.xlsx import agenda_sheet, notes_sheet, render_xlsx
 
         items = agenda_rows(agenda)
-        data = render_xlsx([("Notes", NOTE_COLUMNS, rows), ("Agenda", AGENDA_COLUMNS, items)],
-                           created=datetime.combine(agenda.today, datetime.min.time()))
+        data = render_xlsx([notes_sheet(NOTE_COLUMNS, rows), agenda_sheet(AGENDA_COLUMNS, items)],
+                           created=datetime.combine(agenda.today, datetime.min.time()),
+                           today=agenda.today, vault_name=vault.root.name)
         what = f"{len(rows)} notes, {len(items)} agenda items"
     else:
         data = calendar_bytes(run, vault, agenda, context)

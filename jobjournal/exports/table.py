@@ -25,7 +25,7 @@ Row = tuple[Cell, ...]
 NOTE_COLUMNS = (
     "type", "title", "company", "role", "status", "date", "applied", "decision_date",
     "candidates", "follow_up", "respond_by", "last_contact", "next_action", "next_action_due",
-    "contact", "path", "location", "url", "salary", "phone", "email",
+    "contact", "path", "location", "url", "salary", "phone", "email", "warnings",
 )  # fmt: skip
 #: The Agenda columns: the due items in agenda order (by section, then due date).
 AGENDA_COLUMNS = (
@@ -40,6 +40,7 @@ def note_rows(notes: Sequence[Note], agenda: Agenda, ctx: RuleContext) -> list[R
     for item in agenda.items:
         if item.note is not None:
             by_note[item.note].append(item)
+    problems = problems_by_note(agenda)
     rows: list[Row] = []
     for note in sorted(notes, key=lambda n: n.path):
         if note.type is None:
@@ -52,8 +53,34 @@ def note_rows(notes: Sequence[Note], agenda: Agenda, ctx: RuleContext) -> list[R
             ctx.last_contact(note), action.text if action else None,
             action.due if action else None, ctx.contact_of(note), note.path, note.location,
             note.url, note.salary, phone, email,
+            warnings_text(problems.get(note.path, ()),
+                          [w for item in by_note.get(note.path, ()) for w in item.warnings]),
         ))
     return rows
+
+
+def problems_by_note(agenda: Agenda) -> dict[str, list[str]]:
+    """What `check` says about each note (its warnings, and its errors marked so), by path.
+
+    An item's own warnings are few (a follow-up too soon, calling too often): most of what a
+    row should warn about, such as an interview that is over but still `scheduled`, is a
+    problem of the note, which the agenda lists apart from the items."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for problem in agenda.problems:
+        if problem.path is not None:
+            found[problem.path].append(
+                f"error: {problem.message}" if problem.is_error else problem.message)
+    return found
+
+
+def warnings_text(problems: Sequence[str], item_warnings: Sequence[str]) -> str | None:
+    """A row's warnings, one after another: the note's problems, then the items' own warnings
+    that no problem already says (the problem about calling too often repeats the item's)."""
+    said = list(problems)
+    for warning in item_warnings:
+        if not any(warning in text for text in said):
+            said.append(warning)
+    return "; ".join(said) or None
 
 
 def _reach(note: Note, agenda: Agenda, ctx: RuleContext) -> tuple[str | None, str | None]:
@@ -68,10 +95,14 @@ def item_due(item: Item) -> date | datetime:
 
 
 def agenda_rows(agenda: Agenda) -> list[Row]:
-    """One row per agenda item, in agenda order (`later` items, beyond the horizon, included)."""
+    """One row per agenda item, in agenda order (`later` items, beyond the horizon, included);
+    its warnings are the item's own and its note's problems."""
+    problems = problems_by_note(agenda)
     return [
         (item.section.value, item_due(item), item.kind.value, item.title, item.contact,
-         item.text, item.why, "; ".join(item.warnings) or None, item.note,
+         item.text, item.why,
+         warnings_text(problems.get(item.note, ()) if item.note else (), item.warnings),
+         item.note,
          *(agenda.reach.get(item.contact_note, (None, None)) if item.contact_note
            else (None, None)))
         for item in agenda.items

@@ -19,7 +19,7 @@ from jobjournal.imports.sheet_dates import SheetDateError, parse_sheet_date
 from jobjournal.vault.scan import name_key
 
 #: Columns of jobjournal's own export that it computes: stale in a file, so not imported.
-COMPUTED = frozenset({"nextaction", "nextactiondue", "path"})
+COMPUTED = frozenset({"nextaction", "nextactiondue", "path", "warnings", "due"})
 #: Obvious spreadsheet statuses, as jobjournal statuses (docs/rules.md, "Notes and fields").
 STATUS_MAP: Mapping[str, str] = {
     "interview": "interviewing", "interviews": "interviewing", "interviewed": "interviewing",
