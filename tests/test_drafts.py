@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from jobjournal.cli.main import cli
 from jobjournal.core.drafts import Draft, draft_for, mailto, tel
-from jobjournal.core.model import Item, Kind, Section
+from jobjournal.core.model import Item, Kind, Section, item_id
 
 from .conftest import VaultDir
 
@@ -165,7 +165,7 @@ def test_an_item_links_its_person_with_phone_and_a_drafted_email(
     assert result.exit_code == 0, result.output
     agenda = vault.read("Agenda.md")
     line = next(line for line in agenda.splitlines() if "decision" in line and "Acme" in line)
-    assert line.startswith("- [[Interviews/Acme - Backend|Acme - Backend]] "
+    assert line.startswith("- [ ] [[Interviews/Acme - Backend|Acme - Backend]] "
                            "([[Contacts/Jane Doe|Jane Doe]] · [+1 555 0142](tel:+15550142) · "
                            "[jane.doe@acme.example](mailto:jane.doe@acme.example?subject=")
     uri = line.split("](mailto:", 1)[1].split(")", 1)[0]
@@ -186,7 +186,8 @@ def test_agenda_json_names_the_person_s_note_phone_email_and_time(
     items = json.loads(result.stdout)["items"]
     acme = next(i for i in items if i["kind"] == "decision-follow-up")
     assert {k: acme[k] for k in ("id", "contact", "contact_note", "phone", "email", "time")} == {
-        "id": None, "contact": "Jane Doe", "contact_note": "Contacts/Jane Doe.md",
+        "id": item_id("Interviews/Acme - Backend.md", Kind.DECISION_FOLLOW_UP, "2026-11-23"),
+        "contact": "Jane Doe", "contact_note": "Contacts/Jane Doe.md",
         "phone": "+1 555 0142", "email": "jane.doe@acme.example", "time": None}
     globex = next(i for i in items if i["kind"] == "appointment")
     assert {k: globex[k] for k in ("contact", "contact_note", "phone", "email", "time")} == {

@@ -493,7 +493,9 @@ def test_the_agenda_escapes_user_text(tmp_path: Path, jj: Callable[..., Result])
 
 def _links_to(line: str, children: list[Token], skip: int = 0) -> str | None:
     """The note the item's first link points at (after `skip` leading emphasis, the problem's
-    mark), from the raw line for a wikilink (markdown-it doesn't know them), else the token."""
+    mark), from the raw line for a wikilink (markdown-it doesn't know them), else the token. An
+    item's line is a task line: its checkbox is not part of the link."""
+    line = re.sub(r"^- \[ \] ", "- ", line)
     wikilink = _WIKILINK.match(line)
     if wikilink is None and skip:
         wikilink = _WIKILINK.match("- " + line.split("** ", 1)[-1])

@@ -19,9 +19,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from jobjournal.config import AgendaConfig, Config, MeConfig
+from jobjournal.core import model
 from jobjournal.core.markdown import MarkdownRenderer, render_markdown
 from jobjournal.core.model import (
     Agenda,
+    CarriedLine,
     Item,
     Kind,
     NoteType,
@@ -61,7 +63,8 @@ def item(
     at: time | None = None,
 ) -> Item:
     title = Path(note).name.removesuffix(".md") if note else None
-    return Item(kind, due, section, note, title, contact, text, why, warnings, at)
+    item_id = model.item_id(note, kind, due.isoformat()) if note else None
+    return Item(kind, due, section, note, title, contact, text, why, warnings, at, id=item_id)
 
 
 def full_agenda() -> Agenda:
@@ -143,7 +146,16 @@ def full_agenda() -> Agenda:
     reach = {"Contacts/Jane Doe.md": ("+1 555 0142", "jane.doe@acme.example"),
              "Contacts/Kim Nguyen.md": (None, "kim@example.org"),
              "Contacts/Sam Lee.md": ("+44 20 7946 0958", None)}
-    return Agenda(TODAY, tuple(items), problems, pipeline, reach)
+    # a line the user marked "in progress", and two ticks that could not be applied
+    marks = {items[5].id or "": "/"}
+    carried = (
+        CarriedLine("- [x] [[Interviews/Gone|Gone]]: Call back ✅ 2026-11-25 ^jj-0123456789",
+                    "it matches no item of this agenda (the note changed, or is gone): "
+                    "remove this line", "jj-0123456789"),
+        CarriedLine("- [ ] Follow up [decision_date:: 2026-02-30] ^jj-abcdef0123",
+                    "`decision_date`: 2026-02-30 is not a date", "jj-abcdef0123"),
+    )
+    return Agenda(TODAY, tuple(items), problems, pipeline, reach, carried, marks)
 
 
 def hostile_agenda() -> Agenda:
@@ -397,7 +409,7 @@ def test_note_link() -> None:
 def test_summary_line() -> None:
     assert summary_line(full_agenda()) == (
         "2 call back · 2 overdue · 2 today · 6 upcoming · 1 waiting · 5 needs info"
-        " · 3 problems (1 error)"
+        " · 5 problems (1 error)"
     )
     assert summary_line(empty_agenda()) == "nothing due"
     only_later = Agenda(TODAY, (full_agenda().items[-1],), ())
@@ -457,6 +469,13 @@ _POOL_REACH: list[dict[str, tuple[str | None, str | None]]] = [
 
 _POOL_PROBLEMS = [Problem(f"N/{n}.md", n, Severity.ERROR if n % 3 else Severity.WARNING, "bad")
                   for n in range(6)]
+#: the marks the user gave lines, and the lines carried over: the kept renderer must follow them
+_POOL_MARKS: list[dict[str, str]] = [
+    {}, {_POOL_ITEMS[0].id or "": "/"}, {_POOL_ITEMS[0].id or "": ">", _POOL_ITEMS[5].id or "": "?"},
+]
+_POOL_CARRIED: list[tuple[CarriedLine, ...]] = [
+    (), (CarriedLine("- [x] gone ^jj-0000000000", "matches no item", "jj-0000000000"),),
+]
 
 
 def _edited(objects: st.SearchStrategy[object]) -> st.SearchStrategy[tuple[int, int, list[object]]]:
@@ -472,6 +491,8 @@ def _edited(objects: st.SearchStrategy[object]) -> st.SearchStrategy[tuple[int, 
     st.booleans(),
     st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=8, max_size=8),
     st.lists(st.sampled_from(["", "", "", "Sam"]), min_size=8, max_size=8),
+    st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=8, max_size=8),
+    st.lists(st.sampled_from([0, 0, 0, 1]), min_size=8, max_size=8),
 )
 def test_a_kept_renderer_writes_what_a_fresh_one_writes(
     item_edits: list[tuple[int, int, list[Item]]],
@@ -480,11 +501,14 @@ def test_a_kept_renderer_writes_what_a_fresh_one_writes(
     in_order: bool,
     reaches: list[int],
     names: list[str],
+    marks: list[int],
+    carried: list[int],
 ) -> None:
     """Any sequence of agendas, each a few edits from the last (the same objects kept around the
     edits, as the incremental build keeps them; objects repeated; items in order or not), and
-    sometimes a new day, another phone or email, or another name signing the drafts: a kept
-    renderer writes what `render_markdown` writes."""
+    sometimes a new day, another phone or email, another name signing the drafts, other marks on
+    the user's lines or other lines carried over: a kept renderer writes what `render_markdown`
+    writes."""
     renderer = MarkdownRenderer()
     items: list[Item] = []
     problems: list[Problem] = []
@@ -498,6 +522,7 @@ def test_a_kept_renderer_writes_what_a_fresh_one_writes(
             problems[start : start + length] = new_problems
         today += timedelta(days=days_on[n])
         shown = sorted(items, key=lambda i: (i.section.order, i.due)) if in_order else items
-        agenda = Agenda(today, tuple(shown), tuple(problems), (), dict(_POOL_REACH[reaches[n]]))
+        agenda = Agenda(today, tuple(shown), tuple(problems), (), dict(_POOL_REACH[reaches[n]]),
+                        _POOL_CARRIED[carried[n]], dict(_POOL_MARKS[marks[n]]))
         config = Config(me=MeConfig(name=names[n]))
         assert renderer.render(agenda, config) == render_markdown(agenda, config)

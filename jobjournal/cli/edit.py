@@ -23,6 +23,7 @@ from jobjournal.cli.common import find_root, today_from, today_option, vault_opt
 from jobjournal.core.dates import DateError, parse_when
 from jobjournal.core.fields import COERCERS, FieldError
 from jobjournal.core.model import CLOSED_STATUSES, INCOMING_MARKS, OPEN_STATUSES, NoteType, When
+from jobjournal.edit.records import status_record
 from jobjournal.errors import RefusalError
 
 TYPES = tuple(t.value for t in NoteType)
@@ -179,18 +180,6 @@ def _a(note_type: NoteType | None) -> str:
     """"an interview", "a contact"."""
     name = "note" if note_type is None else note_type.value
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
-
-
-def status_record(old: object, new: object) -> str | None:
-    """The Log's record of a change of status (`status: interviewing → offer`, or `status:
-    offer` when there was none): not a contact, but the lead's timeline. None when the status
-    does not change."""
-    if new is None or not str(new).strip():
-        return None
-    before = old.strip() if isinstance(old, str) else ""
-    if before.lower() == str(new).strip().lower():
-        return None
-    return f"status: {before} → {new}" if before else f"status: {new}"
 
 
 # --- the vault ----------------------------------------------------------------------------------

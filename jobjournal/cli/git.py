@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from jobjournal.cli.common import (
+    clock,
     compute_agenda,
     find_root,
     help_when_alone,
@@ -72,7 +73,8 @@ def install(ctx: click.Context, uninstall: bool) -> None:
                     agenda") unless an operation is half done, a file conflicts, HEAD is
                     detached, or you changed the agenda note yourself
     merge driver    the agenda note never conflicts: the text you wrote around its
-                    markers is merged, the generated part is written afresh
+                    markers is merged, the generated part is written afresh, keeping
+                    the lines either device ticked (the post-merge hook applies them)
     note driver     notes merge like data (*.md merge=jobjournal-note): front matter
                     key by key (a key both devices changed differently is the only
                     conflict), Log entries of both devices united in date order
@@ -134,11 +136,12 @@ def sync(ctx: click.Context) -> None:
             err=True,
         )
 
-    def regenerate() -> None:
+    def regenerate() -> tuple[str, ...]:
         try:
-            _regenerate(root, today_from(None))
+            return _regenerate(root, today_from(None))
         except JobJournalError as exc:
             click.echo(f"jobjournal: warning: agenda not regenerated: {exc.message}", err=True)
+            return ()
 
     sync_git(
         repo,
@@ -378,16 +381,23 @@ def _fresh_agenda(root: Path, vault_path: str, path: str) -> str | None:
         return None
 
 
-def _regenerate(root: Path, today: date) -> bool:
-    """Write the vault's agenda note for `today`; whether it changed."""
+def _regenerate(root: Path, today: date) -> tuple[str, ...]:
+    """Apply the agenda's ticks to the notes, then write the vault's agenda note for `today`;
+    the notes the ticks changed."""
     from jobjournal.config import load_config
     from jobjournal.core.markdown import render_markdown
     from jobjournal.vault.agenda_note import write_agenda
     from jobjournal.vault.cache import load_cached_vault
+    from jobjournal.vault.user_edits import apply_user_edits
 
-    vault = load_cached_vault(root, load_config(root))
-    result = compute_agenda(vault, today)
-    return write_agenda(root, vault.config.agenda.path, render_markdown(result, vault.config))
+    config = load_config(root)
+    edits = apply_user_edits(root, config, today, datetime.combine(today, clock().time()))
+    for line in edits.applied:
+        click.echo(f"jobjournal: applied: {line}", err=True)
+    vault = load_cached_vault(root, config)
+    result = edits.onto(compute_agenda(vault, today))
+    write_agenda(root, vault.config.agenda.path, render_markdown(result, vault.config))
+    return edits.edited
 
 
 def _vault(ctx: click.Context) -> tuple[Path, str]:

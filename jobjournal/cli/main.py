@@ -10,6 +10,7 @@ import importlib
 import os
 import shlex
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,7 +19,9 @@ import click
 from jobjournal import __version__
 from jobjournal.cli import streams
 from jobjournal.cli.common import (
+    clock,
     compute_agenda,
+    find_root,
     fit,
     help_when_alone,
     list_commands_whole,
@@ -225,6 +228,12 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
     <!-- jobjournal:end --> markers, and only when something changed. Notes
     jobjournal cannot read are listed under Problems; they never stop the run.
 
+    First, what you did in the agenda note is written into your notes: a line
+    you ticked ([x]) records the contact it asked for (a call returned, a
+    thank-you sent…), and inline fields you typed on a line, like
+    [decision_date:: 2026-12-15], are set on its note. A line that can't be
+    applied stays ticked under Problems, with the reason, until it can.
+
     With --json, print one JSON object (today, items, problems) for scripts;
     with --print, show the agenda in the terminal. Neither writes anything.
 
@@ -236,29 +245,39 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
     """
     if as_json and as_text:
         raise click.UsageError("choose one of --json and --print")
+    from jobjournal.vault.cache import CachedVault
     from jobjournal.vault.reader import gc_paused
+    from jobjournal.vault.user_edits import UserEdits, apply_user_edits
 
     day = today_from(today)
     mode = "json" if as_json else "print" if as_text else "note"
     shown = screen()
     # --print is laid out for this terminal: kept apart from one laid out for another
     kept_as = f"print:{shown.width}:{shown.color:d}" if as_text else mode
+    root, config = find_root(ctx)
+    edits = UserEdits()
+    if mode == "note":  # what the user ticked in the agenda note goes to the notes first
+        edits = apply_user_edits(root, config, day, datetime.combine(day, clock().time()))
+        for line in edits.applied:
+            click.echo(f"applied: {line}")
     with gc_paused(freeze=True):  # a run makes thousands of lasting objects: see gc_paused
-        run = open_cached_vault(ctx, use_cache=not no_cache)
-        output = run.result(kept_as, day)
+        run = CachedVault.open(root, config, use_cache=not no_cache)
+        # an agenda showing lines carried over from the agenda note is not the notes' alone
+        output: Any = None if edits.shown else run.result(kept_as, day)
         if output is None:
             from jobjournal.core.engine import depends_on_the_clock
             from jobjournal.core.markdown import render_markdown
             from jobjournal.core.render import render_json, render_terminal, summary_line
 
             _, result = read_and_compute(run, day, now_from(today))
+            result = edits.onto(result)
             if as_json:
                 output = render_json(result)
             elif as_text:
                 output = render_terminal(result, width=shown.width, color=shown.color)
             else:
                 output = (render_markdown(result, run.config), summary_line(result))
-            if not depends_on_the_clock(result):
+            if not (depends_on_the_clock(result) or edits.shown):
                 run.keep(kept_as, day, output)
         if mode == "note":
             from jobjournal.vault.agenda_note import write_agenda

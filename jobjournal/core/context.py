@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from jobjournal.config import Config, FollowupConfig
 from jobjournal.core.links import LinkIndex
-from jobjournal.core.model import Item, Kind, LogEntry, Note, Section, file_name
+from jobjournal.core.model import Item, Kind, LogEntry, Note, Section, file_name, item_id
 from jobjournal.core.workdays import Workdays
 
 #: Kinds that always go to one section, whatever their due date.
@@ -76,9 +76,11 @@ class RuleContext:
 
     def item(
         self, kind: Kind, due: date, note: Note | None, *, text: str, why: str,
-        warnings: tuple[str, ...] = (), at: time | None = None,
+        warnings: tuple[str, ...] = (), at: time | None = None, source: str = "", nth: int = 1,
     ) -> Item:
-        """An item of `note` (None: the whole vault), placed in its section."""
+        """An item of `note` (None: the whole vault), placed in its section, with its stable id
+        made from the note's path, its kind and its `source` (the `nth` of the note's items
+        with that kind and source: see model.item_id)."""
         return Item(
             kind=kind,
             due=due,
@@ -93,6 +95,7 @@ class RuleContext:
             contact_note=self.contact_note_of(note) if note else None,
             company=note.company if note else None,
             role=note.role if note else None,
+            id=item_id(note.path, kind, source, nth) if note else None,
         )
 
 

@@ -19,7 +19,16 @@ from typing import NamedTuple
 
 from jobjournal.config import Config
 from jobjournal.core.drafts import draft_for, mailto, tel
-from jobjournal.core.model import Agenda, Item, NoteType, PipelineRow, Problem, Section, Severity
+from jobjournal.core.model import (
+    Agenda,
+    CarriedLine,
+    Item,
+    NoteType,
+    PipelineRow,
+    Problem,
+    Section,
+    Severity,
+)
 from jobjournal.core.render import (
     _PROBLEMS_EXPLANATION,
     _SHOWN,
@@ -52,7 +61,7 @@ def render_markdown(agenda: Agenda, config: Config) -> str:
     `later` items (beyond the horizon) are left out.
     """
     today = agenda.today
-    reach = _Reach(agenda.reach, config.me.name)
+    reach = _Reach(agenda.reach, config.me.name, agenda.marks)
     by_section: dict[Section, list[tuple[date, list[str]]]] = {}
     for item in agenda.items:
         by_section.setdefault(item.section, []).append((item.due, _md_item(item, today, reach)))
@@ -94,7 +103,8 @@ def _layout(
             for _, lines in chunks:
                 out += lines
     out += ["", "## Problems", "", _PROBLEMS_EXPLANATION, ""]
-    out += problems or ["No problems found."]
+    carried = [line for kept in agenda.carried for line in _md_carried(kept)]
+    out += carried + problems if carried or problems else ["No problems found."]
     out += ["", "## Pipeline", "", "Notes by type and status.", ""]
     out += pipeline
     out.append("")  # the final newline, without copying the whole text again
@@ -128,7 +138,7 @@ class MarkdownRenderer:
 
     def render(self, agenda: Agenda, config: Config) -> str:
         """The agenda note's generated part: see `render_markdown`."""
-        reach = _Reach(agenda.reach, config.me.name)
+        reach = _Reach(agenda.reach, config.me.name, agenda.marks)
         if agenda.today != self._today or reach != self._reach:
             # an item's lines depend on today and on how to reach its person: write all again
             self._today, self._reach, self._items, self._runs = agenda.today, reach, (), []
@@ -142,7 +152,8 @@ class MarkdownRenderer:
         for section, due, start, end, lines in self._runs:
             by_section.setdefault(section, []).append((due, lines))
             counts[section] = counts.get(section, 0) + end - start
-        summary = self.summary = summary_of(counts, len(self._problems), self._errors)
+        summary = self.summary = summary_of(
+            counts, len(self._problems) + len(agenda.carried), self._errors)
         return _layout(agenda, config, summary, by_section, self._problem_lines,
                        self._pipeline[1])
 
@@ -209,10 +220,12 @@ def _runs_of(
 
 class _Reach(NamedTuple):
     """What an item's lines need besides the item and today: how to reach each person to contact
-    (Agenda.reach) and the name that signs the email drafts."""
+    (Agenda.reach), the name that signs the email drafts, and the marks the user gave items'
+    lines (Agenda.marks)."""
 
     table: Mapping[str, tuple[str | None, str | None]]
     me: str
+    marks: Mapping[str, str]
 
 
 def _person(item: Item, reach: _Reach) -> str:
@@ -244,11 +257,21 @@ def _md_item(item: Item, today: date, reach: _Reach) -> list[str]:
     days = _days_overdue(item, today)
     if days is not None:
         line += f" — **{_plural(days, 'day')} overdue**"
+    if item.id is not None:
+        # a task line to tick, with its block id (hidden in reading view): see docs/design.md,
+        # "Ticking the agenda"
+        line = f"- [{reach.marks.get(item.id, ' ')}] {line[2:]} ^{item.id}"
     lines = [line]
     if item.why:
         lines.append(f"  - why: {escape_md_with_code(item.why)}")
     lines.extend(f"  - ⚠ {escape_md_with_code(warning)}" for warning in item.warnings)
     return lines
+
+
+def _md_carried(kept: CarriedLine) -> list[str]:
+    """A line the user marked that could not be applied: as they left it (it is read again next
+    time), with the reason below it."""
+    return [kept.line.strip(), f"  - ⚠ not applied: {escape_md_with_code(kept.reason)}"]
 
 
 def _md_problem(problem: Problem) -> str:

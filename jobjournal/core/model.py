@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -108,6 +109,10 @@ class Link:
 INCOMING_MARKS = ("←", "<-")
 #: What starts a status record's text (a change of status, not a contact).
 STATUS_MARK = "status:"
+#: What starts the Log entry that ticking an item asking something writes ("Asked Dana when the
+#: decision will be made"), and ticking an offer's deadline: the item then says so.
+ASKED_MARK = "Asked "
+ANSWERED_MARK = "Answered the offer"
 
 
 @dataclass(frozen=True)
@@ -270,10 +275,31 @@ class Item:
     contact_note: str | None = None  # path of the person's note, when the link resolves
     company: str | None = None  # the note's company and role, for the email draft
     role: str | None = None
+    #: its stable block id, `jj-…` (see `item_id`); None for an item without a note
+    id: str | None = None
 
     def sort_key(self) -> tuple[int, date, str, str, str]:
         """By section, then due date, then note path, then kind, then text."""
         return (self.section.order, self.due, self.note or "", self.kind.value, self.text)
+
+
+def item_id(path: str, kind: Kind, source: str, nth: int = 1) -> str:
+    """The stable block id of a note's item, `jj-` and a short hash of the note's path, the
+    item's kind and its source — the date it comes from, which does not move as days pass
+    (docs/design.md, "Ticking the agenda") — with `-2`, `-3`… for the second, third item of a
+    note with the same kind and source (the later in the note). Pure."""
+    digest = hashlib.sha256(f"{path}\0{kind.value}\0{source}".encode()).hexdigest()[:10]
+    return f"jj-{digest}" if nth == 1 else f"jj-{digest}-{nth}"
+
+
+@dataclass(frozen=True)
+class CarriedLine:
+    """A line of the agenda the user marked that could not be applied (yet): carried over into
+    the next agenda, under Problems, with the reason, until it can be applied or is removed."""
+
+    line: str  # the user's line, as they left it (with the day it was first read)
+    reason: str
+    id: str | None = None  # the item id it names
 
 
 @dataclass(frozen=True)
@@ -304,6 +330,11 @@ class Agenda:
     #: how to reach the people to contact: contact note path → (phone, email), for the contact
     #: notes that give either
     reach: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict, hash=False)
+    #: the user's marked lines that could not be applied, shown under Problems (their items are
+    #: then left out of their sections: each is shown once)
+    carried: tuple[CarriedLine, ...] = ()
+    #: item id → the mark the user gave its line other than a tick (`/`, `>`…): kept on the line
+    marks: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def in_section(self, section: Section) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.section is section)

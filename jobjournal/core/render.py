@@ -178,7 +178,7 @@ def summary_line(agenda: Agenda) -> str:
     sections = list(map(_section_of, agenda.items))
     counts = {section: countOf(sections, section) for section, _ in _COUNTED}
     errors = countOf(map(_severity_of, agenda.problems), Severity.ERROR)
-    return summary_of(counts, len(agenda.problems), errors)
+    return summary_of(counts, len(agenda.problems) + len(agenda.carried), errors)
 
 
 def summary_of(counts: Mapping[Section, int], problems: int, errors: int) -> str:
@@ -244,7 +244,7 @@ def _item_json(
         f'      "why": {_json_string(item.why)},\n'
         f'      "days_overdue": {_json_value(_days_overdue(item, today))},\n'
         f'      "at": {_json_value(at)},\n'
-        '      "id": null,\n'
+        f'      "id": {_json_value(item.id)},\n'
         f'      "contact_note": {_json_value(item.contact_note)},\n'
         f'      "phone": {_json_value(phone)},\n'
         f'      "email": {_json_value(email)},\n'
@@ -272,7 +272,7 @@ def render_json(agenda: Agenda) -> str:
     """The agenda as one JSON object, items in section order, `later` last:
     `today`, then `items` (section, kind, due, note, title, contact, text, warnings, why,
     days_overdue, at, id, contact_note, phone, email, time), then `problems` (note, line,
-    severity, message). `id` is null for now: items have no stable id yet."""
+    severity, message). `id` is the item's block id in the agenda note (null without a note)."""
     items = _json_objects([_item_json(item, agenda.today, agenda.reach)
                            for item in agenda.items])
     problems = _json_objects([_problem_json(problem) for problem in agenda.problems])

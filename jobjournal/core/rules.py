@@ -15,7 +15,18 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from jobjournal.core.model import Item, Kind, LogEntry, Note, NoteType, When, day_of
+from jobjournal.core.model import (
+    ANSWERED_MARK,
+    ASKED_MARK,
+    Item,
+    Kind,
+    LogEntry,
+    Note,
+    NoteType,
+    Task,
+    When,
+    day_of,
+)
 
 if TYPE_CHECKING:
     from jobjournal.core.context import RuleContext
@@ -75,6 +86,20 @@ def _subject(note: Note) -> str:
     return company or role or note.title
 
 
+def _asked(note: Note, ctx: RuleContext, mark: str, since: date | None = None) -> str:
+    """What an item that asks something says once you asked: " (you asked on DAY)", from the
+    latest Log entry of yours starting with `mark` (what ticking such an item in the agenda
+    writes), dated from `since` to today; "" when there is none. The item stays until the field
+    it needs is recorded."""
+    days = [entry.day for entry in note.log
+            if entry.text.startswith(mark) and entry.day <= ctx.today
+            and (since is None or entry.day >= since)]
+    if not days:
+        return ""
+    verb = "answered" if mark == ANSWERED_MARK else "asked"
+    return f" (you {verb} on {fmt(max(days))})"
+
+
 def _past_interview(note: Note, ctx: RuleContext) -> date | None:
     """The day of an interview that is over and not an offer: what the decision rules start from."""
     if note.type is not NoteType.INTERVIEW or note.date is None or note.status == "offer":
@@ -112,16 +137,17 @@ def call_back(note: Note, ctx: RuleContext) -> Item | None:
         Kind.CALL_BACK, day_of(missed), note,
         text=f"Call back {who} now — missed call {fmt(missed)}: "
         "recruiters move on to the next candidate",
-        why=f"missed call {fmt(missed)}",
+        why=f"missed call {fmt(missed)}", source=fmt(missed),
     )
 
 
 def appointment(note: Note, ctx: RuleContext) -> Item | None:
-    """appointment: an interview or meeting on date D ≥ today, due on D, its time in `at`."""
+    """appointment: an interview or meeting on date D ≥ today not yet `completed`, due on D,
+    its time in `at`."""
     if note.type not in (NoteType.INTERVIEW, NoteType.MEETING) or note.date is None:
         return None
     day = day_of(note.date)
-    if day < ctx.today:
+    if day < ctx.today or note.status == "completed":
         return None
     if note.type is NoteType.INTERVIEW:
         stage = f" ({note.stage})" if note.stage else ""
@@ -133,7 +159,7 @@ def appointment(note: Note, ctx: RuleContext) -> Item | None:
         text += f" — {note.purpose}" if note.purpose else ""
     return ctx.item(
         Kind.APPOINTMENT, day, note, text=text, why=f"{note.type.value} {fmt(note.date)}",
-        at=note.date.time() if isinstance(note.date, datetime) else None,
+        at=note.date.time() if isinstance(note.date, datetime) else None, source=day.isoformat(),
     )
 
 
@@ -152,8 +178,9 @@ def gather_info(note: Note, ctx: RuleContext) -> Item | None:
     return ctx.item(
         Kind.GATHER_INFO, ctx.today, note,
         text=f"Ask {who or 'the first caller'} about {what} before the interview on "
-        f"{fmt(day_of(note.date))}",
+        f"{fmt(day_of(note.date))}" + _asked(note, ctx, ASKED_MARK),
         why=f"interview {fmt(note.date)}, no {join_words(missing)} recorded",
+        source=day_of(note.date).isoformat(),
     )
 
 
@@ -171,7 +198,7 @@ def thank_you(note: Note, ctx: RuleContext) -> Item | None:
         Kind.THANK_YOU, held + timedelta(days=days), note,
         text=f"Send a thank-you note{f' to {who}' if who else ''} for the {note.type.value} "
         f"on {fmt(held)}, then record it as thank_you",
-        why=f"{note.type.value} {fmt(held)} + {plural(days, 'day')}",
+        why=f"{note.type.value} {fmt(held)} + {plural(days, 'day')}", source=held.isoformat(),
     )
 
 
@@ -185,8 +212,9 @@ def ask_decision_date(note: Note, ctx: RuleContext) -> Item | None:
     return ctx.item(
         Kind.ASK_DECISION_DATE, ctx.today, note,
         text=f"Ask {who} when the decision will be made and how many candidates are being "
-        "considered; record them as decision_date and candidates",
-        why=f"interview {fmt(held)}, no decision date given",
+        "considered; record them as decision_date and candidates"
+        + _asked(note, ctx, ASKED_MARK, held),
+        why=f"interview {fmt(held)}, no decision date given", source=held.isoformat(),
     )
 
 
@@ -221,7 +249,8 @@ def decision_follow_up(note: Note, ctx: RuleContext) -> Item | None:
         text = (f"Call{f' {who}' if who else ''} about the decision on {_subject(note)} "
                 f"({expected}): you were called to participate, so don't apologise; "
                 "if there is no definitive answer, ask for a new date")
-    return ctx.item(Kind.DECISION_FOLLOW_UP, due, note, text=text, why=why)
+    return ctx.item(Kind.DECISION_FOLLOW_UP, due, note, text=text, why=why,
+                    source=(note.decision_date or held).isoformat())
 
 
 def ask_new_date(note: Note, ctx: RuleContext) -> Item | None:
@@ -238,9 +267,11 @@ def ask_new_date(note: Note, ctx: RuleContext) -> Item | None:
     return ctx.item(
         Kind.ASK_NEW_DATE, ctx.today, note,
         text=f"No definitive answer yet: ask{f' {who}' if who else ''} for a new decision date, "
-        "say you are still interested, and record it as decision_date; meanwhile keep searching",
+        "say you are still interested, and record it as decision_date; meanwhile keep searching"
+        + _asked(note, ctx, ASKED_MARK, passed),
         why=f"last contact {fmt(last)}, after decision expected {fmt(note.decision_date)} "
         f"+ {plural(ctx.followup.grace_workdays, 'workday')}",
+        source=note.decision_date.isoformat(),
     )
 
 
@@ -250,8 +281,10 @@ def offer_deadline(note: Note, ctx: RuleContext) -> Item | None:
         return None
     return ctx.item(
         Kind.OFFER_DEADLINE, note.respond_by, note,
-        text=f"Answer the offer for {_subject(note)} by {fmt(note.respond_by)}",
+        text=f"Answer the offer for {_subject(note)} by {fmt(note.respond_by)}"
+        + _asked(note, ctx, ANSWERED_MARK),
         why=f"respond_by {fmt(note.respond_by)} (offer deadline)",
+        source=note.respond_by.isoformat(),
     )
 
 
@@ -273,7 +306,7 @@ def application_follow_up(note: Note, ctx: RuleContext) -> Item | None:
         Kind.APPLICATION_FOLLOW_UP, ctx.workdays.add(base, n), note,
         text=f"Follow up{f' with {who}' if who else ''} on your application for {_subject(note)}: "
         "say you are still interested and ask where it stands",
-        why=why,
+        why=why, source=note.applied.isoformat(),
     )
 
 
@@ -287,7 +320,7 @@ def thank_referrer(note: Note, ctx: RuleContext) -> Item | None:
         Kind.THANK_REFERRER, ctx.workdays.add(received, 1), note,
         text=f"Thank {who or 'your referrer'} for the referral ({_subject(note)}), "
         "then record it as thanked",
-        why=f"referral {fmt(received)} + 1 workday",
+        why=f"referral {fmt(received)} + 1 workday", source=received.isoformat(),
     )
 
 
@@ -308,7 +341,7 @@ def stay_in_touch(note: Note, ctx: RuleContext) -> Item | None:
     return ctx.item(
         Kind.STAY_IN_TOUCH, ctx.workdays.roll(last + timedelta(days=n)), note,
         text=f"Get back in touch with {who}: it has been {plural(n, 'day')} since you last spoke",
-        why=f"last contact {fmt(last)} + {plural(n, 'day')}",
+        why=f"last contact {fmt(last)} + {plural(n, 'day')}", source=last.isoformat(),
     )
 
 
@@ -337,7 +370,7 @@ def follow_up(note: Note, ctx: RuleContext) -> Item | None:
         Kind.FOLLOW_UP, wanted, note,
         text=f"Follow up{f' with {who}' if who else ''} about {_subject(note)}, as you planned",
         why=f"follow_up {fmt(wanted)} (your date)",
-        warnings=(warning,) if warning else (),
+        warnings=(warning,) if warning else (), source=wanted.isoformat(),
     )
 
 
@@ -375,17 +408,32 @@ def move_on(note: Note, ctx: RuleContext) -> Item | None:
         f"followed up on {_subject(note)}: let it play out — set status to ghosted (or record a "
         "new date) and put the energy into new leads",
         why=f"last contact {fmt(last)}, {plural(silent, 'day')} ago, after following up",
+        source=last.isoformat(),
     )
 
 
 def task(note: Note, ctx: RuleContext) -> tuple[Item, ...]:
-    """task: every open dated task in the body, due on its date, worded as written."""
+    """task: every open dated task in the body, due on its date, worded as written; its source
+    is its date and text (`task_source`), a second task alike being the `-2` one."""
     if not note.tasks:
         return ()
     return tuple(
-        ctx.item(Kind.TASK, t.due, note, text=t.text, why=f"task {fmt(t.due)} (your date)")
-        for t in note.tasks
+        ctx.item(Kind.TASK, t.due, note, text=t.text, why=f"task {fmt(t.due)} (your date)",
+                 source=source, nth=nth)
+        for t, source, nth in task_sources(note.tasks)
     )
+
+
+def task_sources(tasks: Iterable[Task]) -> list[tuple[Task, str, int]]:
+    """Each task with its item's source (its date and text) and which of the note's tasks with
+    that source it is (1, 2…, in the note's order)."""
+    seen: dict[str, int] = {}
+    found = []
+    for t in sorted(tasks, key=lambda t: t.line):
+        source = f"{t.due.isoformat()} {t.text}"
+        seen[source] = seen.get(source, 0) + 1
+        found.append((t, source, seen[source]))
+    return found
 
 
 def search_activity(note: Note) -> tuple[bool, date | None]:

@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from jobjournal.core.ticks import unite_marked_lines
 from jobjournal.errors import JobJournalError, RefusalError
 from jobjournal.git.repo import Repo, git_reason
 from jobjournal.vault.agenda_note import generated_part, merge_agenda
@@ -323,8 +324,10 @@ def merge_agenda_versions(
     The user's text around the markers is merged 3-way by `git merge-file`: edits in different
     places both stay; edits to the same lines get conflict markers there and only there.
     Between the markers goes `fresh`, the agenda generated now, or when None ours' generated
-    part (the post-merge hook regenerates it anyway). A version without markers is the user's
-    own note at that path: then the whole files are merged like any text."""
+    part (the post-merge hook regenerates it anyway), holding the lines either side ticked or
+    marked (core/ticks.py, `unite_marked_lines`): the post-merge hook applies them. A version
+    without markers is the user's own note at that path: then the whole files are merged like
+    any text."""
     texts = [_read_text(path) for path in (ours, base, theirs)]
     try:
         if any(text is None for text in texts):
@@ -334,7 +337,10 @@ def merge_agenda_versions(
         data, conflicts = _merge_file(ours, base, theirs, marker_size)
         ours.write_bytes(data)
         return conflicts
-    block = fresh if fresh is not None else generated_part(texts[0] or "")
+    parts = [generated_part(text or "") for text in texts]
+    block = fresh if fresh is not None else parts[0]
+    # what the user ticked on either side survives, to be applied after the merge
+    block = unite_marked_lines(block, parts[1], parts[0], parts[2])
     with tempfile.TemporaryDirectory(prefix="jobjournal-merge-") as tmp:
         paths = [Path(tmp, label) for label in ("ours", "base", "theirs")]
         for path, text in zip(paths, outside, strict=True):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from jobjournal.errors import RefusalError
@@ -58,22 +58,29 @@ def _steps(todo: Path) -> int:
 
 
 def settle_agenda(
-    repo: Repo, agenda: str, regenerate: Callable[[], bool], *, finished: str | None = None
+    repo: Repo, agenda: str, regenerate: Callable[[], Iterable[str]], *,
+    finished: str | None = None,
 ) -> str | None:
-    """Regenerate the agenda and commit it when it changed and may be committed; what to tell
-    the user, or None when there is nothing to say. `finished` is the operation whose hook runs
-    ("a merge", "a rebase", "a cherry-pick"): its state is still there, but it is done."""
+    """Apply the agenda's ticks and regenerate it (`regenerate()`, which returns the notes the
+    ticks changed), and commit the agenda with those notes when it changed and may be committed;
+    what to tell the user, or None when there is nothing to say. `finished` is the operation
+    whose hook runs ("a merge", "a rebase", "a cherry-pick"): its state is still there, but it
+    is done."""
     operation = busy(repo, finished)
     if operation is not None:
         return None  # the agenda waits for the operation's own end
     before = _head_text(repo, agenda)
-    regenerate()
-    if not repo.changes([agenda]):
+    changed_before = repo.changes()
+    notes = sorted(set(regenerate()))
+    if not repo.changes([agenda, *notes]):
         return None
     why = _why_not(repo, agenda, before)
+    mine = [note for note in notes if note in changed_before]
+    if why is None and mine:
+        why = f"the agenda's ticks changed {mine[0]}, which you had changed too: commit it yourself"
     if why is not None:
         return f"agenda regenerated, not committed: {why}"
-    _commit_agenda(repo, agenda)
+    _commit_agenda(repo, agenda, notes)
     return f"agenda regenerated and committed ({MESSAGE})"
 
 
@@ -113,18 +120,20 @@ def _head_text(repo: Repo, agenda: str) -> str | None:
     return found.stdout if found.returncode == 0 else None
 
 
-def _commit_agenda(repo: Repo, agenda: str) -> None:
-    """Commit the agenda note as it is in the working tree on top of HEAD, alone; the index's
-    entry for it follows, every other entry stays as the user staged it."""
-    path = repo.prefix + agenda
+def _commit_agenda(repo: Repo, agenda: str, notes: Sequence[str] = ()) -> None:
+    """Commit the agenda note (and the `notes` its ticks changed) as they are in the working
+    tree on top of HEAD, alone; the index's entries for them follow, every other entry stays as
+    the user staged it."""
+    paths = [repo.prefix + relpath for relpath in (agenda, *notes)]
     head = repo.git("rev-parse", "--verify", "HEAD").stdout.strip()
-    mode = repo.git("ls-tree", "HEAD", "--", path).stdout.split(" ", 1)[0] or "100644"
-    blob = repo.git("hash-object", "-w", "--", path).stdout.strip()
     temporary = repo.git_paths("jobjournal-index")[0]
     env = {**os.environ, "GIT_INDEX_FILE": str(temporary)}
     try:
         _plumb(repo, env, "read-tree", head)
-        _plumb(repo, env, "update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}")
+        for path in paths:
+            mode = repo.git("ls-tree", "HEAD", "--", path).stdout.split(" ", 1)[0] or "100644"
+            blob = repo.git("hash-object", "-w", "--", path).stdout.strip()
+            _plumb(repo, env, "update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}")
         tree = _plumb(repo, env, "write-tree")
     finally:
         temporary.unlink(missing_ok=True)
@@ -135,7 +144,7 @@ def _commit_agenda(repo: Repo, agenda: str) -> None:
     env.pop("GIT_INDEX_FILE")
     commit = _plumb(repo, env, "commit-tree", tree, "-p", head, "-m", MESSAGE)
     repo.git("update-ref", "-m", f"commit: {MESSAGE}", "HEAD", commit, head)
-    repo.git("update-index", "--add", "--", path)
+    repo.git("update-index", "--add", "--", *paths)
 
 
 def _plumb(repo: Repo, env: dict[str, str], *args: str) -> str:

@@ -4,7 +4,7 @@ git wrapper in repo.py (README, "Git: history, backup and sync between devices")
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from jobjournal.errors import JobJournalError, RefusalError
 from jobjournal.git.repo import GitFailed, Repo, commit_message, git_reason, has_conflict_markers
@@ -14,7 +14,7 @@ def sync(
     repo: Repo,
     agenda: str,
     *,
-    regenerate: Callable[[], object],
+    regenerate: Callable[[], Iterable[str]],
     pull_options: Sequence[str] = (),
     say: Callable[[str], None],
 ) -> None:
@@ -23,6 +23,9 @@ def sync(
     today's), and again after a pull that brought changes (the post-merge hook may have done so
     already); that agenda is committed at once. `pull_options` are git options for the pull: the
     agenda's merge driver, so it works even before `jobjournal git install`.
+
+    `regenerate()` applies the agenda's ticks first and returns the notes they changed: those
+    are committed with the agenda.
 
     A pull that conflicts in a note is aborted, leaving the repository as it was before the
     pull, and the error names the files to resolve."""
@@ -56,11 +59,11 @@ def sync(
     remote, branch, tracking = upstream
     pulling = tracking or _remote_has_branch(repo, remote, branch)
     if pulling and _pull(repo, remote, branch, pull_options, say):
-        regenerate()
-        agenda_changes = repo.changes([agenda])
+        notes = list(regenerate())  # the notes the pulled agenda's ticks changed
+        agenda_changes = repo.changes([agenda, *notes])
         if agenda_changes:
-            repo.commit(agenda_changes, commit_message([agenda], agenda))
-            say(f"committed {agenda}, regenerated after the pull")
+            repo.commit(agenda_changes, commit_message(list(agenda_changes), agenda))
+            say(f"committed {', '.join(agenda_changes)}, regenerated after the pull")
     _push(repo, remote, branch, set_upstream=not tracking, say=say)
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from jobjournal.errors import JobJournalError, RefusalError
@@ -167,7 +168,7 @@ def _write_locked(path: Path, relpath: str, block: str) -> bool:
                 raise JobJournalError(f"cannot create the folder for {relpath}: {exc}") from exc
         if _signature(path) != seen:
             continue  # saved by someone else since we read it: merge again with what is there now
-        if existing is not None and _read_only(path):
+        if existing is not None and read_only(path):
             raise RefusalError(
                 f"{relpath} is read-only (its permissions say so): jobjournal will not replace "
                 f"it; make it writable (chmod u+w {relpath}) to have the agenda written, or set "
@@ -175,6 +176,29 @@ def _write_locked(path: Path, relpath: str, block: str) -> bool:
             )
         atomic_write(path, merged.encode("utf-8"))
         _remove_leftovers(path)
+        return True
+    raise JobJournalError(f"{relpath} keeps changing while jobjournal writes it; try again")
+
+
+def rewrite_generated_part(path: Path, relpath: str, change: Callable[[str], str]) -> bool:
+    """Replace the agenda note's generated part with `change(generated part)`, as `write_agenda`
+    writes a block; for a caller holding the agenda lock. Whether the file was written."""
+    for _ in range(_ATTEMPTS):
+        existing, seen = _read(path, relpath)
+        if existing is None:
+            return False
+        block = change(generated_part(existing).replace("\r\n", "\n"))
+        try:
+            merged = merge_agenda(existing, block)
+        except RefusalError as exc:
+            raise RefusalError(f"{relpath}: {exc.message}") from None
+        if merged == existing:
+            return False
+        if _signature(path) != seen:
+            continue
+        if read_only(path):
+            return False
+        atomic_write(path, merged.encode("utf-8"))
         return True
     raise JobJournalError(f"{relpath} keeps changing while jobjournal writes it; try again")
 
@@ -211,7 +235,7 @@ def _read(path: Path, relpath: str) -> tuple[str | None, tuple[int, int, int] | 
         ) from None
 
 
-def _read_only(path: Path) -> bool:
+def read_only(path: Path) -> bool:
     """Whether the note's permission bits forbid this user to write it. A rename would replace
     it all the same (that needs only the folder's permission), but a user who froze the agenda
     (chmod 444) meant to keep it as it is. The bits count, not the system's say: root may

@@ -33,6 +33,7 @@ from jobjournal.errors import JobJournalError, VaultError
 from jobjournal.vault.agenda_note import write_agenda
 from jobjournal.vault.reader import Vault, VaultState
 from jobjournal.vault.scan import is_utf8_name, shown_name
+from jobjournal.vault.user_edits import UserEdits, apply_user_edits
 
 if TYPE_CHECKING:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -168,6 +169,7 @@ class Watcher:
         self._today: date | None = None
         self._block: str | None = None  # the agenda last written, to restore it if edited
         self._failed = False  # the last regeneration failed: try again on the next event
+        self._edits = UserEdits()  # what the last agenda showed of the user's edits
         # a git operation half done in the vault's repository ("a rebase"), asked before each
         # write (None: no repository); and the one the agenda is being held back for
         self._busy: Callable[[], str | None] | None = None
@@ -311,26 +313,65 @@ class Watcher:
             if new_day:
                 reasons.append("midnight")
             self._regenerate(", ".join(reasons) or "retry", vault, changed)
-        elif batch.agenda and self._block is not None and write_agenda(
+        elif batch.agenda:
+            self._agenda_edited(vault, today)
+
+    def _agenda_edited(self, vault: Vault, today: date) -> None:
+        """Someone else edited, replaced or deleted the agenda note (our own writes end here
+        too). What the user ticked or typed in it is applied, and the agenda regenerated; else
+        its generated part is put back (our own writes compare equal: no write, no loop)."""
+        operation = self._operation()
+        if operation is not None:  # what it asks waits for the operation's end (see _step)
+            self._held = self._held or operation
+            return
+        edits = self._apply(vault, today)
+        if edits.applied or edits.shown or self._edits.shown:
+            self._regenerate(f"{self.config.agenda.path} edited", vault, (), edits)
+            return
+        if self._block is not None and write_agenda(
             self.root, self.config.agenda.path, self._block
         ):
-            # someone else edited, replaced or deleted the agenda note: its generated part is put
-            # back (our own writes end here too, and compare equal: no write, no loop)
             self.writes += 1
             self.report(f"{self.config.agenda.path} was changed outside jobjournal: restored")
 
-    def _regenerate(self, reason: str, vault: Vault, changed: tuple[str, ...]) -> None:
+    def _apply(self, vault: Vault, today: date) -> UserEdits:
+        """Apply what the user did in the agenda note (vault/user_edits.py), finding the items
+        it names in the agenda of `vault`; a failure is reported, and nothing applied."""
+        cfg = vault.config
+
+        def current() -> Agenda:
+            return self._build.build(vault.notes, today, cfg, paths=vault.paths,
+                                     problems=vault.problems)
+
+        try:
+            edits = apply_user_edits(self.root, cfg, today, self.clock(), current=current)
+        except JobJournalError as exc:
+            self.report(f"error: {exc.message}")
+            return UserEdits()
+        for line in edits.applied:
+            self.report(f"applied: {line}")
+        return edits
+
+    def _regenerate(self, reason: str, vault: Vault, changed: tuple[str, ...],
+                    edits: UserEdits | None = None) -> None:
         now = self.clock()
         today = now.date()
         # set first: after a failure, try again on the next event, not on every tick
         self._vault, self._today, self._failed, self._block = vault, today, True, None
+        operation = self._operation()
+        if edits is None:
+            # what the user ticked first (not while git is busy: it waits for the operation)
+            edits = UserEdits() if operation is not None else self._apply(vault, today)
+        if edits.edited:  # the notes the ticks changed, read again at once
+            vault = self._vault = self._state.update(edits.edited)
+            changed = tuple(sorted({*changed, *edits.edited}))
+        self._edits = edits
         cfg = vault.config
-        agenda = self._build.build(
+        agenda = edits.onto(self._build.build(
             vault.notes, today, cfg, paths=vault.paths, problems=vault.problems
-        )
+        ))
         block = self._renderer.render(agenda, cfg)
         self.regenerations += 1
-        operation = self._operation()
         if operation is not None:
             # Writing now would get in git's way (a rebase stops on a changed file) or undo a
             # merge's work: held back, written on the first tick after the operation is done.
