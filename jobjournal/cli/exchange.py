@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from jobjournal.config import Config
     from jobjournal.core.context import RuleContext
     from jobjournal.core.model import Agenda
-    from jobjournal.imports.csv_import import Planner, RowPlan
+    from jobjournal.imports.csv_import import Columns, Planner, RowPlan, Table
+    from jobjournal.imports.xlsx_sheet import XlsxSheet
     from jobjournal.vault.cache import CachedVault
     from jobjournal.vault.reader import Vault
 
@@ -194,16 +195,21 @@ def _mention_problems(agenda: Agenda) -> None:
 @click.command("import")
 @vault_option
 @today_option
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(("csv",), case_sensitive=False))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(("csv", "xlsx"),
+                                                            case_sensitive=False))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would be created, and write nothing.")
 @click.option("--force", is_flag=True,
               help="Import the rows that parse even when some don't (a stray quote).")
+@click.option("--sheet", "sheet_name", metavar="NAME",
+              help="xlsx: the sheet to import (default: the workbook's first).")
 @click.pass_context
 def import_command(
-    ctx: click.Context, today: Any, fmt: str, file: Path, dry_run: bool, force: bool
+    ctx: click.Context, today: Any, fmt: str, file: Path, dry_run: bool, force: bool,
+    sheet_name: str | None,
 ) -> None:
-    """Turn a tracking spreadsheet, saved as CSV, into application notes.
+    """Turn a tracking spreadsheet, saved as CSV or as an Excel workbook
+    (xlsx), into application notes.
 
     Each row with a company or a role becomes Applications/COMPANY - ROLE.md
     (the folders are [vault.folders] in .jobjournal.toml), made from
@@ -223,7 +229,11 @@ def import_command(
                Withdrawn… become jobjournal statuses)
       also:    Notes, Comments, Source, Link, URL, Follow-up, Last Contact
 
-    The file may be comma, semicolon or tab separated, UTF-8 with or without
+    A workbook is read from its first sheet, or the one --sheet names; its
+    dates are read as the dates they are. A workbook that `jobjournal export
+    xlsx` wrote imports back to the same notes (its Notes sheet).
+
+    A CSV file may be comma, semicolon or tab separated, UTF-8 with or without
     a BOM (or Windows-1252, as older Excel versions save it). Dates may be
     written 2026-11-20, 20/11/2026, 11/20/2026, 20.11.2026, Nov 20, 2026 or
     20 Nov 2026; one like 03/04/2026, which reads both ways, follows
@@ -245,13 +255,23 @@ def import_command(
       jobjournal export csv > jobs.csv                # a spreadsheet to import from
       jobjournal import csv jobs.csv --dry-run        # what it would create
       jobjournal import csv jobs.csv
+      jobjournal export xlsx -o jobs.xlsx             # a workbook to import from
+      jobjournal import xlsx jobs.xlsx --sheet Notes --dry-run
     """
-    from jobjournal.imports.csv_import import Planner, map_columns
+    from jobjournal.imports.csv_import import map_columns
     from jobjournal.imports.csv_sheet import DELIMITERS, read_sheet
-    from jobjournal.imports.note_text import import_title
-    from jobjournal.vault.scan import name_key, scan
 
+    fmt = fmt.lower()
+    if sheet_name is not None and fmt != "xlsx":
+        raise click.BadParameter("--sheet is for xlsx: a CSV file has one sheet",
+                                 param_hint="'--sheet'")
     root, config = find_root(ctx)
+    if fmt == "xlsx":
+        from jobjournal.imports.xlsx_sheet import read_xlsx_sheet
+
+        _import_workbook(read_xlsx_sheet(file, file.name, sheet_name), root, config, today,
+                         dry_run)
+        return
     sheet = read_sheet(file, file.name)
     columns = map_columns(sheet.header)
     if "company" not in columns.fields and "role" not in columns.fields:
@@ -263,12 +283,8 @@ def import_command(
         raise JobJournalError(
             f"{file.name}, line {first.line}: {first.reason}; nothing was imported: fix the "
             f"file, or pass --force to import every row that parses{more}")
-    titles = {name_key(path.rpartition("/")[2].removesuffix(".md")): path
-              for path in scan(root, config)}
-    planner = Planner(sheet, columns, titles=titles, folders=config.vault.folders,
-                      date_order=config.import_.date_order, make_title=import_title)
-    above = f"; the header is row {sheet.header_row}" if sheet.header_row > 1 else ""
     rows = sheet.row_count
+    above = f"; the header is row {sheet.header_row}" if sheet.header_row > 1 else ""
     click.echo(f"{file.name}: {DELIMITERS[sheet.delimiter]}-separated, {sheet.encoding}, "
                f"{rows} row{'s' * (rows != 1)}{above}")
     click.echo(f"columns: {columns.describe(sheet.header)}")
@@ -276,7 +292,39 @@ def import_command(
     for broken in sheet.broken:  # with --force: left out, the rest imported
         click.echo(f"line {broken.line}: problem: {broken.reason}")
         tally.problems += 1
-    if dry_run:
+    _plan_and_create(sheet, columns, root, config, today, tally)
+
+
+def _import_workbook(workbook: XlsxSheet, root: Path, config: Config, today: Any,
+                     dry_run: bool) -> None:
+    """`import xlsx`: the workbook's sheet, as `import csv` imports a CSV file."""
+    from jobjournal.imports.csv_import import map_columns
+
+    name, sheet_name = workbook.path.name, workbook.sheet
+    columns = map_columns(workbook.header)
+    if "company" not in columns.fields and "role" not in columns.fields:
+        raise JobJournalError(f"{name}, sheet {sheet_name}: no Company or Position column: "
+                              f"its header row ({workbook.header_row}) reads "
+                              f"{', '.join(workbook.header)}")
+    rows = workbook.row_count
+    above = f"; the header is row {workbook.header_row}" if workbook.header_row > 1 else ""
+    click.echo(f"{name}: sheet {sheet_name}, {rows} row{'s' * (rows != 1)}{above}")
+    click.echo(f"columns: {columns.describe(workbook.header)}")
+    _plan_and_create(workbook, columns, root, config, today, _Tally(dry_run, sheet_name))
+
+
+def _plan_and_create(sheet: Table, columns: Columns, root: Path, config: Config, today: Any,
+                     tally: _Tally) -> None:
+    """Plan every row and report it, creating its notes unless this is a dry run."""
+    from jobjournal.imports.csv_import import Planner
+    from jobjournal.imports.note_text import import_title
+    from jobjournal.vault.scan import name_key, scan
+
+    titles = {name_key(path.rpartition("/")[2].removesuffix(".md")): path
+              for path in scan(root, config)}
+    planner = Planner(sheet, columns, titles=titles, folders=config.vault.folders,
+                      date_order=config.import_.date_order, make_title=import_title)
+    if tally.dry_run:
         for plan in planner.plan():
             tally.report(plan)
     else:
@@ -288,14 +336,14 @@ class _Tally:
     """What the import did so far: each row's report printed as soon as it is known, and the
     counts the summary needs (a sheet of a million rows is never held whole)."""
 
-    def __init__(self, dry_run: bool) -> None:
-        self.dry_run = dry_run
+    def __init__(self, dry_run: bool, sheet: str | None = None) -> None:
+        self.dry_run, self.sheet = dry_run, sheet
         self.applications = self.contacts = self.skipped = self.problems = 0
 
     def report(self, plan: RowPlan) -> None:
         from jobjournal.core.model import NoteType
 
-        for line in plan.report(dry_run=self.dry_run):
+        for line in plan.report(dry_run=self.dry_run, sheet=self.sheet):
             click.echo(line)
         applications = sum(note.type is NoteType.APPLICATION for note in plan.creates)
         self.applications += applications

@@ -1,5 +1,5 @@
-"""`import csv`: an existing tracking spreadsheet (read by csv_sheet.py) becomes application
-notes.
+"""`import csv` and `import xlsx`: an existing tracking spreadsheet (a CSV file read by
+csv_sheet.py, or a workbook's sheet read by xlsx_sheet.py) becomes application notes.
 
 Planning is pure: each row becomes a RowPlan (the notes it would create, or why it is skipped, or
 the problem that keeps it out) and nothing is written here. A row is created whole or not at all,
@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, NoteType
-from jobjournal.imports.csv_sheet import ALIASES, Sheet, header_key
+from jobjournal.imports.csv_sheet import ALIASES, header_key
 from jobjournal.imports.sheet_dates import SheetDateError, parse_sheet_date
 from jobjournal.vault.scan import name_key
 
@@ -29,6 +30,18 @@ STATUS_MAP: Mapping[str, str] = {
 }
 STATUSES = OPEN_STATUSES | CLOSED_STATUSES
 OTHER_TYPES = frozenset(t.value for t in NoteType) - {NoteType.APPLICATION.value}
+
+
+class Table(Protocol):
+    """A spreadsheet as the import reads it: a CSV file (csv_sheet.Sheet) or a workbook's sheet
+    (xlsx_sheet.XlsxSheet), its cells as text."""
+
+    @property
+    def header(self) -> tuple[str, ...]: ...
+
+    def rows(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """The data rows after the header, each with its row number."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -95,17 +108,19 @@ class RowPlan:
     problem: str | None = None
     warnings: tuple[str, ...] = field(default=())
 
-    def report(self, *, dry_run: bool) -> list[str]:
-        """The report's lines for this row: what happened, then its warnings."""
+    def report(self, *, dry_run: bool, sheet: str | None = None) -> list[str]:
+        """The report's lines for this row (`sheet NAME, row N:` in a workbook): what
+        happened, then its warnings."""
+        where = f"sheet {sheet}, row {self.row}" if sheet is not None else f"row {self.row}"
         lines: list[str] = []
         if self.creates:
             verb = "would create" if dry_run else "created"
-            lines.append(f"row {self.row}: {verb} {', '.join(n.path for n in self.creates)}")
+            lines.append(f"{where}: {verb} {', '.join(n.path for n in self.creates)}")
         if self.skipped:
-            lines.append(f"row {self.row}: skipped: {self.skipped}")
+            lines.append(f"{where}: skipped: {self.skipped}")
         if self.problem:
-            lines.append(f"row {self.row}: problem: {self.problem}")
-        return lines + [f"row {self.row}: warning: {warning}" for warning in self.warnings]
+            lines.append(f"{where}: problem: {self.problem}")
+        return lines + [f"{where}: warning: {warning}" for warning in self.warnings]
 
 
 def map_status(raw: str) -> tuple[str, str | None]:
@@ -123,7 +138,7 @@ def map_status(raw: str) -> tuple[str, str | None]:
 class Planner:
     """Plans rows one after another, remembering the titles taken (the vault's and the planned)."""
 
-    def __init__(self, sheet: Sheet, columns: Columns, *, titles: Mapping[str, str],
+    def __init__(self, sheet: Table, columns: Columns, *, titles: Mapping[str, str],
                  folders: Mapping[str, str], date_order: str | None,
                  make_title: Callable[[str], str]) -> None:
         self.sheet, self.columns = sheet, columns
