@@ -120,10 +120,21 @@ def mailto(email: str, draft: Draft) -> str:
             f"?subject={quote(draft.subject, safe='')}&body={quote(draft.body, safe='')}")
 
 
+#: A phone number's first run of digits, with the spaces, dots, dashes and brackets between them.
+_NUMBER = re.compile(r"\+?\(?\d[\d\s().-]*")
+#: An extension written after the number: `x12`, `ext 12`, `ext. 12`, `extension 12`.
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d+)", re.IGNORECASE)
+
+
 def tel(phone: str) -> str | None:
     """A `tel:` URI (RFC 3966) for a phone number as people write it (`+1 555 0142` →
-    `tel:+15550142`): its digits, after a leading `+`; None when it has no digit."""
-    digits = re.sub(r"\D", "", phone)
-    if not digits:
+    `tel:+15550142`): the digits of its first number, after a leading `+`, and an extension
+    written after it (`x12`, `ext. 12`) as `;ext=12`; None when it has no digit. A second number
+    (`+1 555 0142 / +1 555 0199`) is left out rather than run into the first."""
+    number = _NUMBER.search(phone)
+    if number is None:
         return None
-    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
+    digits = re.sub(r"\D", "", number.group())
+    extension = _EXTENSION.match(phone, number.end())
+    more = f";ext={extension.group(1)}" if extension else ""
+    return f"tel:{'+' if number.group().startswith('+') else ''}{digits}{more}"
