@@ -95,3 +95,20 @@ def test_a_date_is_read_the_same_every_time_and_an_impossible_one_always_refused
             dates.parse_when("2026-02-30")
 
 
+def test_dates_of_the_same_text_are_one_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jobjournal.core import dates
+
+    monkeypatch.setattr(dates, "_READ", {})
+    first = dates.parse_when("2026-11-20")
+    assert dates.parse_when("2026-11-20") is first
+    assert dates.parse_when("2026-11-20T10:30") is dates.parse_when("2026-11-20T10:30")
+    # one with a UTC offset is read in the time zone asked for, never remembered for another
+    assert dates.parse_when("2026-11-20T10:30Z", "Europe/Berlin") == datetime(2026, 11, 20, 11, 30)
+    assert dates.parse_when("2026-11-20T10:30Z", "Asia/Tokyo") == datetime(2026, 11, 20, 19, 30)
+    assert "2026-11-20T10:30Z" not in dates._READ
+    monkeypatch.setattr(dates, "_READ_MAX", 2)  # a long-running watcher forgets, never grows
+    for day in range(1, 6):
+        assert dates.parse_when(f"2026-12-0{day}") == date(2026, 12, day)
+    assert len(dates._READ) <= 2
+
+
