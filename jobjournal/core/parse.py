@@ -30,6 +30,8 @@ from jobjournal.core.frontmatter import FrontMatterProblem, load_yaml
 from jobjournal.core.model import CLOSED_STATUSES, OPEN_STATUSES, Note, NoteType, Problem, Severity
 
 JOBJOURNAL_TYPES = {t.value for t in NoteType}
+#: Each type by its name: a look-up in a dict, where calling the enum runs its metaclass.
+_TYPE_OF = {t.value: t for t in NoteType}
 MAX_BYTES = 4 * 1024 * 1024
 
 #: A `type:` line naming a jobjournal type, visible even when the front matter can't be read.
@@ -261,8 +263,8 @@ def _closing_fence(text: str, start: int) -> re.Match[str] | None:
 
 
 def _note_type(raw: Any, line: int, report: Report) -> NoteType | None:
-    if isinstance(raw, str) and raw.strip() in JOBJOURNAL_TYPES:
-        return NoteType(raw.strip())
+    if isinstance(raw, str) and (known := _TYPE_OF.get(raw.strip())) is not None:
+        return known
     if not isinstance(raw, str) or not raw.strip():
         return None
     name = raw.strip()
