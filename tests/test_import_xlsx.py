@@ -4,6 +4,8 @@ dry runs, and the round trip through `export xlsx`."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -146,6 +148,29 @@ def test_what_is_not_a_workbook_is_refused_in_one_line(runner: CliRunner, vault:
     assert no_job.exit_code == 2
     assert "b.xlsx, sheet S: no Company or Position column" in no_job.stderr
     assert notes_of(vault.root) == {}
+
+
+def test_a_sheet_whose_stated_size_is_wrong_is_read_whole(runner: CliRunner, vault: VaultDir,
+                                                          tmp_path: Path) -> None:
+    """Some programs write a sheet's size as "A1" whatever it holds; read as it says, the sheet
+    would be its first cell alone."""
+    right = write_book(tmp_path / "right.xlsx", {"S": [["Company", "Role"], ["Acme", "Backend"],
+                                                       ["Globex", "SRE"]]})
+    wrong = tmp_path / "wrong.xlsx"
+    with zipfile.ZipFile(right) as source, zipfile.ZipFile(wrong, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data, count = re.subn(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>',
+                                      data)
+                assert count == 1
+            target.writestr(item, data)
+    result = run_import(runner, vault, wrong)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("wrong.xlsx: sheet S, 2 rows\ncolumns: Company → company, "
+                                    "Role → role\n")
+    assert sorted(notes_of(vault.root)) == ["Applications/Acme - Backend.md",
+                                            "Applications/Globex - SRE.md"]
 
 
 def test_cells_read_as_the_text_a_csv_would_hold() -> None:

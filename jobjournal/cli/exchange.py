@@ -231,7 +231,7 @@ def import_command(
 
     A workbook is read from its first sheet, or the one --sheet names; its
     dates are read as the dates they are. A workbook that `jobjournal export
-    xlsx` wrote imports back to the same notes (its Notes sheet).
+    xlsx` wrote imports back to the same applications (its Notes sheet).
 
     A CSV file may be comma, semicolon or tab separated, UTF-8 with or without
     a BOM (or Windows-1252, as older Excel versions save it). Dates may be

@@ -107,6 +107,9 @@ def _open(path: Path, name: str,
         sheet = book[sheet_name]
         if not hasattr(sheet, "iter_rows"):  # a chart sheet
             raise JobJournalError(f"{name}, sheet {sheet_name}: a chart, not a table")
+        # the streaming reader stops where the sheet's stated size ends, and some programs
+        # state "A1" whatever the sheet holds: read every row there is instead
+        sheet.reset_dimensions()
         yield sheet, sheets
     finally:
         book.close()
