@@ -20,8 +20,8 @@ editable install is measured as a user's copy runs. Workloads, each run --repeat
   detached cache writer is done too" times the whole (nothing is timed while such a writer runs);
 - warm: the same with the cache a previous run left, nothing changed;
 - warm, new day: the cache is there but `--today` moves on, so the agenda is computed again;
-- watch: one note saved → VaultState.update + IncrementalBuild.build + MarkdownRenderer.render +
-  write_agenda, the processing a watcher does per save (debounce excluded), on a vault loaded
+- watch: one note saved → VaultState.update + a look at the agenda note for the user's ticks +
+  IncrementalBuild.build + MarkdownRenderer.render + write_agenda, the processing a watcher does per save (debounce excluded), on a vault loaded
   once, with the objects the watcher keeps; a line after the table sets the sizes side by side;
 - start-up: `jobjournal --help` beside `python -c "import click"`.
 
@@ -298,7 +298,7 @@ def measure_watch(root: str, today: str, saves: int) -> list[float]:
     from jobjournal.config import load_config
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.core.markdown import MarkdownRenderer, render_markdown
-    from jobjournal.vault.agenda_note import write_agenda
+    from jobjournal.vault.agenda_note import generated_part, write_agenda
     from jobjournal.vault.reader import VaultState, load_vault
 
     day = date.fromisoformat(today)
@@ -307,8 +307,8 @@ def measure_watch(root: str, today: str, saves: int) -> list[float]:
     state = VaultState(root_path, config)
     vault = state.refresh()
     build, renderer = IncrementalBuild(), MarkdownRenderer()
-    write_agenda(root_path, config.agenda.path,
-                 renderer.render(compute_agenda(vault, day, build), config))
+    block = last = renderer.render(compute_agenda(vault, day, build), config)
+    write_agenda(root_path, config.agenda.path, block)
     targets = sorted(p for p in state.files if p.startswith(("Interviews/", "Contacts/")))
     step = max(1, len(targets) // max(1, saves))
     timings = []
@@ -317,8 +317,12 @@ def measure_watch(root: str, today: str, saves: int) -> list[float]:
             note.write(f"- {today} Called them again about it ({n})\n")
         start = time.perf_counter()
         vault = state.update([path])
+        # the watcher first looks whether the user ticked anything in the agenda note since
+        if generated_part((root_path / config.agenda.path).read_text("utf-8")) != block:
+            raise SystemExit("watch: the agenda note changed under the benchmark")
         block = renderer.render(compute_agenda(vault, day, build), config)
-        write_agenda(root_path, config.agenda.path, block)
+        write_agenda(root_path, config.agenda.path, block, last=last)
+        last = block
         timings.append(time.perf_counter() - start)
     # what the watcher wrote must be what a fresh run writes
     fresh = render_markdown(compute_agenda(load_vault(root_path, config), day), config)

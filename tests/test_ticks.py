@@ -561,3 +561,41 @@ def test_the_merge_keeps_a_tick_new_on_either_side_and_drops_one_a_side_applied(
     fresh = "\n".join([line(" ", 3), line(" ", 4), "- plain"]) + "\n"
     united = unite_marked_lines(fresh, base, ours, theirs)
     assert united == "\n".join([line("x", 3), line("x", 4), "- plain", line("x", 2)]) + "\n"
+
+
+def test_the_agenda_is_never_written_over_a_tick_made_while_it_was_computed(
+    vault: VaultDir,
+) -> None:
+    from jobjournal.vault.agenda_note import MarkedMeanwhile, write_agenda
+
+    block = "- [ ] [[A]]: call ^jj-0000000001\n- [ ] [[B]]: call ^jj-0000000002\n"
+    write_agenda(vault.root, AGENDA, block)
+    path = vault.root / AGENDA
+    ticked = path.read_text(encoding="utf-8").replace("- [ ] [[B]]", "- [x] [[B]]")
+    path.write_text(ticked, encoding="utf-8")
+    newer = block.replace("call ^", "call now ^")
+    with pytest.raises(MarkedMeanwhile):
+        write_agenda(vault.root, AGENDA, newer)
+    with pytest.raises(MarkedMeanwhile):  # what was written last is not what the note holds
+        write_agenda(vault.root, AGENDA, newer, last=block)
+    assert path.read_text(encoding="utf-8") == ticked
+    # a block that holds the tick (carried over) is written; so is one over another mark alone
+    carried = newer.replace("- [ ] [[B]]", "- [x] [[B]]")
+    assert write_agenda(vault.root, AGENDA, carried)
+    path.write_text(path.read_text(encoding="utf-8").replace("- [ ] [[A]]", "- [/] [[A]]"),
+                    encoding="utf-8")
+    assert write_agenda(vault.root, AGENDA, carried.replace("call now", "call"))
+
+
+def test_git_sync_applies_the_ticks_and_commits_the_notes_with_the_agenda(
+    git_home: Path, clones: tuple[Path, Path],  # noqa: F811 - the fixture imported above
+) -> None:
+    a, _ = clones
+    git_clean.add_note(a, "Alice")
+    tick_in(a, "Alice")
+    synced = CliRunner().invoke(cli, ["git", "sync", "--vault", str(a)])
+    assert synced.exit_code == 0, synced.output
+    assert git_clean.status(a) == ""
+    note = git_clean.out(a, "show", "origin/main:Contacts/Alice.md")
+    assert re.search(r"\n- \d{4}-\d\d-\d\dT\d\d:\d\d Returned Alice's call$", note), note
+    assert "- [x]" not in git_clean.out(a, "show", "origin/main:Agenda.md")

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from jobjournal.core.ticks import read_marked_lines
 from jobjournal.errors import JobJournalError, RefusalError
 from jobjournal.vault.atomic import atomic_write
 from jobjournal.vault.locks import agenda_lock
@@ -142,17 +143,39 @@ def _marker_lines(line: re.Pattern[str], marker: str, text: str, start: int = 0
     return found
 
 
-def write_agenda(root: Path, relpath: str, block: str) -> bool:
+def write_agenda(root: Path, relpath: str, block: str, *, last: str | None = None) -> bool:
     """Write `block` into the agenda note at `relpath` (creating it and its folders when missing),
     atomically and only when its content changes. Returns whether the file was written.
+
+    Never over a line the user ticked (or typed fields on) that `block` doesn't hold (a tick
+    made after it was computed, not applied yet): MarkedMeanwhile then, and nothing written
+    (the next regeneration applies it first). `last` is the generated part the caller wrote
+    last time: when the note still holds it, nobody marked anything since, and it is not
+    looked through.
 
     Holds the vault's agenda lock meanwhile (locks.py): two writers take turns."""
     path = agenda_file(root, relpath)
     with agenda_lock(root):
-        return _write_locked(path, relpath, block)
+        return _write_locked(path, relpath, block, last)
 
 
-def _write_locked(path: Path, relpath: str, block: str) -> bool:
+class MarkedMeanwhile(RefusalError):
+    """The agenda note holds a line the user ticked since the agenda to write was computed."""
+
+
+def unseen_marks(existing: str, block: str, last: str | None = None) -> bool:
+    """Whether the agenda note's text `existing` holds a line the user ticked, cancelled or typed
+    inline fields on that `block` doesn't hold as they left it; `last` as in write_agenda.
+    (Another mark alone asks for nothing: it may go.)"""
+    part = generated_part(existing)
+    if "^jj-" not in part or (last is not None and part.replace("\r\n", "\n") == last):
+        return False
+    wanted = {(line.id, line.mark, line.fields) for line in read_marked_lines(part)
+              if line.to_apply}
+    return bool(wanted - {(line.id, line.mark, line.fields) for line in read_marked_lines(block)})
+
+
+def _write_locked(path: Path, relpath: str, block: str, last: str | None = None) -> bool:
     for _ in range(_ATTEMPTS):
         existing, seen = _read(path, relpath)
         try:
@@ -174,6 +197,10 @@ def _write_locked(path: Path, relpath: str, block: str) -> bool:
                 f"it; make it writable (chmod u+w {relpath}) to have the agenda written, or set "
                 "[agenda] path in .jobjournal.toml to another note"
             )
+        if existing is not None and unseen_marks(existing, block, last):
+            raise MarkedMeanwhile(
+                f"{relpath}: a line was ticked while the agenda was being worked out, so it was "
+                "not rewritten; run jobjournal agenda again to apply it")
         atomic_write(path, merged.encode("utf-8"))
         _remove_leftovers(path)
         return True

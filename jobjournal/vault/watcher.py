@@ -30,7 +30,7 @@ from jobjournal.config import CONFIG_NAME, Config, load_config
 from jobjournal.core.incremental import IncrementalBuild
 from jobjournal.core.markdown import MarkdownRenderer
 from jobjournal.errors import JobJournalError, VaultError
-from jobjournal.vault.agenda_note import write_agenda
+from jobjournal.vault.agenda_note import MarkedMeanwhile, generated_part, write_agenda
 from jobjournal.vault.reader import Vault, VaultState
 from jobjournal.vault.scan import is_utf8_name, shown_name
 from jobjournal.vault.user_edits import UserEdits, apply_user_edits
@@ -170,6 +170,7 @@ class Watcher:
         self._block: str | None = None  # the agenda last written, to restore it if edited
         self._failed = False  # the last regeneration failed: try again on the next event
         self._edits = UserEdits()  # what the last agenda showed of the user's edits
+        self._written: str | None = None  # the generated part it last wrote (or found there)
         # a git operation half done in the vault's repository ("a rebase"), asked before each
         # write (None: no repository); and the one the agenda is being held back for
         self._busy: Callable[[], str | None] | None = None
@@ -324,7 +325,8 @@ class Watcher:
         if operation is not None:  # what it asks waits for the operation's end (see _step)
             self._held = self._held or operation
             return
-        edits = self._apply(vault, today)
+        edits = self._apply(vault, today, always=True)
+        assert edits is not None
         if edits.applied or edits.shown or self._edits.shown:
             self._regenerate(f"{self.config.agenda.path} edited", vault, (), edits)
             return
@@ -334,10 +336,19 @@ class Watcher:
             self.writes += 1
             self.report(f"{self.config.agenda.path} was changed outside jobjournal: restored")
 
-    def _apply(self, vault: Vault, today: date) -> UserEdits:
+    def _apply(self, vault: Vault, today: date, *, always: bool = False) -> UserEdits | None:
         """Apply what the user did in the agenda note (vault/user_edits.py), finding the items
-        it names in the agenda of `vault`; a failure is reported, and nothing applied."""
+        it names in the agenda of `vault`; a failure is reported, and nothing applied. None,
+        unless `always`, when the note holds just what the watcher wrote last and no line waits
+        to be applied: then there is nothing to read."""
         cfg = vault.config
+        if not always and self._written is not None and not self._edits.carried:
+            try:
+                text = (self.root / cfg.agenda.path).read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = None
+            if text is not None and generated_part(text).replace("\r\n", "\n") == self._written:
+                return None
 
         def current() -> Agenda:
             return self._build.build(vault.notes, today, cfg, paths=vault.paths,
@@ -362,6 +373,8 @@ class Watcher:
         if edits is None:
             # what the user ticked first (not while git is busy: it waits for the operation)
             edits = UserEdits() if operation is not None else self._apply(vault, today)
+            if edits is None:  # nobody touched the agenda note since: what it showed stands
+                edits = UserEdits(problems=self._edits.problems, marks=self._edits.marks)
         if edits.edited:  # the notes the ticks changed, read again at once
             vault = self._vault = self._state.update(edits.edited)
             changed = tuple(sorted({*changed, *edits.edited}))
@@ -380,8 +393,14 @@ class Watcher:
                             "once it is done")
             self._held = operation
             return
-        written = write_agenda(self.root, cfg.agenda.path, block)
-        self._block, self._failed, self._held = block, False, None
+        try:
+            written = write_agenda(self.root, cfg.agenda.path, block, last=self._written)
+        except MarkedMeanwhile:
+            # the user ticked a line since: the agenda note's event is on its way, and its
+            # regeneration applies the tick first; nothing is overwritten
+            return
+        self._block = self._written = block
+        self._failed, self._held = False, None
         self.writes += written
         self.on_regenerate(Regeneration(now, today, reason, changed, written, agenda,
                                         self._renderer.summary))
