@@ -21,8 +21,9 @@ editable install is measured as a user's copy runs. Workloads, each run --repeat
 - warm: the same with the cache a previous run left, nothing changed;
 - warm, new day: the cache is there but `--today` moves on, so the agenda is computed again;
 - watch: one note saved → VaultState.update + a look at the agenda note for the user's ticks +
-  IncrementalBuild.build + MarkdownRenderer.render + write_agenda, the processing a watcher does per save (debounce excluded), on a vault loaded
-  once, with the objects the watcher keeps; a line after the table sets the sizes side by side;
+  IncrementalBuild.build + MarkdownRenderer.render + write_agenda, the processing a watcher does
+  per save (debounce excluded), on a vault loaded once, with the objects the watcher keeps; a
+  line after the table sets the sizes side by side;
 - start-up: `jobjournal --help` beside `python -c "import click"`.
 
 Peak memory is the most the command's process tree held at once (the sum of its processes'

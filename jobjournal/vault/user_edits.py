@@ -19,10 +19,12 @@ applied or the user removes it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
+from urllib.parse import unquote
 
 from jobjournal.config import Config
 from jobjournal.core.model import Agenda, CarriedLine, Item, Problem
@@ -98,7 +100,8 @@ def apply_user_edits(
             return UserEdits(marks=_marks(lines))
         agenda = (current or (lambda: _current(root, config, today, now)))()
         items = {item.id: item for item in agenda.items if item.id is not None}
-        done = _Applier(root, config, today, now, items)
+        broken = {p.path: p.message for p in reversed(agenda.problems) if p.is_error and p.path}
+        done = _Applier(root, config, today, now, items, broken)
         for line in lines:
             done.apply(line)
         if done.applied_lines:
@@ -137,8 +140,9 @@ class _Applier:
     """Applies the marked lines of one agenda, one after another."""
 
     def __init__(self, root: Path, config: Config, today: date, now: datetime | None,
-                 items: Mapping[str, Item]) -> None:
+                 items: Mapping[str, Item], broken: Mapping[str, str]) -> None:
         self.root, self.config, self.today, self.now, self.items = root, config, today, now, items
+        self.broken = broken  # the notes that can't be read: path → why
         self.carried: list[CarriedLine] = []
         self.applied: list[str] = []
         self.edited: list[str] = []
@@ -157,7 +161,12 @@ class _Applier:
             return
         item = self.items.get(line.id)
         if item is None or item.note is None:
-            self.carry(line, NO_ITEM)
+            note = _note_of(line.text)
+            if note is not None and note in self.broken:  # unreadable now: it has no items
+                self.carry(line, f"{note} can't be read ({self.broken[note]}): it is applied "
+                           "once the note is fixed")
+            else:
+                self.carry(line, NO_ITEM)
             return
         rel = item.note
         file = self.root / rel
@@ -197,6 +206,19 @@ class _Applier:
         self.applied += [f"{rel}: {what}" for what in changes]
         if written:
             self.edited.append(rel)
+
+
+#: The note an item line links first, after its checkbox (and an appointment's time).
+_NOTE_LINK = re.compile(r"^\s*[-*+]\s+\[.\]\s+(?:\*\*\d\d:\d\d\*\*\s+)?"
+                        r"(?:\[\[([^\]|#^]+)|\[[^\]]*\]\(([^)\s]+)\))")
+
+
+def _note_of(text: str) -> str | None:
+    """The path of the note an item line links first, as jobjournal wrote it (None: none)."""
+    found = _NOTE_LINK.match(text)
+    if found is None:
+        return None
+    return f"{found[1]}.md" if found[1] is not None else unquote(found[2])
 
 
 def _time_of(now: datetime) -> time:
