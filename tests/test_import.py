@@ -203,7 +203,8 @@ def test_bad_rows_are_reported_and_the_rest_imported(runner: CliRunner, vault: V
         "row 7: created Applications/Umbrella - Ops.md",
         'row 7: warning: status "On Hold" is not a jobjournal status: kept as it is (it counts '
         "as open; jobjournal knows active, applied, completed, interviewing, offer, scheduled, "
-        "waiting; closed: accepted, closed, declined, ghosted, inactive, rejected, withdrawn)",
+        "waiting; closed: accepted, cancelled, closed, declined, ghosted, inactive, rejected, "
+        "withdrawn)",
         "row 8: skipped: the same note as row 2 (Applications/Acme - Backend.md)",
         "row 9: created Applications/Wayne - Enterprises - R&D (EU).md",
         "row 9: warning: no application date: `applied` left empty (fill it in; `jobjournal "

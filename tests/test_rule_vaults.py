@@ -192,6 +192,17 @@ CASES = [
         [("upcoming", "follow-up", "2026-12-01", "Interviews/Acme.md", "Dana Recruiter")],
     ),
     (
+        "cancelled-is-closed",
+        {
+            "Interviews/Acme.md": interview(
+                date="2026-11-20",
+                status="cancelled",
+                body="## Log\n- 2026-11-18 ← Cancelled by Dana Recruiter\n",
+            )
+        },
+        [],
+    ),
+    (
         "offer-deadline",
         {
             "Interviews/Acme.md": interview(

@@ -44,7 +44,8 @@ OPEN_STATUSES = frozenset(
 )
 #: Statuses that close a note: it yields only `call-back`, `follow-up` and `task` items.
 CLOSED_STATUSES = frozenset(
-    {"accepted", "rejected", "declined", "withdrawn", "ghosted", "closed", "inactive"}
+    {"accepted", "rejected", "declined", "withdrawn", "ghosted", "cancelled", "closed",
+     "inactive"}
 )
 
 

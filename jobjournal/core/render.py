@@ -287,7 +287,7 @@ def render_json(agenda: Agenda) -> str:
 #: ("Notes and fields"); others after.
 _STATUS_ORDER = (
     "scheduled", "applied", "interviewing", "completed", "waiting", "offer", "active",
-    "accepted", "rejected", "declined", "withdrawn", "ghosted", "closed", "inactive",
+    "accepted", "rejected", "declined", "withdrawn", "ghosted", "cancelled", "closed", "inactive",
 )  # fmt: skip
 
 
