@@ -86,7 +86,10 @@ def test_template_dir_holds_the_config_templates_and_examples() -> None:
     root = template_dir()
     assert (root / ".jobjournal.toml").is_file()
     assert {p.name for p in (root / "Templates").iterdir()} == {f"{t}.md" for t in TYPE_FIELDS}
-    assert {p.name for p in (root / "examples").iterdir()} == set(TYPE_FOLDERS.values())
+    # the example notes, by type, and a calendar invite to try `import ics` on
+    assert {p.name for p in (root / "examples").iterdir()} == {*TYPE_FOLDERS.values(), "Invites"}
+    assert [p.name for p in (root / "examples" / "Invites").iterdir()] == [
+        "Globex - final round.ics"]
 
 
 def test_template_config_writes_out_every_default() -> None:
@@ -285,6 +288,8 @@ def test_empty_folder_and_missing_parents_are_fine(tmp_path: Path) -> None:
         ("{{today+40}} {{today-30}}", "2027-01-05 2026-10-27"),
         ("{{workday+1}} {{workday+3}}", "2026-11-27 2026-12-01"),  # Thu → Fri; over the weekend
         ("{{workday-4}} {{workday-5}}", "2026-11-20 2026-11-19"),
+        ("DTSTART:{{workday+3:YYYYMMDD}}T140000 {{today-1:YYYYMMDD}}",  # as an invite writes it
+         "DTSTART:20261201T140000 20261125"),
         ("{{title}} {{date}} {{date:YYYY-MM-DD}}", "{{title}} {{date}} {{date:YYYY-MM-DD}}"),
     ],
 )

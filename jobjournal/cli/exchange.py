@@ -195,21 +195,27 @@ def _mention_problems(agenda: Agenda) -> None:
 @click.command("import")
 @vault_option
 @today_option
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(("csv", "xlsx"),
-                                                            case_sensitive=False))
+@click.argument("fmt", metavar="FORMAT",
+                type=click.Choice(("csv", "xlsx", "ics"), case_sensitive=False))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Show what would be created, and write nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Show what would be created (or changed), and write nothing.")
 @click.option("--force", is_flag=True,
               help="Import the rows that parse even when some don't (a stray quote).")
 @click.option("--sheet", "sheet_name", metavar="NAME",
               help="xlsx: the sheet to import (default: the workbook's first).")
+@click.option("--as", "as_type", type=click.Choice(("interview", "meeting")),
+              help="ics: the type of note an invite becomes (default: interview).")
+@click.option("--me", "me", multiple=True, metavar="EMAIL",
+              help="ics: your address in the invite (default: [me] email in .jobjournal.toml).")
 @click.pass_context
 def import_command(
     ctx: click.Context, today: Any, fmt: str, file: Path, dry_run: bool, force: bool,
-    sheet_name: str | None,
+    sheet_name: str | None, as_type: str | None, me: tuple[str, ...],
 ) -> None:
     """Turn a tracking spreadsheet, saved as CSV or as an Excel workbook
-    (xlsx), into application notes.
+    (xlsx), into application notes, or a calendar invite (ics) into an
+    interview note.
 
     Each row with a company or a role becomes Applications/COMPANY - ROLE.md
     (the folders are [vault.folders] in .jobjournal.toml), made from
@@ -257,7 +263,33 @@ def import_command(
       jobjournal import csv jobs.csv
       jobjournal export xlsx -o jobs.xlsx             # a workbook to import from
       jobjournal import xlsx jobs.xlsx --sheet Notes --dry-run
+
+    \b
+    An invite (ics), as Google Calendar, Outlook, Zoom, Teams or Calendly send
+    it, becomes Interviews/SUMMARY.md (--as meeting: Meetings/SUMMARY.md):
+    date in your time zone ([calendar] timezone), uid and sequence, with (the
+    guests but you), recruiter (its organizer), location or the video-call
+    link, company and role where the invite states them, and its text under
+    `## Invite`. A guest whose address is a contact note's email is linked to
+    it. The same invite sent again updates that note, and only that: a new
+    time moves its date, a cancellation sets status cancelled, each with a
+    Log entry; an older one (a lower SEQUENCE) changes nothing. A series
+    becomes one note, at its next time from today.
+
+    \b
+    Examples:
+      jobjournal import ics "Invites/Globex - final round.ics" --me you@example.com
+      jobjournal import ics "Invites/Globex - final round.ics" --as meeting --dry-run
     """
+    if fmt.lower() == "ics":
+        from jobjournal.cli.invites import import_ics, refuse_options
+
+        refuse_options(force=force, sheet=sheet_name)
+        import_ics(ctx, today, file, as_type, me, dry_run)
+        return
+    if as_type is not None or me:
+        raise click.BadParameter("it is for a calendar invite (import ics)",
+                                 param_hint="'--as'" if as_type is not None else "'--me'")
     from jobjournal.imports.csv_import import map_columns
     from jobjournal.imports.csv_sheet import DELIMITERS, read_sheet
 

@@ -29,8 +29,9 @@ FIRST_COMMIT_MESSAGE = "jobjournal: new vault"
 KEEP_FILE = ".gitkeep"
 
 # {{today}}, {{today+3}}, {{today-14}}: calendar days from the day the vault is created;
-# {{workday+3}}, {{workday-12}}: Monday-to-Friday days, for interviews (never on a Sunday).
-_TODAY_TOKEN = re.compile(r"\{\{(today|workday)(?:([+-])(\d+))?\}\}")
+# {{workday+3}}, {{workday-12}}: Monday-to-Friday days, for interviews (never on a Sunday);
+# {{workday+8:YYYYMMDD}}: the same day written as a calendar invite writes it (20261208).
+_TODAY_TOKEN = re.compile(r"\{\{(today|workday)(?:([+-])(\d+))?(:YYYYMMDD)?\}\}")
 # Used only when the user's git has no identity, so that `init --git` still makes its first commit.
 _FALLBACK_IDENTITY = {"user.name": "jobjournal", "user.email": "jobjournal@localhost"}
 
@@ -49,19 +50,19 @@ def template_dir() -> Path:
 
 def expand_today_tokens(text: str, today: date) -> str:
     """Replace `{{today±N}}` (calendar days) and `{{workday±N}}` (Monday to Friday) tokens
-    with YYYY-MM-DD dates."""
+    with YYYY-MM-DD dates (YYYYMMDD after `:YYYYMMDD`, as in `{{workday+8:YYYYMMDD}}`)."""
 
     def replace(match: re.Match[str]) -> str:
-        unit, sign, days = match.groups()
+        unit, sign, days, compact = match.groups()
         offset = int(days) if days else 0
         step = timedelta(days=-1 if sign == "-" else 1)
-        if unit == "today":
-            return (today + offset * step).isoformat()
         day = today
-        while offset:
+        if unit == "today":
+            day = today + offset * step
+        while unit == "workday" and offset:
             day += step
             offset -= day.weekday() < 5
-        return day.isoformat()
+        return day.strftime("%Y%m%d") if compact else day.isoformat()
 
     return _TODAY_TOKEN.sub(replace, text)
 
