@@ -282,6 +282,34 @@ def _run_watch(command: str, home: Path, cwd: Path) -> None:
     assert "error" not in errors, errors
 
 
+def _run_serve(command: str, home: Path, cwd: Path) -> None:
+    """`serve` runs until it is stopped: start it as written, ask it for the calendar at the
+    URL it prints, stop it with Ctrl-C (SIGINT) and see it end cleanly."""
+    import urllib.request
+
+    process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=cwd,
+                               env={**_environment(home), "PYTHONUNBUFFERED": "1"},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               stdin=subprocess.DEVNULL)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # the URL, once it listens
+        if not line and process.wait(timeout=DEADLINE) == 2:
+            errors = process.stderr.read() if process.stderr else ""
+            if "can't listen" in errors:
+                pytest.skip(f"{command}: its port is taken on this machine: {errors.strip()}")
+        url = re.search(r"calendar: (http://127\.0\.0\.1:\d+/agenda\.ics)", line)
+        assert url, f"{command}: {line!r}"
+        with urllib.request.urlopen(url.group(1), timeout=DEADLINE) as response:
+            assert response.status == 200 and b"BEGIN:VCALENDAR" in response.read()
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        _out, errors = process.communicate(timeout=DEADLINE)
+    assert process.returncode == 0, errors
+    assert "error" not in errors and "Traceback" not in errors, errors
+
+
 def run_examples(block: tuple[str, ...], jobhunt: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     if block[0].startswith("jobjournal init"):
@@ -297,6 +325,8 @@ def run_examples(block: tuple[str, ...], jobhunt: Path, tmp_path: Path) -> None:
             cwd = cwd / (str(home) + target[1:] if target.startswith("~") else target)
         elif re.search(r"\bjobjournal watch\b", command):
             _run_watch(command, home, cwd)
+        elif re.search(r"\bjobjournal serve\b", command) and "--help" not in command:
+            _run_serve(command, home, cwd)
         else:
             done = _run(command, home, cwd)
             assert done.returncode == 0, f"{command}\n{done.stdout}{done.stderr}"

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 FORMATS = ("csv", "xlsx", "ics")
 
 
-def _compute(vault: Vault, today: date) -> tuple[Agenda, RuleContext]:
+def compute_for_export(vault: Vault, today: date) -> tuple[Agenda, RuleContext]:
     """The agenda, as `jobjournal agenda` computes it, and the RuleContext of the same build."""
     from jobjournal.core.context import make_context
     from jobjournal.core.engine import build_agenda
@@ -127,7 +127,7 @@ def export_command(
                               "jobjournal export xlsx > jobs.xlsx")
     run = open_cached_vault(ctx, use_cache=not no_cache)
     vault = read_vault(run)
-    agenda, context = _compute(vault, today_from(today))
+    agenda, context = compute_for_export(vault, today_from(today))
     from jobjournal.exports.table import AGENDA_COLUMNS, NOTE_COLUMNS, agenda_rows, note_rows
 
     rows = note_rows(vault.notes, agenda, context)

@@ -57,6 +57,7 @@ class JobJournalGroup(click.Group):
         "git": "git:git_group",
         "show": "browse:show",
         "list": "browse:list_command",
+        "serve": "serve:serve",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

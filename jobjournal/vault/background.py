@@ -40,6 +40,15 @@ def defer(task: Callable[[], None]) -> None:
         _tasks.append(task)
 
 
+def stop_deferring() -> None:
+    """Do deferred work at once from now on, and what waits now: for a command that runs on
+    (`serve`), whose output is never over and which must not fork while it runs threads."""
+    global _tasks
+    tasks, _tasks = _tasks or [], None
+    for task in tasks:
+        task()
+
+
 def pending() -> int:
     """How many tasks wait for `finish`."""
     return len(_tasks or ())
