@@ -337,3 +337,4 @@ def test_libreoffice_prints_each_sheet_landscape_a_page_wide(
     for page in agenda_pages:
         assert all(column.header in page for column in AGENDA_LAYOUT if column.printed)
     assert "Company 39 - Engineer" in notes_pages[-1]
+    assert "@SUM(A1)" in "".join(notes_pages)  # printed as the text it is, never computed
