@@ -336,10 +336,12 @@ def test_random_user_text_never_breaks_the_agenda(titles: list[str], texts: list
     top_items = sum(1 for t in tokens if t.type == "list_item_open" and t.level == 1)
     shown = [item for item in agenda.items if item.section.value != "later"]
     assert top_items == len(shown) + len(agenda.problems)
-    widths: list[int] = []
-    for token in tokens:  # every row of the pipeline table as wide as its header
-        if token.type == "tr_open":
-            widths.append(0)
+    tables: list[list[int]] = []
+    for token in tokens:  # every row of each table (pipeline, insights) as wide as its header
+        if token.type == "table_open":
+            tables.append([])
+        elif token.type == "tr_open":
+            tables[-1].append(0)
         elif token.type in ("th_open", "td_open"):
-            widths[-1] += 1
-    assert len(set(widths)) <= 1  # (no table when no note could be read)
+            tables[-1][-1] += 1
+    assert all(len(set(widths)) == 1 for widths in tables)

@@ -465,6 +465,8 @@ def test_the_agenda_escapes_user_text(tmp_path: Path, jj: Callable[..., Result])
         if key == "upcoming":
             expected_headings += [("h3", _DAY_HEADINGS[day]) for day in days]
     expected_headings += [("h2", "Problems"), ("h2", "Pipeline")]
+    expected_headings += [("h3", h) for h in ("Funnel", "By source", "Weekly activity",
+                                              "Time in status")]
     assert headings == expected_headings
 
     # one list item per agenda item, in order, each linking its note
@@ -483,7 +485,9 @@ def test_the_agenda_escapes_user_text(tmp_path: Path, jj: Callable[..., Result])
         assert _links_to(lines[line], children, skip=1) == problem["note"], lines[line]
 
     # the pipeline table: as many cells in every row as columns, statuses shown as written
-    table = _table_rows(tokens, *bounds["Pipeline"])
+    start, end = bounds["Pipeline"]
+    insights_at = next(i for i in range(start + 1, end) if tokens[i].type == "heading_open")
+    table = _table_rows(tokens, start, insights_at)  # the counts, before the insights
     statuses = {" ".join(s.split()) for s in ("<i>waiting</i> | soon", "a | b", "line one\nline two",
                                               "<!-- jobjournal:begin -->", "# heading?\n- item?")}
     assert statuses <= set(table[0])

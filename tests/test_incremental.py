@@ -95,6 +95,9 @@ class EditsAndDays(RuleBasedStateMachine):
                                                           "ghosted"])),
             st.tuples(st.just("last_contact"), st.none() | days),
             st.tuples(st.just("follow_up"), st.none() | days),
+            # the insights: an application's outcome depends on its company's interviews
+            st.tuples(st.just("company"), st.sampled_from([None, "Acme", "acme", "Beta"])),
+            st.tuples(st.just("applied"), st.none() | days),
             st.tuples(st.just("missed_call"), st.none() | days),
             st.tuples(st.just("log"), st.just(())),
             # how to reach a contact: the items of the notes naming them show it

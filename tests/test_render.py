@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from jobjournal.config import AgendaConfig, Config, MeConfig
 from jobjournal.core import model
+from jobjournal.core.insights import Insights, SourceRow, Week, week_label, week_starts
 from jobjournal.core.markdown import MarkdownRenderer, render_markdown
 from jobjournal.core.model import (
     Agenda,
@@ -155,7 +156,25 @@ def full_agenda() -> Agenda:
         CarriedLine("- [ ] Follow up [decision_date:: 2026-02-30] ^jj-abcdef0123",
                     "`decision_date`: 2026-02-30 is not a date", "jj-abcdef0123"),
     )
-    return Agenda(TODAY, tuple(items), problems, pipeline, reach, carried, marks)
+    return Agenda(TODAY, tuple(items), problems, pipeline, reach, carried, marks,
+                  insights=full_insights())
+
+
+def full_insights(source: str = "linkedin", status: str = "on hold") -> Insights:
+    """Insights with every part filled: a met week, a missed one, a median of no data."""
+    activity = [(2, 1, 0, 3), (0, 0, 0, 0), (5, 1, 1, 2), (3, 0, 1, 7), (1, 0, 0, 1),
+                (4, 2, 0, 0), (0, 1, 0, 4), (1, 0, 0, 0)]
+    return Insights(
+        TODAY,
+        funnel=(("applied", 12), ("answered", 5), ("interviews", 3), ("offers", 1),
+                ("accepted", 0)),
+        by_source=(SourceRow(source, 6, 2, 10.5), SourceRow("referral", 4, 3, 4.0),
+                   SourceRow("unknown", 2, 0, None)),
+        weekly=tuple(Week(week_label(monday), monday, *counts)
+                     for monday, counts in zip(week_starts(TODAY), activity, strict=True)),
+        time_in_status=(("applied", 9.0), ("scheduled", None), ("interviewing", 12.5),
+                        ("completed", None), ("waiting", 3.0), ("offer", None), (status, 2.0)),
+    )
 
 
 def hostile_agenda() -> Agenda:
@@ -170,7 +189,7 @@ def hostile_agenda() -> Agenda:
     problems = (Problem("Notes/x|y.md", 7, Severity.ERROR, HOSTILE),)
     pipeline = (PipelineRow(NoteType.INTERVIEW, 'odd|"status"\n# x', 2),)
     reach = {"Contacts/Eve.md": ("+1 (555) <b>0142</b> ]]", "eve&x?y#z (a)@evil.example <!--")}
-    return Agenda(TODAY, items, problems, pipeline, reach)
+    return Agenda(TODAY, items, problems, pipeline, reach, insights=full_insights(HOSTILE, HOSTILE))
 
 
 def empty_agenda() -> Agenda:
@@ -354,7 +373,8 @@ def test_hostile_text_renders_as_text() -> None:
     assert [t.info for t in tokens if t.type == "fence"] == ["mermaid"]  # only ours
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert all(h.startswith(("Agenda", "Call", "Overdue", "Today", "Upcoming", "Waiting",
-                             "Needs", "Problems", "Pipeline")) for h in headings)  # fmt: skip
+                             "Needs", "Problems", "Pipeline", "Funnel", "By source",
+                             "Weekly activity", "Time in status")) for h in headings)  # fmt: skip
     shown = _inline_text(tokens)
     assert " ".join(HOSTILE.split()) in shown  # entities and escapes render back to the text
     assert "Eve [[Mallory]] | *boss*" in shown

@@ -728,7 +728,8 @@ whens = days | st.builds(lambda day, h: datetime.combine(day, time(h, 30)), days
                          st.integers(7, 20))
 links = st.sampled_from(NAMES).map(lambda name: Link(name, is_wikilink=True))
 #: a Log entry's text: mostly your own contact, else theirs (incoming) or a status record
-entry_texts = st.sampled_from(("x", "x", "x", "← x", "<- x", "status: waiting"))
+entry_texts = st.sampled_from(("x", "x", "x", "← x", "<- x", "status: waiting",
+                               "status: applied → interviewing", "status: interviewing -> offer"))
 
 
 @cache
@@ -776,7 +777,10 @@ def notes_of(draw: st.DrawFn, name: str) -> Note:
         fields.update(recruiter=optional(links), decision_date=optional(days),
                       respond_by=optional(days), company=optional(st.just("Acme")))
     elif kind is NoteType.APPLICATION:
-        fields.update(applied=optional(days), contact=optional(links))
+        fields.update(applied=optional(days), contact=optional(links),
+                      company=optional(st.sampled_from(("Acme", "acme ", "Beta"))),
+                      source=optional(st.sampled_from(("LinkedIn", "linkedin", "Board"))),
+                      referral=rarely(links))
     elif kind is NoteType.CONTACT:
         fields.update(stay_in_touch=optional(st.integers(0, 40)))
     elif kind is NoteType.REFERRAL:

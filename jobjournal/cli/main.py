@@ -58,6 +58,7 @@ class JobJournalGroup(click.Group):
         "show": "browse:show",
         "list": "browse:list_command",
         "serve": "serve:serve",
+        "stats": "stats:stats",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from jobjournal.config import Config
 from jobjournal.core import rules
 from jobjournal.core.context import RuleContext, entry_key, make_context
+from jobjournal.core.insights import compute_insights
 from jobjournal.core.model import (
     Agenda,
     Item,
@@ -31,6 +32,7 @@ from jobjournal.core.model import (
     day_of,
     reach_of,
 )
+from jobjournal.core.rules import your_contacts
 from jobjournal.core.workdays import Workdays
 
 #: "Calling too often" looks at contacts whose latest is this recent (today included), so an old
@@ -70,6 +72,7 @@ def build_agenda(
         problems=tuple(sorted(found, key=problem_key)),
         pipeline=pipeline(notes),
         reach=reach_table(notes),
+        insights=compute_insights(notes, today),
     )
 
 
@@ -125,16 +128,6 @@ def item_key(item: Item) -> tuple[int, date, str, str, str]:
 def problem_key(problem: Problem) -> tuple[str, int, str, str]:
     """Problems are listed by path, line, severity and message."""
     return (problem.path or "", problem.line or 0, problem.severity.value, problem.message)
-
-
-def your_contacts(note: Note) -> list[LogEntry]:
-    """The note's Log entries that are contacts you made: not incoming ones, not status records,
-    and not those on the day of the note's own interview or meeting (that day's talk is the
-    appointment, not calling)."""
-    held = (day_of(note.date) if note.date is not None
-            and note.type in (NoteType.INTERVIEW, NoteType.MEETING) else None)
-    return [e for e in note.log
-            if not (e.incoming or e.records_status) and (held is None or e.day != held)]
 
 
 def calling_too_often(note: Note, ctx: RuleContext) -> tuple[str, Problem] | None:

@@ -13,7 +13,8 @@ notes of its previous build:
   place among its note's items (which is how a stable sort of the from-scratch build orders items
   with equal keys: they can only come from one note);
 - the pipeline counts and what keep-searching needs (whether the search is over, the days of
-  search activity), kept as counts updated note by note;
+  search activity), kept as counts updated note by note, and the insights, kept by an
+  `insight_tally.InsightTally` from each note's facts;
 - the link index, with its answers remembered (a pure function of the paths it was made for),
   and the working days;
 - the notes with a call missed at a time today: the time of day (`now`) changes nothing else,
@@ -41,6 +42,8 @@ from operator import is_not
 from jobjournal.config import CalendarConfig, Config
 from jobjournal.core import engine, rules
 from jobjournal.core.context import RuleContext, entry_key
+from jobjournal.core.insight_tally import InsightTally
+from jobjournal.core.insights import note_facts
 from jobjournal.core.links import LinkIndex
 from jobjournal.core.model import (
     Agenda,
@@ -102,6 +105,7 @@ class IncrementalBuild:
         self._pipeline: tuple[PipelineRow, ...] | None = None
         self._search_over = 0
         self._active_days: Counter[date] = Counter()
+        self._tally: InsightTally | None = None  # made for the build's today
         # Agenda.reach: kept up to date note by note; a new table for the agenda whenever it
         # changed, since an agenda handed out must not change afterwards
         self._reach: dict[str, tuple[str | None, str | None]] = {}
@@ -129,6 +133,8 @@ class IncrementalBuild:
         if generation != self._generation or self._notes is None:
             self._reset()
             self._generation = generation
+        if self._tally is None:
+            self._tally = InsightTally(today)
         ctx = RuleContext(
             today=today, followup=config.followup, horizon_days=config.agenda.horizon_days,
             workdays=workdays, links=links, contact_log=self._contact_log,
@@ -191,6 +197,7 @@ class IncrementalBuild:
         self._refresh_last_contacts(touched, ctx.today)
         for path in removed:
             self._forget_results(path)
+            self._insights().set(path, None)
         by_path = self._by_path
         for path in {note.path for note in changed} | touched:
             current = by_path.get(path)
@@ -272,6 +279,7 @@ class IncrementalBuild:
         self._search_over += over
         if day is not None:
             self._active_days[day] += 1
+        self._insights().set(note.path, note_facts(note, ctx.today))
         reach = reach_of(note)
         if reach is not None:
             self._reach[note.path] = reach
@@ -338,7 +346,12 @@ class IncrementalBuild:
             self._pipeline = engine.pipeline_of(self._cells)
         if self._reach_out is None:
             self._reach_out = dict(self._reach)
-        return Agenda(ctx.today, shown, self._problems_out, self._pipeline, self._reach_out)
+        return Agenda(ctx.today, shown, self._problems_out, self._pipeline, self._reach_out,
+                      insights=self._insights().insights())
+
+    def _insights(self) -> InsightTally:
+        assert self._tally is not None  # made by `build` before any note is counted
+        return self._tally
 
     # --- links and working days -----------------------------------------------------------------
 

@@ -9,7 +9,6 @@ problem alone (docs/design.md, "The incremental build").
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
@@ -36,7 +35,6 @@ from jobjournal.core.render import (
     _day_heading,
     _days_overdue,
     _pipeline_counts,
-    _plain,
     _plural,
     _status_label,
     _status_order,
@@ -46,6 +44,7 @@ from jobjournal.core.render import (
     summary_line,
     summary_of,
 )
+from jobjournal.core.render_insights import insights_markdown
 
 #: A run of items: consecutive in the agenda, in one section, due on one day; where it starts
 #: and ends in the agenda's items, and its lines.
@@ -67,7 +66,7 @@ def render_markdown(agenda: Agenda, config: Config) -> str:
         by_section.setdefault(item.section, []).append((item.due, _md_item(item, today, reach)))
     return _layout(agenda, config, summary_line(agenda), by_section,
                    [_md_problem(problem) for problem in agenda.problems],
-                   _md_pipeline(agenda.pipeline))
+                   _md_pipeline(agenda, config))
 
 
 def _layout(
@@ -132,7 +131,7 @@ class MarkdownRenderer:
         self._problems: tuple[Problem, ...] = ()
         self._problem_lines: list[str] = []
         self._errors = 0
-        self._pipeline: tuple[tuple[PipelineRow, ...], list[str]] | None = None
+        self._pipeline: tuple[tuple[object, ...], list[str]] | None = None
         #: the summary line of the last render (`render.summary_line` of its agenda)
         self.summary = ""
 
@@ -145,8 +144,9 @@ class MarkdownRenderer:
         self._runs = _changed_runs(self._items, agenda.items, self._runs, agenda.today, reach)
         self._items = agenda.items
         self._update_problems(agenda.problems)
-        if self._pipeline is None or self._pipeline[0] != agenda.pipeline:
-            self._pipeline = (agenda.pipeline, _md_pipeline(agenda.pipeline))
+        shown = (agenda.pipeline, agenda.insights, config.insights.weekly_goal)
+        if self._pipeline is None or self._pipeline[0] != shown:
+            self._pipeline = (shown, _md_pipeline(agenda, config))
         by_section: dict[Section, list[tuple[date, list[str]]]] = {}
         counts: dict[Section, int] = {}
         for section, due, start, end, lines in self._runs:
@@ -282,11 +282,15 @@ def _md_problem(problem: Problem) -> str:
     return f"- {mark} **{problem.severity.value}** {where}: {escape_md_with_code(problem.message)}"
 
 
-def _mermaid_label(text: str) -> str:
-    return re.sub(r"[^\w .,/()'+-]", "_", _plain(text))
+def _md_pipeline(agenda: Agenda, config: Config) -> list[str]:
+    """The pipeline section: the notes by type and status, then the insights."""
+    lines = _md_counts(agenda.pipeline)
+    if agenda.insights is not None:
+        lines += ["", *insights_markdown(agenda.insights, config.insights.weekly_goal)]
+    return lines
 
 
-def _md_pipeline(rows: Iterable[PipelineRow]) -> list[str]:
+def _md_counts(rows: Iterable[PipelineRow]) -> list[str]:
     counts = _pipeline_counts(rows)
     if not counts:
         return ["No jobjournal notes yet."]
@@ -300,9 +304,4 @@ def _md_pipeline(rows: Iterable[PipelineRow]) -> list[str]:
         lines.append(f"| {note_type.value} | " + " | ".join([*cells, str(total)]) + " |")
     totals = [str(sum(n for (_, s2), n in counts.items() if s2 == s)) for s in statuses]
     lines.append("| **Total** | " + " | ".join([*totals, str(sum(counts.values()))]) + " |")
-    lines += ["", "```mermaid", "pie title Notes by type and status"]
-    lines += [
-        f'    "{t.value}: {_mermaid_label(_status_label(s))}" : {n}' for (t, s), n in counts.items()
-    ]
-    lines.append("```")
     return lines

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jobjournal.core.insights import Insights
 
 #: A calendar day (an alias: inside Note, `date` is a field's name).
 Day = date
@@ -322,7 +325,8 @@ def reach_of(note: Note) -> tuple[str | None, str | None] | None:
 
 @dataclass(frozen=True)
 class Agenda:
-    """Everything the renderers need: the items in order, the problems, the pipeline counts."""
+    """Everything the renderers need: the items in order, the problems, the pipeline counts,
+    the insights."""
 
     today: date
     items: tuple[Item, ...]
@@ -336,6 +340,8 @@ class Agenda:
     carried: tuple[CarriedLine, ...] = ()
     #: item id → the mark the user gave its line other than a tick (`/`, `>`…): kept on the line
     marks: Mapping[str, str] = field(default_factory=dict, hash=False)
+    #: what the notes say about the search as a whole (core/insights.py); None when not computed
+    insights: Insights | None = None
 
     def in_section(self, section: Section) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.section is section)

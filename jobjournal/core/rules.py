@@ -436,6 +436,16 @@ def task_sources(tasks: Iterable[Task]) -> list[tuple[Task, str, int]]:
     return found
 
 
+def your_contacts(note: Note) -> list[LogEntry]:
+    """The note's Log entries that are contacts you made: not incoming ones, not status records,
+    and not those on the day of the note's own interview or meeting (that day's talk is the
+    appointment, not calling)."""
+    held = (day_of(note.date) if note.date is not None
+            and note.type in (NoteType.INTERVIEW, NoteType.MEETING) else None)
+    return [e for e in note.log
+            if not (e.incoming or e.records_status) and (held is None or e.day != held)]
+
+
 def search_activity(note: Note) -> tuple[bool, date | None]:
     """What one note tells keep-searching: whether it ends the search (an interview or
     application `accepted`), and the day of its search activity (an application sent, a meeting
