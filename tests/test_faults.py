@@ -83,7 +83,9 @@ def whole_agenda(text: str) -> str:
     assert text.count(BEGIN) == 1 and text.count(END) == 1
     block = text[len(USER_HEAD + BEGIN + "\n") : -len(END + "\n" + USER_TAIL)]
     assert block == "old\n" or re.match(r"# Agenda — 2026-\d\d-\d\d \(\w+day\)\n", block), block
-    assert block == "old\n" or block.rstrip("\n").endswith("```"), block[-200:]  # all of it
+    # all of it: down to the last table, time in status
+    assert block == "old\n" or (block.rstrip("\n").endswith("|")
+                                and "### Time in status" in block), block[-200:]
     return block
 
 
@@ -148,8 +150,8 @@ def test_writers_in_threads_take_turns(tmp_path: Path) -> None:
     """Many writers in one process (each write takes the lock through its own open file): none
     sees the note change under it ("keeps changing"), and every read is whole."""
     root = make_vault(tmp_path / "vault")
-    blocks = [f"# Agenda — 2026-11-{day:02d} (Thursday)\n\nday {day}\n\n```\n```\n"
-              for day in range(1, 17)]
+    blocks = [f"# Agenda — 2026-11-{day:02d} (Thursday)\n\nday {day}\n\n### Time in status\n\n"
+              "| offer | — |\n" for day in range(1, 17)]
     errors: list[BaseException] = []
 
     def write(block: str) -> None:
