@@ -6,7 +6,9 @@ counts: activities by kind and day, days spent by status, and each application's
 stage it reached, its source, its days to the answer) counted by stage and by source. Setting a
 note's facts takes back its old counts and adds the new ones. An application's outcome depends on
 the interview notes of its company too: a change to those recomputes the outcomes of that
-company's applications alone, against the company's interviews sorted by day. The Insights are
+company's applications alone, against the company's interviews sorted by day, once, when the
+insights are next asked for (a first build sets every note, then asks once). A save that leaves
+what a note tells the funnel as it was (a new Log entry) only moves its counts. The Insights are
 then made from the counts, in time that does not grow with the vault (a few dozen sources,
 the 56 days of the weeks shown, the distinct spell lengths).
 """
@@ -60,44 +62,47 @@ class InsightTally:
         self._applications: dict[str | None, dict[str, ApplicationFacts]] = {}
         self._interviews: dict[str, dict[str, InterviewFacts]] = {}
         self._companies: dict[str, _Company] = {}
+        #: companies whose interviews changed: their applications' outcomes are made again when
+        #: the insights are next asked for (a first build sets every note once, then asks once)
+        self._stale: set[str] = set()
         self._outcomes: dict[str, _Outcome] = {}
         self._stages: Counter[int] = Counter()
         self._sources: dict[str, tuple[Counter[bool], Counter[int]]] = {}
         self._made: Insights | None = None
 
     def set(self, path: str, facts: NoteFacts | None) -> None:
-        """The note at `path` now has these facts (None: it adds nothing, or is gone)."""
+        """The note at `path` now has these facts (None: it adds nothing, or is gone). A save
+        that leaves what the note tells the funnel as it was (a new Log entry, most often) only
+        moves its counts."""
         old = self._facts.get(path)
         if old == facts:
             return
         self._made = None
-        companies: set[str] = set()
         if old is not None:
             self._count(old, -1)
-            if old.application is not None:
-                self._forget_outcome(path)
-                del self._applications[old.application.company][path]
-            if old.interview is not None:
-                del self._interviews[old.interview.company][path]
-                companies.add(old.interview.company)
             del self._facts[path]
         if facts is not None:
             self._facts[path] = facts
             self._count(facts, +1)
-            if facts.interview is not None:
-                self._interviews.setdefault(facts.interview.company, {})[path] = facts.interview
-                companies.add(facts.interview.company)
-            if facts.application is not None:
-                self._applications.setdefault(facts.application.company, {})[path] = (
-                    facts.application)
-        for company in companies:
-            self._index(company)
-            for other in self._applications.get(company, {}):
-                if other != path:
-                    self._forget_outcome(other)
-                    self._add_outcome(other)
-        if facts is not None and facts.application is not None:
-            self._add_outcome(path)
+        old_app = old.application if old is not None else None
+        new_app = facts.application if facts is not None else None
+        if old_app != new_app and old_app is not None:
+            self._forget_outcome(path)
+            del self._applications[old_app.company][path]
+        old_interview = old.interview if old is not None else None
+        new_interview = facts.interview if facts is not None else None
+        if old_interview != new_interview:
+            # its company's applications' outcomes depend on its interviews
+            if old_interview is not None:
+                del self._interviews[old_interview.company][path]
+                self._stale.add(old_interview.company)
+            if new_interview is not None:
+                self._interviews.setdefault(new_interview.company, {})[path] = new_interview
+                self._stale.add(new_interview.company)
+        if old_app != new_app and new_app is not None:
+            self._applications.setdefault(new_app.company, {})[path] = new_app
+            if new_app.company not in self._stale:
+                self._add_outcome(path)
 
     def _count(self, facts: NoteFacts, sign: int) -> None:
         for event in facts.events:
@@ -117,6 +122,15 @@ class InsightTally:
             furthest[n] = max(furthest[n], furthest[n + 1])
         self._companies[company] = _Company([i.day for i in interviews], furthest)
 
+    def _refresh(self) -> None:
+        """The outcomes of the applications of the companies whose interviews changed."""
+        for company in self._stale:
+            self._index(company)
+            for path in self._applications.get(company, {}):
+                self._forget_outcome(path)
+                self._add_outcome(path)
+        self._stale.clear()
+
     def _add_outcome(self, path: str) -> None:
         app = self._facts[path].application
         assert app is not None
@@ -135,7 +149,9 @@ class InsightTally:
         self._tally(outcome, +1)
 
     def _forget_outcome(self, path: str) -> None:
-        self._tally(self._outcomes.pop(path), -1)
+        outcome = self._outcomes.pop(path, None)
+        if outcome is not None:  # none yet for an application of a company still stale
+            self._tally(outcome, -1)
 
     def _tally(self, outcome: _Outcome, sign: int) -> None:
         self._stages[outcome.stage] += sign
@@ -149,6 +165,7 @@ class InsightTally:
     def insights(self) -> Insights:
         """What `compute_insights` gives for the notes whose facts were set."""
         if self._made is None:
+            self._refresh()
             self._made = self._make()
         return self._made
 

@@ -280,14 +280,17 @@ def application_outcome(facts: ApplicationFacts, interviews: Iterable[InterviewF
 def compute_insights(notes: Iterable[Note], today: date) -> Insights:
     """The insights of the notes as of `today`, from scratch (the reference)."""
     facts = [f for note in notes if (f := note_facts(note, today)) is not None]
-    interviews = [f.interview for f in facts if f.interview is not None]
+    interviews: dict[str, list[InterviewFacts]] = {}
+    for f in facts:
+        if f.interview is not None:
+            interviews.setdefault(f.interview.company, []).append(f.interview)
     stages = [0] * len(STAGES)
     sources: dict[str, tuple[list[bool], list[int]]] = {}
     for f in facts:
         app = f.application
         if app is None:
             continue
-        same = [i for i in interviews if i.company == app.company]
+        same = interviews.get(app.company, []) if app.company is not None else []
         stage, answer_day = application_outcome(app, same)
         for n in range(stage + 1):
             stages[n] += 1
