@@ -14,9 +14,20 @@ from hypothesis import strategies as st
 
 from jobjournal.cli.main import cli
 from jobjournal.core.insight_tally import InsightTally, _median
-from jobjournal.core.insights import compute_insights, note_facts, week_starts
-from jobjournal.core.model import LogEntry, Note, NoteType
+from jobjournal.core.insights import (
+    ApplicationFacts,
+    InterviewFacts,
+    NoteFacts,
+    company_key,
+    compute_insights,
+    note_facts,
+    source_of,
+    status_change,
+    week_starts,
+)
+from jobjournal.core.model import LogEntry, Note, NoteType, day_of
 from jobjournal.core.render_insights import render_insights_terminal
+from jobjournal.core.rules import your_contacts
 
 from .conftest import VaultDir
 from .test_rules import notes_of
@@ -378,3 +389,63 @@ def test_tally_equals_compute_insights(steps: list[tuple[str, bool, st.DataObjec
             note = notes[path] = data.draw(notes_of(name))
             tally.set(path, note_facts(note, today))
         assert tally.insights() == compute_insights(notes.values(), today)
+
+
+# --- one note's facts in one pass, against the plain way -----------------------------------------
+
+
+def _plain_records(note: Note, today: date) -> list[tuple[date, int, str | None, str]]:
+    found = []
+    for e in note.log:
+        if e.records_status and e.day <= today and (change := status_change(e)) is not None:
+            found.append((e.day, e.line, *change))
+    return sorted(found, key=lambda record: (record[0], record[1]))
+
+
+def plain_note_facts(note: Note, today: date) -> NoteFacts | None:
+    """`note_facts` the plain way: each part by itself, follow-ups as `your_contacts` has them."""
+    if note.type is None:
+        return None
+    records = _plain_records(note, today)
+    events: list[tuple[str, date]] = []
+    if note.type is NoteType.APPLICATION and note.applied is not None:
+        events.append(("applications", note.applied))
+    elif note.type is NoteType.MEETING and note.date is not None and note.status != "cancelled":
+        events.append(("meetings", day_of(note.date)))
+    elif note.type is NoteType.REFERRAL and note.date is not None:
+        events.append(("referrals", day_of(note.date)))
+    events += [("follow_ups", e.day) for e in your_contacts(note)]
+    spells = [(status, (after - before).days)
+              for (before, _, _, status), (after, _, _, _) in zip(records, records[1:],
+                                                                  strict=False)]
+    if records and note.type is NoteType.APPLICATION and note.applied is not None:
+        first_day, _, first_from, _ = records[0]
+        if first_from is not None and note.applied <= first_day:
+            spells.insert(0, (first_from, (first_day - note.applied).days))
+    application = None
+    applied = note.applied
+    if note.type is NoteType.APPLICATION and applied is not None and applied <= today:
+        answers = [e.day for e in note.log if e.incoming and applied <= e.day <= today]
+        answers += [day for day, _, _, status in records
+                    if day >= applied and status in ("scheduled", "interviewing", "completed",
+                                                     "waiting", "offer", "accepted",
+                                                     "rejected", "declined")]
+        stage = {"rejected": 1, "declined": 1, "offer": 3, "accepted": 4}.get(
+            note.status or "", 2 if note.status in ("scheduled", "interviewing", "completed",
+                                                    "waiting") else 0)
+        application = ApplicationFacts(company_key(note.company), applied, source_of(note),
+                                       stage, min(answers, default=None))
+    interview = None
+    if note.type is NoteType.INTERVIEW and company_key(note.company) and note.date is not None:
+        stage = {"offer": 3, "accepted": 4}.get(note.status or "", 2)
+        interview = InterviewFacts(company_key(note.company) or "", day_of(note.date), stage)
+    facts = NoteFacts(tuple(e for e in events if e[1] <= today), tuple(spells), application,
+                      interview)
+    return facts if any(facts) else None
+
+
+@settings(max_examples=150, deadline=None)
+@given(notes_of("N0"), st.integers(-40, 40))
+def test_note_facts_in_one_pass_equal_the_plain_way(note: Note, shift: int) -> None:
+    today = T + timedelta(days=shift)
+    assert note_facts(note, today) == plain_note_facts(note, today)

@@ -33,8 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from jobjournal.core.model import LogEntry, Note, NoteType, day_of
-from jobjournal.core.rules import your_contacts
+from jobjournal.core.model import INCOMING_MARKS, STATUS_MARK, LogEntry, Note, NoteType, day_of
 
 #: The funnel's stages, in order; an application's stage is the index of the last it reached.
 STAGES = ("applied", "answered", "interviews", "offers", "accepted")
@@ -57,6 +56,8 @@ TIMED_STATUSES = ("applied", "scheduled", "interviewing", "completed", "waiting"
 _STATUS_ORDER = (*TIMED_STATUSES, "accepted", "rejected", "declined", "withdrawn", "ghosted",
                  "cancelled", "closed", "active", "inactive")
 _ARROWS = ("→", "->")
+_HELD = (NoteType.INTERVIEW, NoteType.MEETING)
+_STATUS_LEN = len(STATUS_MARK)
 
 
 # --- what one note tells ------------------------------------------------------------------------
@@ -129,19 +130,11 @@ def _status_word(text: str) -> str | None:
     return whole
 
 
-def _records(note: Note, today: date) -> list[tuple[date, int, str | None, str]]:
-    """The note's status records up to today, in date order: (day, line, from, to)."""
-    found = []
-    for entry in note.log:
-        if entry.records_status and entry.day <= today:
-            change = status_change(entry)
-            if change is not None:
-                found.append((entry.day, entry.line, *change))
-    return sorted(found, key=lambda record: (record[0], record[1]))
+_Record = tuple[date, int, str | None, str]  # a status record: day, line, from, to
 
 
-def _spells(note: Note, records: list[tuple[date, int, str | None, str]]
-            ) -> tuple[tuple[str, int], ...]:
+def _spells(note: Note, records: list[_Record]) -> tuple[tuple[str, int], ...]:
+    """How long each status lasted, from the note's status records in date order."""
     spells = [(status, (after - before).days)
               for (before, _, _, status), (after, _, _, _) in zip(records, records[1:],
                                                                   strict=False)]
@@ -152,49 +145,64 @@ def _spells(note: Note, records: list[tuple[date, int, str | None, str]]
     return tuple(spells)
 
 
-def _events(note: Note, today: date) -> tuple[tuple[str, date], ...]:
-    events: list[tuple[str, date]] = []
-    if note.type is NoteType.APPLICATION and note.applied is not None:
-        events.append(("applications", note.applied))
-    elif note.type is NoteType.MEETING and note.date is not None and note.status != "cancelled":
-        events.append(("meetings", day_of(note.date)))
-    elif note.type is NoteType.REFERRAL and note.date is not None:
-        events.append(("referrals", day_of(note.date)))
-    events += [("follow_ups", entry.day) for entry in your_contacts(note)]
-    return tuple(event for event in events if event[1] <= today)
-
-
-def _application(note: Note, today: date, records: list[tuple[date, int, str | None, str]]
-                 ) -> ApplicationFacts | None:
-    applied = note.applied
-    if note.type is not NoteType.APPLICATION or applied is None or applied > today:
-        return None
-    answers = [entry.day for entry in note.log
-               if entry.incoming and applied <= entry.day <= today]
-    answers += [day for day, _, _, status in records
-                if day >= applied and _STAGE_OF_STATUS.get(status, APPLIED) >= ANSWERED]
-    return ApplicationFacts(company_key(note.company), applied, source_of(note),
-                            _STAGE_OF_STATUS.get(note.status or "", APPLIED),
-                            min(answers, default=None))
-
-
-def _interview(note: Note) -> InterviewFacts | None:
-    company = company_key(note.company)
-    if note.type is not NoteType.INTERVIEW or company is None or note.date is None:
-        return None
-    stage = max(INTERVIEWS, _STAGE_OF_STATUS.get(note.status or "", APPLIED))
-    return InterviewFacts(company, day_of(note.date), stage)
+def _record_day(record: _Record) -> tuple[date, int]:
+    return record[0], record[1]
 
 
 def note_facts(note: Note, today: date) -> NoteFacts | None:
     """What one note adds to the insights as of `today` (None: nothing, as for an ordinary
-    note)."""
-    if note.type is None:
+    note). One pass over the Log: it runs for every note of a new day's build (the plain way,
+    a function per part, is tests/test_insights.py's reference)."""
+    kind = note.type
+    if kind is None:
         return None
-    records = _records(note, today)
-    facts = NoteFacts(_events(note, today), _spells(note, records),
-                      _application(note, today, records), _interview(note))
-    return facts if any(facts) else None
+    events: list[tuple[str, date]] = []
+    when = note.date
+    if kind is NoteType.APPLICATION and note.applied is not None:
+        events.append(("applications", note.applied))
+    elif kind is NoteType.MEETING and when is not None and note.status != "cancelled":
+        events.append(("meetings", day_of(when)))
+    elif kind is NoteType.REFERRAL and when is not None:
+        events.append(("referrals", day_of(when)))
+    if events and events[0][1] > today:
+        events.clear()
+    # the day of the note's own interview or meeting: that day's entries are the appointment
+    held = day_of(when) if when is not None and kind in _HELD else None
+    records: list[_Record] = []
+    incoming: list[date] = []
+    for entry in note.log:
+        day = entry.day
+        if day > today:
+            continue
+        text = entry.text
+        if text.startswith(INCOMING_MARKS):
+            incoming.append(day)
+        elif text[:_STATUS_LEN].lower() == STATUS_MARK:
+            change = status_change(entry)
+            if change is not None:
+                records.append((day, entry.line, *change))
+        elif day != held:
+            events.append(("follow_ups", day))
+    records.sort(key=_record_day)
+    application = None
+    applied = note.applied
+    if kind is NoteType.APPLICATION and applied is not None and applied <= today:
+        answers = [day for day in incoming if day >= applied]
+        answers += [day for day, _, _, status in records
+                    if day >= applied and _STAGE_OF_STATUS.get(status, APPLIED) >= ANSWERED]
+        application = ApplicationFacts(company_key(note.company), applied, source_of(note),
+                                       _STAGE_OF_STATUS.get(note.status or "", APPLIED),
+                                       min(answers, default=None))
+    interview = None
+    if kind is NoteType.INTERVIEW and when is not None:
+        company = company_key(note.company)
+        if company is not None:
+            stage = max(INTERVIEWS, _STAGE_OF_STATUS.get(note.status or "", APPLIED))
+            interview = InterviewFacts(company, day_of(when), stage)
+    spells = _spells(note, records) if records else ()
+    if not (events or spells or application or interview):
+        return None
+    return NoteFacts(tuple(events), spells, application, interview)
 
 
 # --- the insights -------------------------------------------------------------------------------
