@@ -119,6 +119,7 @@ def test_any_subject_and_body_read_back(subject: str, body: str) -> None:
     ("(030) 123456 ext. 7", "tel:030123456;ext=7"),
     ("+1 555 0142 / +1 555 0199", "tel:+15550142"),  # two numbers: the first, not both run together
     ("Mobile: +44 20 7946 0958", "tel:+442079460958"),
+    ("030/123456", "tel:030123456"),
 ])
 def test_tel_links_the_digits(phone: str, uri: str | None) -> None:
     assert tel(phone) == uri

@@ -120,8 +120,9 @@ def mailto(email: str, draft: Draft) -> str:
             f"?subject={quote(draft.subject, safe='')}&body={quote(draft.body, safe='')}")
 
 
-#: A phone number's first run of digits, with the spaces, dots, dashes and brackets between them.
-_NUMBER = re.compile(r"\+?\(?\d[\d\s().-]*")
+#: A phone number's first run of digits, with the spaces, dots, dashes, brackets and slashes
+#: (`030/123456`) between them; a slash between spaces separates two numbers.
+_NUMBER = re.compile(r"\+?\(?\d(?:[\d\s().-]|/(?=\d))*")
 #: An extension written after the number: `x12`, `ext 12`, `ext. 12`, `extension 12`.
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d+)", re.IGNORECASE)
 
