@@ -136,6 +136,7 @@ def test_obsidian_settings_enable_templates_and_property_types() -> None:
     assert types["thank_you"] == types["thanked"] == "text"
     assert types["location"] == types["url"] == types["salary"] == "text"
     assert types["candidates"] == types["stay_in_touch"] == "number"
+    assert (types["uid"], types["sequence"]) == ("text", "number")  # a calendar invite's
     assert types["tags"] == "tags" and types["with"] == "multitext"
     every_field = COMMON_FIELDS.union(*TYPE_FIELDS.values())
     assert every_field <= set(types)
