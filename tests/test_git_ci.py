@@ -208,6 +208,31 @@ def test_init_ci_writes_the_workflow_into_the_first_commit(tmp_path: Path) -> No
     assert git(tmp_path / "v", "status", "--porcelain") == ""
 
 
+def test_init_ci_in_a_folder_of_a_repository_writes_the_workflow_at_its_top(
+    tmp_path: Path,
+) -> None:
+    top = tmp_path / "dotfiles"
+    top.mkdir()
+    git(top, "init", "--quiet")
+    out = jj("init", str(top / "Job hunt"), "--ci", "github")
+    assert f"wrote {WORKFLOW}" in out
+    assert not (top / "Job hunt" / ".github").exists()
+    job = github_doc(top)["jobs"]["agenda"]
+    assert job["defaults"]["run"]["working-directory"] == "Job hunt"
+
+
+def test_init_ci_refused_by_a_workflow_of_yours_makes_no_vault(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    (top / ".github" / "workflows").mkdir(parents=True)
+    (top / WORKFLOW).write_text("name: mine\n", encoding="utf-8")
+    git(top, "init", "--quiet")
+    result = CliRunner().invoke(cli, ["init", str(top / "vault"), "--ci", "github"])
+    assert result.exit_code == 2
+    assert "exists and differs (not jobjournal's)" in result.output
+    assert not (top / "vault").exists()
+    assert (top / WORKFLOW).read_text(encoding="utf-8") == "name: mine\n"
+
+
 def test_init_ci_gitlab_without_git(tmp_path: Path) -> None:
     jj("init", str(tmp_path / "v"), "--ci", "gitlab")
     assert "jobjournal-agenda" in yaml.safe_load(

@@ -195,7 +195,7 @@ def ci(ctx: click.Context, provider: str, install_spec: str | None, force: bool)
 
 def write_ci(
     provider: str, top: Path, vault_path: str, config: Config, install_spec: str | None,
-    force: bool,
+    force: bool, *, dry_run: bool = False,
 ) -> list[str]:  # fmt: skip
     """`git ci` and `init --ci`: the workflow for the vault at `vault_path` in the repository at
     `top`, installing `install_spec`, else [ci] install, else this version."""
@@ -209,7 +209,7 @@ def write_ci(
         install = default_install()
     zone = vault_zone(config.calendar.timezone)
     return write_workflow(
-        provider, top, vault_path, install=install, zone=zone, force=force
+        provider, top, vault_path, install=install, zone=zone, force=force, dry_run=dry_run
     )
 
 

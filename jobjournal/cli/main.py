@@ -187,6 +187,16 @@ def init(path: Path, make_git: bool, no_examples: bool, ci_provider: str | None)
 
     warnings: list[str] = []
     said: list[str] = []
+    # The CI workflow goes at the top of the repository: the vault's own (with --git, or once you
+    # run `git init` there), or the one the vault is made in.
+    ci_top: Path | None = None
+    ci_path = "."
+    if ci_provider is not None and not make_git:
+        from jobjournal.git.repo import enclosing_top
+
+        ci_top = enclosing_top(path.expanduser().resolve())
+        if ci_top is not None:
+            ci_path = path.expanduser().resolve().relative_to(ci_top).as_posix()
 
     def finish(folder: Path) -> None:
         """The first agenda and the repository: made with the rest, before the vault is in
@@ -197,12 +207,18 @@ def init(path: Path, make_git: bool, no_examples: bool, ci_provider: str | None)
         if ci_provider is not None:
             from jobjournal.cli.git import write_ci
 
-            # the vault is its repository's top (with --git, or once you run `git init` there)
-            said.extend(write_ci(ci_provider, folder, ".", vault.config, None, force=False))
+            if ci_top is None:
+                said.extend(write_ci(ci_provider, folder, ".", vault.config, None, force=False))
+            else:  # refused now, else written once the vault is in place
+                write_ci(ci_provider, ci_top, ci_path, vault.config, None, False, dry_run=True)
         if make_git:
             warnings.extend(init_git(folder))
 
     created = init_vault(path, today=today, examples=not no_examples, finish=finish)
+    if ci_provider is not None and ci_top is not None:
+        from jobjournal.cli.git import write_ci
+
+        said = write_ci(ci_provider, ci_top, ci_path, load_config(path), None, force=False)
     for warning in warnings:
         click.echo(f"jobjournal: warning: {warning}", err=True)
     click.echo(f"Created a vault in {path} ({len(created)} files).")

@@ -325,12 +325,14 @@ def is_ours(text: str, provider: str) -> bool:
 
 
 def write_workflow(
-    provider: str, top: Path, vault_path: str, *, install: str, zone: Zone, force: bool
-) -> list[str]:
+    provider: str, top: Path, vault_path: str, *, install: str, zone: Zone, force: bool,
+    dry_run: bool = False,
+) -> list[str]:  # fmt: skip
     """Write the workflow of `provider` into the repository whose top is `top` (the vault at
     `vault_path` in it); return what to tell the user. A different file already there is replaced
     only with `force`; a .gitlab-ci.yml this command did not write is never touched: the job then
-    goes into a file of its own, for that one to include."""
+    goes into a file of its own, for that one to include. `dry_run`: refuse as it would, write
+    nothing."""
     from jobjournal.errors import RefusalError
     from jobjournal.vault.atomic import atomic_write
 
@@ -357,7 +359,7 @@ def write_workflow(
             f"{relpath} exists and differs ({whose}): run again with --force to replace it, or "
             "move it away first"
         )
-    else:
+    elif not dry_run:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text.encode("utf-8"))
         said.append(f"wrote {relpath}")

@@ -262,6 +262,18 @@ def operations_of(vault: Path) -> Callable[[], str | None] | None:
         return None
 
 
+def enclosing_top(folder: Path) -> Path | None:
+    """The top of the working tree that `folder` (which need not exist yet) would be in; None when
+    there is none, or no git."""
+    existing = folder
+    while not existing.is_dir() and existing != existing.parent:
+        existing = existing.parent
+    if shutil.which("git") is None:
+        return None
+    result = run_git(existing, "rev-parse", "--show-toplevel", check=False)
+    return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
+
+
 def open_repo(vault: Path) -> Repo:
     """The git repository holding `vault`, which may be a folder inside its working tree."""
     require_git()
