@@ -550,3 +550,28 @@ def test_the_gitlab_script_commits_the_agenda_once_as_the_bot_with_ci_skip(
     bot_commit = git(bare, "rev-parse", "main")
     assert "nothing to commit" in run(bot_commit, "ci2")
     assert git(bare, "rev-parse", "main") == bot_commit
+
+
+def test_a_tick_made_on_the_phone_is_applied_by_the_run(origin: tuple[Path, Path]) -> None:
+    bare, tmp_path = origin
+    top = repo_with_vault(tmp_path)
+    jj("git", "ci", "github", "--vault", str(top))
+    publish(top, bare)
+    phone = tmp_path / "phone"
+    git(tmp_path, "clone", "--quiet", str(bare), str(phone))
+    agenda = (phone / "Agenda.md").read_text(encoding="utf-8")
+    line = next(ln for ln in agenda.splitlines() if "Coffee with Riley" in ln and "thank" in ln)
+    block_id = line.rsplit(" ", 1)[1]
+    assert line.startswith("- [ ] ") and block_id.startswith("^jj-")
+    (phone / "Agenda.md").write_text(agenda.replace(line, "- [x] " + line[6:]), encoding="utf-8")
+    git(phone, "-c", "user.name=Bea Phone", "-c", "user.email=bea@example.com",
+        "commit", "--quiet", "-am", "thanked Riley")  # fmt: skip
+    git(phone, "push", "--quiet", "origin", "main")
+
+    run_github_steps(top, ci_checkout(tmp_path, bare, git(phone, "rev-parse", "HEAD"), "ci"))
+    changed = git(bare, "diff", "--name-only", "main~1", "main").splitlines()
+    assert sorted(changed) == ["Agenda.md", "Meetings/Coffee with Riley.md"]
+    assert re.search(r"^thank_you: \d{4}-\d\d-\d\d$", git(
+        bare, "show", "main:Meetings/Coffee with Riley.md"), re.MULTILINE)  # fmt: skip
+    assert block_id not in git(bare, "show", "main:Agenda.md")
+    assert git(bare, "log", "-1", "--format=%an", "main") == GITHUB_BOT[0]
