@@ -136,7 +136,8 @@ class _Scanned(str):
 
     def find(self, sub: str, start: int | None = None, end: int | None = None) -> int:  # type: ignore[override]
         found = str.find(self, sub, start, end)
-        _Scanned.looked += (found if found >= 0 else len(self)) - (start or 0)
+        _Scanned.looked += (found if found >= 0 else len(self) if end is None else end) - (
+            start or 0)
         return found
 
     def rfind(self, sub: str, start: int | None = None, end: int | None = None) -> int:  # type: ignore[override]
@@ -150,6 +151,15 @@ def test_finding_the_closing_fence_looks_at_each_character_a_few_times(shape: st
     _Scanned.looked = 0
     assert parse._closing_fence(_Scanned(shape), 3) is None
     assert _Scanned.looked <= 4 * len(shape)  # linear: a 4 MiB note must not take minutes
+
+
+def test_finding_the_closing_fence_leaves_the_body_unread() -> None:
+    """Front matter closed by `---` is found without searching the body for a `...` line."""
+    _Scanned.looked = 0
+    text = _Scanned("---\ntype: contact\n---\n" + "- a line of the body\n" * 1000)
+    found = parse._closing_fence(text, 3)
+    assert found is not None and found.start() == len("---\ntype: contact\n")
+    assert _Scanned.looked <= 2 * len("---\ntype: contact\n---\n")
 
 
 @pytest.mark.parametrize("text", ["catalog " * 5000, "# x " + "log " * 5000 + "\n## Log\n",

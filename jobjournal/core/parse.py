@@ -249,17 +249,26 @@ def _maybe_not_a_mapping(fm_text: str) -> bool:
 def _closing_fence(text: str, start: int) -> re.Match[str] | None:
     """`_FM_END.search(text, start + 1)`, looking only at lines starting `---` or `...` (found
     with str.find, where a regex would try every character); `start` is a line end."""
-    # the next candidate of each kind, found again only once it has been tried: linear time
-    dashes, dots = text.find("\n---", start), text.find("\n...", start)
-    while dashes >= 0 or dots >= 0:
-        if dots < 0 or 0 <= dashes < dots:
-            at, dashes = dashes, text.find("\n---", dashes + 1)
-        else:
-            at, dots = dots, text.find("\n...", dots + 1)
-        match = _FM_END.match(text, at + 1)
+    # `...` lines are looked for only up to the next `---` line, which usually closes the front
+    # matter: not through the whole body. Each search starts past what was searched already:
+    # linear time.
+    dashes = text.find("\n---", start)
+    at = start
+    while True:
+        dots = text.find("\n...", at, len(text) if dashes < 0 else dashes)
+        if dots >= 0:
+            match = _FM_END.match(text, dots + 1)
+            if match is not None:
+                return match
+            at = dots + 1
+            continue
+        if dashes < 0:
+            return None
+        match = _FM_END.match(text, dashes + 1)
         if match is not None:
             return match
-    return None
+        at = dashes + 1
+        dashes = text.find("\n---", at)
 
 
 def _note_type(raw: Any, line: int, report: Report) -> NoteType | None:

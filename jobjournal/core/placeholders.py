@@ -27,8 +27,9 @@ _PLACEHOLDER = re.compile(
 
 
 def could_hold(text: str) -> bool:
-    """A cheap test before `find`: most notes hold neither `{{` nor `<%`."""
-    return "{{" in text or "<%" in text
+    """A cheap test before `find`: most notes hold neither `{{` nor `<%`. (A search for one
+    character is many times quicker than one for two: most notes hold no `{` or `<` either.)"""
+    return ("{" in text and "{{" in text) or ("<" in text and "<%" in text)
 
 
 def find(text: str, first_line: int) -> dict[int, str]:
