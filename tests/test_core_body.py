@@ -6,6 +6,8 @@ must give the same Body or decline (None); a plain body the line reader must rea
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import date
 
 import pytest
@@ -362,3 +364,17 @@ def test_a_task_s_text_carries_none_of_its_tasks_metadata(line: str, text: str) 
     parsed = read(line + "\n", plain=True)
     assert parsed.tasks == (task("2026-11-28", text, 5),)
     assert parsed.problems == []
+
+
+def test_log_is_found_in_any_case_by_lowering_ascii_letters_only() -> None:
+    """No character but L, O and G lower-cases to an l, an o or a g, nor matches one ignoring
+    case: lowering the ASCII letters alone finds "log" wherever lowering all would."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert sorted(re.findall("[log]", every, re.IGNORECASE)) == sorted("LOGlog")
+    lowered_all = every.lower()
+    assert sum(lowered_all.count(letter) for letter in "log") == 6
+    text = "## LoG\n- 2026-11-20 Called 📅 Ünïcödé İstanbul\nCatalog, BLOG, logged"
+    assert body.lower_ascii(text) == (
+        "## log\n- 2026-11-20 called 📅 Ünïcödé İstanbul\ncatalog, blog, logged")
+    assert body.lower_ascii("\ud800 LOG") == "\ud800 log"  # a lone surrogate is kept as it is
+    assert body.lower_ascii("ABC") == "abc"

@@ -99,10 +99,23 @@ def could_hold_tasks(text: str) -> bool:
     return "::" in text and _TASK_FIELD.search(text) is not None
 
 
+def lower_ascii(text: str) -> str:
+    """`text` with its ASCII letters lower-cased and every other character as it is: where it
+    says "log", in any case, is where `text.lower()` says it (no other character lower-cases to
+    an l, an o or a g, nor matches one ignoring case: tests/test_core_body.py looks at every
+    one), at the same offsets. str.lower is quick on ASCII text only; on other text (an emoji, a
+    name with an accent) `bytes.lower`, which changes ASCII letters only, is several times
+    quicker."""
+    if text.isascii():
+        return text.lower()
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
 def _has_log_heading(text: str, lowered: str) -> bool:
     """`_LOG_HEADING.search(text) is not None`, trying the regex only where it can match: at
     the start of the line of each "log", and of the line of the `#` before it (its `\\s` spans
-    line ends), rather than at every character. `lowered` is text.lower()."""
+    line ends), rather than at every character. `lowered` is `lower_ascii(text)` (or
+    text.lower())."""
     if len(lowered) != len(text):  # lower-casing moved the offsets: let the regex look
         return _LOG_HEADING.search(text) is not None
     at = lowered.find("log")
@@ -132,7 +145,7 @@ def parse_body(text: str, first_line: int, *, with_log: bool = True, zone: str =
     reported is a line of the whole file. The text must use `\\n` line endings. A date-time
     with a UTC offset is converted to the time zone `zone` ("": the machine's).
     """
-    lowered = text.lower()
+    lowered = lower_ascii(text)
     want_log = with_log and "log" in lowered and _has_log_heading(text, lowered)
     want_tasks = could_hold_tasks(text)
     body = Body()
@@ -155,7 +168,7 @@ def read_by_lines(
     None when it hands the body, or a section of it, to markdown-it. parse_body does not call
     it: tests/test_fast_paths.py proves the line reader through it, and counts how often it is
     taken (docs/design.md, "Fast paths and their proofs")."""
-    lowered = text.lower()
+    lowered = lower_ascii(text)
     want_log = with_log and "log" in lowered and _has_log_heading(text, lowered)
     want_tasks = could_hold_tasks(text)
     body = Body()
@@ -275,7 +288,7 @@ _PLAIN = re.compile(
 
 def _fast_body(text: str, lowered: str, reader: _Reader) -> bool:
     """Read the body section by section (see above); False when markdown-it must read it all.
-    `lowered` is text.lower()."""
+    `lowered` is `lower_ascii(text)`."""
     if "\x00" in text or "\r" in text:
         return False  # markdown-it rewrites these: leave it to it
     # (offset, line, level) of each heading at the left edge: where sections start
