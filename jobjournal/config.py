@@ -51,6 +51,12 @@ DEFAULT_FOLDERS: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
+class BoardConfig:
+    path: str = "Pipeline.md"  # the pipeline board, a Kanban plugin board
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class InsightsConfig:
     weekly_goal: int = 5  # applications sent, meetings held and referrals received in a week
 
@@ -97,6 +103,11 @@ class Config:
     insights: InsightsConfig = field(default_factory=InsightsConfig)
     me: MeConfig = field(default_factory=MeConfig)
     ci: CiConfig = field(default_factory=CiConfig)
+    board: BoardConfig = field(default_factory=BoardConfig)
+
+    def skipped_notes(self) -> tuple[str, ...]:
+        """The generated notes, never read as notes: the agenda, and the board when it is on."""
+        return (self.agenda.path, self.board.path) if self.board.enabled else (self.agenda.path,)
 
 
 # --- value checks: each returns the normalised value or raises ValueError("must be …") ---------
@@ -208,6 +219,12 @@ def _timezone(value: Any) -> str:
     return name
 
 
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {_as_toml(value)}")
+    return value
+
+
 def _one_line(value: Any) -> str:
     text = _str(value)
     if "\n" in text or "\r" in text:
@@ -255,6 +272,7 @@ SCHEMA: Mapping[str, Mapping[str, Callable[[Any], Any]]] = {
     "insights": {"weekly_goal": _int(0, 1000)},
     "me": {"name": _one_line, "email": _one_line},
     "ci": {"install": _one_line},
+    "board": {"path": _agenda_path, "enabled": _bool},
 }
 
 
@@ -275,6 +293,9 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
                 continue
             _store(values, section, key, value, source)
     folders = {**DEFAULT_FOLDERS, **values.pop("vault.folders")}
+    board = BoardConfig(**values["board"])
+    if board.path == values["agenda"].get("path", AgendaConfig.path):
+        raise ConfigError(f'{source}: [board] path must differ from [agenda] path ("{board.path}")')
     return Config(
         agenda=AgendaConfig(**values["agenda"]),
         followup=FollowupConfig(**values["followup"]),
@@ -285,6 +306,7 @@ def parse_config(data: Mapping[str, Any], source: str = CONFIG_NAME) -> Config:
         insights=InsightsConfig(**values["insights"]),
         me=MeConfig(**values["me"]),
         ci=CiConfig(**values["ci"]),
+        board=board,
     )
 
 

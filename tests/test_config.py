@@ -29,8 +29,10 @@ RANGES = [
 
 
 def test_every_number_of_the_schema_has_its_range_here() -> None:
-    numbers = {(section, key) for section, keys in SCHEMA.items() for key in keys
-               if isinstance(getattr(getattr(Config(), _attr(section)), key, None), int)}
+    defaults = {(section, key): getattr(getattr(Config(), _attr(section)), key, None)
+                for section, keys in SCHEMA.items() for key in keys}
+    numbers = {place for place, value in defaults.items()
+               if isinstance(value, int) and not isinstance(value, bool)}
     assert numbers == {(section, key) for section, key, _, _ in RANGES}
 
 

@@ -143,7 +143,8 @@ def test_concurrent_agenda_commands_never_corrupt_the_agenda(tmp_path: Path) -> 
     block = whole_agenda((root / "Agenda.md").read_text(encoding="utf-8"))
     assert any(block.startswith(f"# Agenda — {day} ") for day in days)
     assert sorted(p.name for p in root.iterdir()) == [".jobjournal.toml", "Agenda.md",
-                                                     "Contacts", "Interviews"]
+                                                     "Contacts", "Interviews", "Pipeline.md"]
+    assert (root / "Pipeline.md").read_text(encoding="utf-8").endswith("```\n%%")
 
 
 def test_writers_in_threads_take_turns(tmp_path: Path) -> None:

@@ -569,8 +569,8 @@ def test_sync_a_first_time_sets_the_upstream(tmp_path: Path, remote: Path) -> No
     assert out(repo, "rev-parse", "--abbrev-ref", "main@{upstream}") == "origin/main"
     assert out(remote, "log", "-1", "--format=%s") == "jobjournal: update Contacts/Ann.md"
     assert out(remote, "show", "--name-only", "--format=", "HEAD").splitlines() == [
-        "Agenda.md", "Contacts/Ann.md",
-    ]  # the agenda, regenerated first, goes with it
+        "Agenda.md", "Contacts/Ann.md", "Pipeline.md",
+    ]  # the agenda and the board, regenerated first, go with it
 
 
 def test_sync_without_a_remote_commits_only(tmp_path: Path) -> None:
@@ -812,7 +812,8 @@ def test_sync_never_commits_jobjournal_temp_files(tmp_path: Path) -> None:
     synced = jj("git", "sync", "--vault", str(vault))
     assert synced.returncode == 0, synced.stderr
     committed = out(repo, "show", "--name-only", "--format=", "HEAD").splitlines()
-    assert committed == ["Jobs/.jobjournal.toml", "Jobs/Agenda.md", "Jobs/Contacts/Ann.md"]
+    assert committed == ["Jobs/.jobjournal.toml", "Jobs/Agenda.md", "Jobs/Contacts/Ann.md",
+                         "Jobs/Pipeline.md"]
     untracked = out(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
     assert sorted(untracked) == sorted(f"?? Jobs/{name}" for name in LEFTOVERS)
 

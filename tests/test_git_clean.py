@@ -287,3 +287,78 @@ def test_a_detached_head_is_regenerated_not_committed(clones: tuple[Path, Path])
     assert "git switch phone" in switched.stderr
     assert out(b, "rev-parse", "HEAD") == commit
     assert status(b) == " M Agenda.md\n"
+
+
+# --- the pipeline board ---------------------------------------------------------------------------
+
+
+APPLICATION = "---\ntype: application\ncompany: Globex\napplied: 2026-11-20\n---\n"
+
+
+def drag(repo: Path, title: str, lane: str) -> None:
+    """Move a card to another lane as the Kanban plugin saves it, on a device without
+    jobjournal (a phone), and commit that alone."""
+    board = (repo / "Pipeline.md").read_text(encoding="utf-8")
+    card = next(line for line in board.split("\n") if f"[[{title}]]" in line)
+    board = board.replace(card + "\n", "").replace(f"## {lane}\n\n", f"## {lane}\n\n{card}\n")
+    (repo / "Pipeline.md").write_text(board.replace("kanban-plugin: basic", "kanban-plugin: board"),
+                                      encoding="utf-8")
+    git(repo, "commit", "--quiet", "--no-verify", "-am", f"moved {title}")
+
+
+def add_application(repo: Path, title: str) -> None:
+    (repo / "Applications").mkdir(exist_ok=True)
+    (repo / "Applications" / f"{title}.md").write_text(APPLICATION.replace("Globex", title),
+                                                       encoding="utf-8")
+    jj("agenda", "--vault", str(repo))
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--no-verify", "-m", title)
+
+
+def test_a_pull_stays_clean_with_the_board_committed(clones: tuple[Path, Path]) -> None:
+    a, b = clones
+    assert "Pipeline.md" in out(a, "ls-files")  # the new vault's first commit holds it
+    add_application(a, "Globex")
+    git(a, "push", "--quiet")
+    add_note(b, "Bob")
+    pulled = git(b, "pull", "--no-rebase", "--no-edit", check=False)
+    assert pulled.returncode == 0, pulled.stderr
+    assert status(b) == ""
+    assert "[[Globex]]" in out(b, "show", "HEAD:Pipeline.md")
+
+
+def test_a_card_dragged_on_another_device_sets_the_status_after_a_pull(
+    clones: tuple[Path, Path],
+) -> None:
+    a, b = clones
+    add_application(a, "Globex")
+    git(a, "push", "--quiet")
+    git(b, "pull", "--quiet", "--no-rebase", "--no-edit")
+    assert status(b) == ""
+    drag(a, "Globex", "interviewing")
+    git(a, "push", "--quiet")
+    pulled = git(b, "pull", "--no-rebase", "--no-edit", check=False)
+    assert pulled.returncode == 0, pulled.stderr
+    assert status(b) == ""
+    assert out(b, "log", "-1", "--format=%s") == MESSAGE
+    note = out(b, "show", "HEAD:Applications/Globex.md")
+    assert "status: interviewing" in note and "status: applied → interviewing" in note
+    assert "## interviewing\n\n- [ ] [[Globex]]" in out(b, "show", "HEAD:Pipeline.md")
+
+
+def test_cards_moved_on_both_devices_merge_without_a_conflict(clones: tuple[Path, Path]) -> None:
+    a, b = clones
+    add_application(a, "Globex")
+    add_application(a, "Initech")
+    git(a, "push", "--quiet")
+    git(b, "pull", "--quiet", "--no-rebase", "--no-edit")
+    drag(a, "Globex", "offer")
+    git(a, "push", "--quiet")
+    drag(b, "Initech", "rejected")
+    pulled = git(b, "pull", "--no-rebase", "--no-edit", check=False)
+    assert pulled.returncode == 0, pulled.stderr + pulled.stdout
+    assert status(b) == ""
+    assert "status: offer" in out(b, "show", "HEAD:Applications/Globex.md")
+    assert "status: rejected" in out(b, "show", "HEAD:Applications/Initech.md")
+    board = out(b, "show", "HEAD:Pipeline.md")
+    assert "## offer\n\n- [ ] [[Globex]]" in board and "## rejected\n\n- [ ] [[Initech]]" in board

@@ -277,7 +277,7 @@ def run_case(root: Path, name: str, case: Case, jj: Callable[..., Result]) -> di
     written = jj(root, "agenda")
     assert written.exit_code == 0, written.output
     assert written.stdout.startswith(f"{AGENDA} updated: ")
-    assert changes(before, snapshot(root)) == [AGENDA]
+    assert changes(before, snapshot(root)) == [AGENDA, "Pipeline.md"]  # and the board, new
     text = (root / AGENDA).read_text(encoding="utf-8")
     head, _, rest = USER_AGENDA.partition("old\n")
     assert text.startswith(head) and text.endswith(rest)

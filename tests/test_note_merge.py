@@ -105,7 +105,10 @@ def test_install_adds_the_note_line_first_in_a_vault_without_it(tmp_path: Path) 
     (repo / ".gitattributes").write_bytes(mine)
     assert jj("git", "install", "--vault", str(repo)).returncode == 0
     data = (repo / ".gitattributes").read_bytes()
-    assert data.endswith(b"\r\n*.md merge=jobjournal-note\r\n" + mine)
+    board = (b"# The pipeline board is generated: merged by jobjournal's driver, never a "
+             b"conflict.\r\n/Pipeline.md merge=jobjournal-board\r\n")
+    assert data.endswith(b"\r\n*.md merge=jobjournal-note\r\n" + mine + board)
+    assert out(repo, "check-attr", "merge", "--", "Pipeline.md").endswith("jobjournal-board")
     assert out(repo, "check-attr", "merge", "--", "People/Jane.md").endswith(NOTE_DRIVER)
     assert out(repo, "check-attr", "merge", "--", "Agenda.md").endswith("jobjournal-agenda")
     assert jj("git", "install", "--vault", str(repo)).stdout.startswith("nothing to do")

@@ -550,3 +550,29 @@ def test_classify_sorts_paths_by_what_they_mean() -> None:
 def test_describe() -> None:
     assert describe(["Interviews/Acme.md"]) == "Interviews/Acme.md"
     assert describe(["b.md", "a.md", "c.md"]) == "a.md (+2 more)"
+
+
+def test_a_card_moved_on_the_board_sets_the_status_and_its_own_writes_cause_nothing(
+    vault: VaultDir, start: Callable[..., Running], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JOBJOURNAL_CACHE_DIR", str(tmp_path / "cache"))
+    vault.write("Applications/Globex.md", "---\ntype: application\napplied: 2026-11-20\n---\n")
+    running = start(check_every=0.05)
+    board = vault.read("Pipeline.md")
+    card = next(line for line in board.split("\n") if "[[Globex]]" in line)
+    moved = board.replace(card + "\n", "").replace("## offer\n\n", f"## offer\n\n{card}\n")
+    replace(vault, "Pipeline.md", moved)  # as the Kanban plugin saves a drag
+    wait_for(lambda: "status: offer" in vault.read("Applications/Globex.md"), "the status")
+    wait_for(lambda: len(running.regenerations) >= 2, "a regeneration")
+    assert vault.read("Applications/Globex.md").rstrip("\n").endswith(
+        " status: applied → offer")
+    wait_for(lambda: "## offer\n\n- [ ] [[Globex]]\n" in vault.read("Pipeline.md"), "the card")
+    settled = len(running.regenerations)
+    time.sleep(1.0)  # the watcher's own writes of the note, the agenda and the board: no loop
+    assert len(running.regenerations) == settled
+    assert running.reports == ["applied: Applications/Globex.md: status: offer (moved on "
+                               "Pipeline.md)"]
+    replace(vault, "Pipeline.md", "---\nkanban-plugin: board\n---\n\n## To do\n")
+    running.wait_shows("none of its lanes is named by a status")
+    assert vault.read("Pipeline.md") == "---\nkanban-plugin: board\n---\n\n## To do\n"

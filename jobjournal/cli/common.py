@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
     from jobjournal.config import Config
+    from jobjournal.core.board import Card
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.core.model import Agenda
     from jobjournal.vault.cache import CachedVault
@@ -239,3 +240,11 @@ def compute_agenda(
             vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems,
             now=now,
         )
+
+
+def board_cards_of(vault: Vault, agenda: Agenda) -> tuple[Card, ...]:
+    """The board's cards for a loaded vault and its agenda."""
+    from jobjournal.core.board import board_cards
+    from jobjournal.core.links import LinkIndex
+
+    return board_cards(vault.notes, agenda.items, LinkIndex(vault.paths))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from jobjournal.cli.common import (
+    board_cards_of,
     clock,
     compute_agenda,
     find_root,
@@ -75,6 +76,8 @@ def install(ctx: click.Context, uninstall: bool) -> None:
     merge driver    the agenda note never conflicts: the text you wrote around its
                     markers is merged, the generated part is written afresh, keeping
                     the lines either device ticked (the post-merge hook applies them)
+    board driver    the pipeline board (Pipeline.md) never conflicts: a card moved on
+                    either device stays moved, and the board is regenerated
     note driver     notes merge like data (*.md merge=jobjournal-note): front matter
                     key by key (a key both devices changed differently is the only
                     conflict), Log entries of both devices united in date order
@@ -95,9 +98,11 @@ def install(ctx: click.Context, uninstall: bool) -> None:
     from jobjournal.git.hooks import uninstall as uninstall_git
     from jobjournal.git.repo import open_repo
 
-    root, agenda = _vault(ctx)
+    root, config = find_root(ctx)
     repo = open_repo(root)
-    done = uninstall_git(repo) if uninstall else install_git(repo, agenda, sys.executable)
+    board = config.board.path if config.board.enabled else None
+    done = uninstall_git(repo) if uninstall else install_git(
+        repo, config.agenda.path, sys.executable, board)
     for line in done:
         click.echo(line)
     if not done:
@@ -127,7 +132,8 @@ def sync(ctx: click.Context) -> None:
     from jobjournal.git.repo import open_repo
     from jobjournal.git.sync import sync as sync_git
 
-    root, agenda = _vault(ctx)
+    root, config = find_root(ctx)
+    agenda = config.agenda.path
     repo = open_repo(root)
     if merge_attribute(repo, agenda) != DRIVER:
         click.echo(
@@ -149,6 +155,7 @@ def sync(ctx: click.Context) -> None:
         regenerate=regenerate,
         pull_options=driver_options(sys.executable, repo.vault_path),
         say=click.echo,
+        board=config.board.path if config.board.enabled else None,
     )
 
 
@@ -262,6 +269,20 @@ def merge_agenda_driver(
         ctx.exit(1)
 
 
+@git_group.command("merge-board", hidden=True)
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@click.argument("path", default="")
+def merge_board_driver(base: Path, ours: Path, theirs: Path, path: str) -> None:
+    """The board's merge driver (`merge.jobjournal-board.driver`): %O %A %B %P. Never a
+    conflict: the post-merge hook regenerates the board from the merged notes."""
+    from jobjournal.core.board import merge_boards
+
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in (base, ours, theirs)]
+    ours.write_bytes(merge_boards(*texts).encode("utf-8"))
+
+
 @git_group.command("merge-note", hidden=True)
 @click.option("--marker-size", type=int, default=7)
 @click.argument("base", type=click.Path(path_type=Path))
@@ -352,15 +373,29 @@ def _after(name: str, root: Path, args: Sequence[str]) -> int:
             finished = repo.operation_in_progress()
             if finished not in ("a cherry-pick", "a revert"):
                 return 0  # a commit of your own: what it holds is yours to choose
-        agenda = load_config(root).agenda.path
+        config = load_config(root)
         said = settle_agenda(
-            repo, agenda, lambda: _regenerate(root, today_from(None)), finished=finished
+            repo, config.agenda.path, lambda: _regenerate(root, today_from(None)),
+            finished=finished, board=lambda: _own_board(root, config),
         )
         if said is not None:
             click.echo(f"jobjournal: {said}", err=True)
     except JobJournalError as exc:
         click.echo(f"jobjournal: warning: agenda not regenerated: {exc.message}", err=True)
     return 0
+
+
+def _own_board(root: Path, config: Config) -> str | None:
+    """The board's path when there is one jobjournal wrote (to commit with the agenda)."""
+    from jobjournal.vault.board_note import board_file, is_own_write
+
+    if not config.board.enabled:
+        return None
+    try:
+        present = board_file(root, config.board.path).is_file()
+    except JobJournalError:
+        return None
+    return config.board.path if present and is_own_write(root, config) else None
 
 
 def _fresh_agenda(root: Path, vault_path: str, path: str) -> str | None:
@@ -382,11 +417,12 @@ def _fresh_agenda(root: Path, vault_path: str, path: str) -> str | None:
 
 
 def _regenerate(root: Path, today: date) -> tuple[str, ...]:
-    """Apply the agenda's ticks to the notes, then write the vault's agenda note for `today`;
-    the notes the ticks changed."""
+    """Apply the agenda's ticks and the cards moved on the board to the notes, then write the
+    vault's agenda note and board for `today`; the notes the ticks and the moves changed."""
     from jobjournal.config import load_config
     from jobjournal.core.markdown import render_markdown
     from jobjournal.vault.agenda_note import write_agenda
+    from jobjournal.vault.board_note import write_board
     from jobjournal.vault.cache import load_cached_vault
     from jobjournal.vault.user_edits import apply_user_edits
 
@@ -395,8 +431,10 @@ def _regenerate(root: Path, today: date) -> tuple[str, ...]:
     for line in edits.applied:
         click.echo(f"jobjournal: applied: {line}", err=True)
     vault = load_cached_vault(root, config)
-    result = edits.onto(compute_agenda(vault, today))
-    write_agenda(root, vault.config.agenda.path, render_markdown(result, vault.config))
+    built = compute_agenda(vault, today)
+    write_agenda(root, vault.config.agenda.path,
+                 render_markdown(edits.onto(built), vault.config))
+    write_board(root, config, board_cards_of(vault, built))
     return edits.edited
 
 

@@ -19,6 +19,7 @@ import click
 from jobjournal import __version__
 from jobjournal.cli import streams
 from jobjournal.cli.common import (
+    board_cards_of,
     clock,
     compute_agenda,
     find_root,
@@ -211,6 +212,10 @@ def init(path: Path, make_git: bool, no_examples: bool, ci_provider: str | None)
                 said.extend(write_ci(ci_provider, folder, ".", vault.config, None, force=False))
             else:  # refused now, else written once the vault is in place
                 write_ci(ci_provider, ci_top, ci_path, vault.config, None, False, dry_run=True)
+        from jobjournal.vault.board_note import write_board
+
+        # remembered once the vault is at its place (its first run): not under this folder's name
+        write_board(folder, vault.config, board_cards_of(vault, agenda), keep=False)
         if make_git:
             warnings.extend(init_git(folder))
 
@@ -252,6 +257,10 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
     [decision_date:: 2026-12-15], are set on its note. A line that can't be
     applied stays ticked under Problems, with the reason, until it can.
 
+    It also writes the pipeline board ([board] path, default Pipeline.md), a
+    board for Obsidian's Kanban plugin: a card you dragged to another lane there
+    sets that note's status first, with a `status:` record in its Log.
+
     With --json, print one JSON object (today, items, problems) for scripts;
     with --print, show the agenda in the terminal. Neither writes anything.
 
@@ -274,10 +283,11 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
     kept_as = f"print:{shown.width}:{shown.color:d}" if as_text else mode
     root, config = find_root(ctx)
     edits = UserEdits()
-    if mode == "note":  # what the user ticked in the agenda note goes to the notes first
+    if mode == "note":  # what the user ticked in the agenda and moved on the board goes first
         edits = apply_user_edits(root, config, day, datetime.combine(day, clock().time()))
         for line in edits.applied:
             click.echo(f"applied: {line}")
+        kept_as = "note+board"
     with gc_paused(freeze=True):  # a run makes thousands of lasting objects: see gc_paused
         run = CachedVault.open(root, config, use_cache=not no_cache)
         # an agenda showing lines carried over from the agenda note is not the notes' alone
@@ -287,22 +297,25 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
             from jobjournal.core.markdown import render_markdown
             from jobjournal.core.render import render_json, render_terminal, summary_line
 
-            _, result = read_and_compute(run, day, now_from(today))
+            vault, result = read_and_compute(run, day, now_from(today))
+            cards = board_cards_of(vault, result) if mode == "note" else ()
             result = edits.onto(result)
             if as_json:
                 output = render_json(result)
             elif as_text:
                 output = render_terminal(result, width=shown.width, color=shown.color)
             else:
-                output = (render_markdown(result, run.config), summary_line(result))
+                output = (render_markdown(result, run.config), summary_line(result), cards)
             if not (depends_on_the_clock(result) or edits.shown):
                 run.keep(kept_as, day, output)
         if mode == "note":
             from jobjournal.vault.agenda_note import write_agenda
+            from jobjournal.vault.board_note import write_board
 
-            block, summary = output
+            block, summary, cards = output
             path = run.config.agenda.path
             written = write_agenda(run.root, path, block)
+            write_board(run.root, run.config, cards)
             output = fit(f"{path} {'updated' if written else 'unchanged'}: {summary}", shown)
             output += "\n"
         click.echo(output, nl=False, color=shown.color)
@@ -334,15 +347,20 @@ def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
         run = open_cached_vault(ctx, use_cache=not no_cache)
         folder = _as_seen_from_here(run.root)
         prefix = "" if folder == os.curdir else folder + os.sep
-        kept = run.result(f"check:{prefix}", day)
+        from jobjournal.vault.board_note import read_changes
+
+        board_problems = read_changes(run.root, run.config).problems  # writes nothing
+        kept = None if board_problems else run.result(f"check:{prefix}", day)
         if kept is None:
+            from jobjournal.core.board import with_problems
             from jobjournal.core.check import check_report
             from jobjournal.core.engine import depends_on_the_clock
 
             vault, result = read_and_compute(run, day, now_from(today))
-            report = check_report(result.problems, vault.notes, folder, prefix)
+            shown = with_problems(result, board_problems)
+            report = check_report(shown.problems, vault.notes, folder, prefix)
             kept = ("\n".join(report.lines), report.summary, report.errors)
-            if not depends_on_the_clock(result):
+            if not depends_on_the_clock(result) and not board_problems:
                 run.keep(f"check:{prefix}", day, kept)
         text, summary, errors = kept
         if text:

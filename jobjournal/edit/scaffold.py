@@ -214,7 +214,9 @@ def init_git(target: Path) -> list[str]:
     _git(target, "init", "--quiet")
     warnings: list[str] = []
     try:
-        install(open_repo(target), load_config(target).agenda.path, sys.executable)
+        config = load_config(target)
+        install(open_repo(target), config.agenda.path, sys.executable,
+                config.board.path if config.board.enabled else None)
     except RefusalError as exc:  # e.g. a core.hooksPath shared by all the user's repositories
         warnings.append(f"no hooks installed: {exc.message}")
     _git(target, "add", "--all")

@@ -41,6 +41,8 @@ HOOKS: dict[str, str] = {
 }
 DRIVER = "jobjournal-agenda"
 DRIVER_NAME = "jobjournal agenda note: the generated part is written fresh, never a conflict"
+BOARD_DRIVER = "jobjournal-board"
+BOARD_DRIVER_NAME = "jobjournal pipeline board: cards moved on either side kept, never a conflict"
 NOTE_DRIVER = "jobjournal-note"
 NOTE_DRIVER_NAME = "jobjournal notes: front matter merged key by key, Log entries united"
 LOCAL_SUFFIX = ".local"
@@ -53,7 +55,7 @@ _MOVED = "# jobjournal: moved the hook that was here to "
 # --- install and uninstall ------------------------------------------------------------------------
 
 
-def install(repo: Repo, agenda: str, python: str) -> list[str]:
+def install(repo: Repo, agenda: str, python: str, board: str | None = None) -> list[str]:
     """Install or bring up to date the hooks, the merge driver in the repository's config and the
     agenda's line in the vault's `.gitattributes`. Returns what changed, one line each: nothing
     when everything was in place already. Refuses, before changing anything, when a hook of the
@@ -78,7 +80,10 @@ def install(repo: Repo, agenda: str, python: str) -> list[str]:
             repo.git("config", "--local", key, value)
             done.append(f"set {key} in the repository's config")
     notes = ensure_note_attribute(repo)
-    return done + notes + ensure_attributes(repo, agenda) + ensure_excluded(repo)
+    boards = [] if board is None else ensure_attributes(
+        repo, board, BOARD_DRIVER,
+        "# The pipeline board is generated: merged by jobjournal's driver, never a conflict.")
+    return done + notes + ensure_attributes(repo, agenda) + boards + ensure_excluded(repo)
 
 
 def uninstall(repo: Repo) -> list[str]:
@@ -99,7 +104,7 @@ def uninstall(repo: Repo) -> list[str]:
         done.append(f"removed the {name} hook")
         if local.exists():
             done.append(f"left {local.name} in place: rename it to {name} for git to run it")
-    for driver in (DRIVER, NOTE_DRIVER):
+    for driver in (DRIVER, NOTE_DRIVER, BOARD_DRIVER):
         section = f"merge.{driver}"
         found = repo.git(
             "config", "--local", "--get-regexp", rf"^{re.escape(section)}\.", check=False
@@ -158,9 +163,11 @@ def driver_settings(python: str, vault_path: str) -> dict[str, str]:
         f"{shlex.quote(vault_path)} --marker-size %L %O %A %B %P"
     )
     note = f"{shlex.quote(python)} -m jobjournal git merge-note --marker-size %L %O %A %B %P"
+    board = f"{shlex.quote(python)} -m jobjournal git merge-board %O %A %B %P"
     return {
         f"merge.{DRIVER}.name": DRIVER_NAME, f"merge.{DRIVER}.driver": command,
         f"merge.{NOTE_DRIVER}.name": NOTE_DRIVER_NAME, f"merge.{NOTE_DRIVER}.driver": note,
+        f"merge.{BOARD_DRIVER}.name": BOARD_DRIVER_NAME, f"merge.{BOARD_DRIVER}.driver": board,
     }  # fmt: skip
 
 
@@ -201,7 +208,8 @@ def _managed_text(path: Path) -> str | None:
 
 
 def merge_attribute(repo: Repo, agenda: str) -> str:
-    """The `merge` attribute git gives the agenda note (`unspecified` when none)."""
+    """The `merge` attribute git gives the agenda note, or another path (`unspecified` when
+    none)."""
     out = repo.git("check-attr", "-z", "merge", "--", repo.prefix + agenda).stdout.split("\0")
     return out[2] if len(out) > 2 else "unspecified"
 
@@ -214,10 +222,15 @@ def attribute_pattern(relpath: str) -> str:
     return pattern
 
 
-def ensure_attributes(repo: Repo, agenda: str) -> list[str]:
-    """Append `<agenda> merge=jobjournal-agenda` to the vault's .gitattributes unless git already
-    gives the agenda that driver; the file's existing bytes are kept as they are."""
-    if merge_attribute(repo, agenda) == DRIVER:
+def ensure_attributes(
+    repo: Repo, agenda: str, driver: str = DRIVER,
+    comment: str = "# The agenda note is generated: merged by jobjournal's driver, never a "
+    "conflict.",
+) -> list[str]:
+    """Append `<agenda> merge=jobjournal-agenda` (or another generated note's line, with its
+    `driver`) to the vault's .gitattributes unless git already gives that path the driver; the
+    file's existing bytes are kept as they are."""
+    if merge_attribute(repo, agenda) == driver:
         return []
     path = repo.vault / ATTRIBUTES
     try:
@@ -225,12 +238,11 @@ def ensure_attributes(repo: Repo, agenda: str) -> list[str]:
     except FileNotFoundError:
         data = b""
     newline = b"\r\n" if b"\r\n" in data else b"\n"
-    line = f"{attribute_pattern(agenda)} merge={DRIVER}"
-    comment = "# The agenda note is generated: merged by jobjournal's driver, never a conflict."
+    line = f"{attribute_pattern(agenda)} merge={driver}"
     lead = newline if data and not data.endswith(b"\n") else b""
     atomic_write(path, data + lead + comment.encode() + newline + line.encode() + newline)
     done = [f"added `{line}` to {repo.prefix}{ATTRIBUTES}: commit it, your other devices need it"]
-    if merge_attribute(repo, agenda) != DRIVER:
+    if merge_attribute(repo, agenda) != driver:
         done.append(
             f"warning: another attributes file still sets a different merge for {agenda}; "
             f"`git check-attr -a {repo.prefix}{agenda}` shows which"

@@ -100,10 +100,11 @@ def has_conflict_markers(path: Path) -> bool:
     return conflict_marker_line(text, markdown=path.suffix == ".md") is not None
 
 
-def commit_message(paths: Sequence[str], agenda: str) -> str:
+def commit_message(paths: Sequence[str], agenda: str, board: str | None = None) -> str:
     """`jobjournal: update Interviews/Acme.md (+2 more)`: the first note changed, and how many
-    others. The agenda changes along with almost every note, so it is named only when alone."""
-    named = sorted(p for p in paths if p != agenda) or [agenda]
+    others. The agenda (and the board) change along with almost every note, so they are named
+    only when alone."""
+    named = sorted(p for p in paths if p not in (agenda, board)) or [agenda]
     more = f" (+{len(named) - 1} more)" if len(named) > 1 else ""
     return f"jobjournal: update {named[0]}{more}"
 
@@ -313,6 +314,7 @@ class AutoCommitter:
         self.root = root
         self.delay = float(config.git.commit_delay_seconds)
         self.agenda = config.agenda.path
+        self.board = config.board.path if config.board.enabled else None
         self._report = report
         self._clock = clock
         self._pending: set[str] = set()
@@ -359,15 +361,16 @@ class AutoCommitter:
             self._say_once("not committing: " + self.repo.detached("the changes are committed"))
             return None
         self._blocked = None
-        changes = self.repo.changes(sorted(self._pending | {self.agenda}))
+        generated = {self.agenda} | ({self.board} if self.board else set())
+        changes = self.repo.changes(sorted(self._pending | generated))
         for path in [p for p in changes if has_conflict_markers(self.root / p)]:
             self._report(f"not committing {path}: it holds git conflict markers; resolve them")
             del changes[path]
             self._pending.discard(path)
-        if not set(changes) - {self.agenda}:
+        if not set(changes) - generated:
             self._pending.clear()  # saved without a change (or reported): the agenda alone waits
             return None
-        message = commit_message(list(changes), self.agenda)
+        message = commit_message(list(changes), self.agenda, self.board)
         try:
             self.repo.commit(changes, message)
         except GitFailed as exc:

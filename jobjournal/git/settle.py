@@ -3,7 +3,8 @@ working tree stays as clean as git left it (README, "Git: history, backup and sy
 devices").
 
 The commit is made with git's plumbing (`hash-object`, a temporary index, `commit-tree`,
-`update-ref`): it holds the last commit plus the agenda note and nothing else, whatever the user
+`update-ref`): it holds the last commit plus the agenda note (with the pipeline board, and the
+notes the agenda's ticks and the board's moved cards changed) and nothing else, whatever the user
 has staged, and it works where `git commit` would refuse (git runs post-merge while MERGE_HEAD
 still names the merge just committed). It is not made, and the regenerated agenda is left for
 the user to commit, when:
@@ -59,20 +60,23 @@ def _steps(todo: Path) -> int:
 
 def settle_agenda(
     repo: Repo, agenda: str, regenerate: Callable[[], Iterable[str]], *,
-    finished: str | None = None,
+    finished: str | None = None, board: Callable[[], str | None] = lambda: None,
 ) -> str | None:
     """Apply the agenda's ticks and regenerate it (`regenerate()`, which returns the notes the
     ticks changed), and commit the agenda with those notes when it changed and may be committed;
     what to tell the user, or None when there is nothing to say. `finished` is the operation
     whose hook runs ("a merge", "a rebase", "a cherry-pick"): its state is still there, but it
-    is done."""
+    is done. `board()` names the pipeline board, once regenerated, when it is jobjournal's to
+    commit along (not a note of the user's at that path): it goes with the agenda whatever it
+    was before, being generated."""
     operation = busy(repo, finished)
     if operation is not None:
         return None  # the agenda waits for the operation's own end
     before = _head_text(repo, agenda)
     changed_before = repo.changes()
     notes = sorted(set(regenerate()))
-    if not repo.changes([agenda, *notes]):
+    generated = [path for path in [board()] if path is not None]
+    if not repo.changes([agenda, *generated, *notes]):
         return None
     why = _why_not(repo, agenda, before)
     mine = [note for note in notes if note in changed_before]
@@ -80,7 +84,7 @@ def settle_agenda(
         why = f"the agenda's ticks changed {mine[0]}, which you had changed too: commit it yourself"
     if why is not None:
         return f"agenda regenerated, not committed: {why}"
-    _commit_agenda(repo, agenda, notes)
+    _commit_agenda(repo, agenda, [*generated, *notes])
     return f"agenda regenerated and committed ({MESSAGE})"
 
 

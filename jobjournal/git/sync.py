@@ -17,6 +17,7 @@ def sync(
     regenerate: Callable[[], Iterable[str]],
     pull_options: Sequence[str] = (),
     say: Callable[[str], None],
+    board: str | None = None,
 ) -> None:
     """Commit the vault's changes, pull (a merge, never a rebase) and push, telling `say` each
     step. `regenerate()` writes the agenda first (a phone, which can't run jobjournal, then gets
@@ -47,7 +48,7 @@ def sync(
             "(<<<<<<< lines): resolve them, then sync again"
         )
     if changes:
-        message = commit_message(list(changes), agenda)
+        message = commit_message(list(changes), agenda, board)
         repo.commit(changes, message)
         say(f"committed: {message}")
     else:
@@ -59,10 +60,10 @@ def sync(
     remote, branch, tracking = upstream
     pulling = tracking or _remote_has_branch(repo, remote, branch)
     if pulling and _pull(repo, remote, branch, pull_options, say):
-        notes = list(regenerate())  # the notes the pulled agenda's ticks changed
-        agenda_changes = repo.changes([agenda, *notes])
+        notes = list(regenerate())  # the notes the pulled agenda's ticks and board changed
+        agenda_changes = repo.changes([agenda, *([board] if board else []), *notes])
         if agenda_changes:
-            repo.commit(agenda_changes, commit_message(list(agenda_changes), agenda))
+            repo.commit(agenda_changes, commit_message(list(agenda_changes), agenda, board))
             say(f"committed {', '.join(agenda_changes)}, regenerated after the pull")
     _push(repo, remote, branch, set_upstream=not tracking, say=say)
 

@@ -64,7 +64,7 @@ def walk(
     """The notes to read, sorted, and the folders that could not be read; with `stamps`, each
     note's stat stamp too (a file that vanished meanwhile has none)."""
     ignore = _ignore_spec(config.vault.ignore)
-    templates, agenda = config.vault.templates, config.agenda.path
+    templates, generated = config.vault.templates, config.skipped_notes()
     root_real = os.path.realpath(root)
     inside = root_real.rstrip(os.sep) + os.sep
     found: list[str] = []
@@ -110,7 +110,7 @@ def walk(
             stack.append((_entries(entry.path, rel, problems), rel + "/", real + os.sep))
         elif is_file and name.endswith(".md") and not name.startswith("~$"):
             # `~$x.md`: an office suite's lock file. Dangling links and sockets are neither.
-            if rel == agenda or (ignore is not None and ignore.match_file(rel)):
+            if rel in generated or (ignore is not None and ignore.match_file(rel)):
                 continue
             if not name.isascii() and not is_utf8_name(name):
                 problems.append(_undecodable(rel, entry.path, folder=False))
@@ -156,7 +156,7 @@ class Wanted:
         name = parts[-1]
         if any(part.startswith(".") for part in parts) or not name.endswith(".md"):
             return False
-        if name.startswith("~$") or path == self._config.agenda.path:
+        if name.startswith("~$") or path in self._config.skipped_notes():
             return False
         templates = self._config.vault.templates
         if path.startswith(templates + "/"):

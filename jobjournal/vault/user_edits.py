@@ -4,9 +4,9 @@
 `apply_user_edits` is the one step that `agenda`, `watch`, the git hooks, the agenda's merge
 driver and `git sync` all take before they build the agenda. Today it reads the agenda note:
 the items the user ticked, cancelled or typed inline fields on are applied to their notes
-(edit/ticks.py); a line that can't be applied is carried over into the next agenda. It is the
-place for every other kind of user edit of a generated note (say, a card moved on a board): each
-adds its own reading and applying here, and what it could not apply to `UserEdits`.
+(edit/ticks.py); a line that can't be applied is carried over into the next agenda. Then it
+reads the pipeline board: a card the user moved to another lane sets its note's status
+(vault/board_note.py), and what it could not apply is a problem for the agenda.
 
 Nothing is lost and nothing is applied twice: the whole step holds the vault's agenda lock, and
 the lines applied are taken out of the agenda note before the lock is let go, so a second
@@ -77,6 +77,25 @@ class UserEdits:
 
 
 def apply_user_edits(
+    root: Path, config: Config, today: date, now: datetime | None = None, *,
+    current: Callable[[], Agenda] | None = None,
+) -> UserEdits:
+    """Apply what the user did in the agenda note and on the pipeline board to their notes (see
+    the module's docstring); return what the next agenda must show of it. The board's moved
+    cards (vault/board_note.py) come after the agenda's lines, whose items `current()` found in
+    the notes as they were."""
+    edits = _apply_agenda_edits(root, config, today, now, current=current)
+    from jobjournal.vault.board_note import apply_board_moves
+
+    moved = apply_board_moves(root, config, now if now is not None else today)
+    if not (moved.edited or moved.problems):
+        return edits
+    return replace(edits, problems=(*edits.problems, *moved.problems),
+                   applied=(*edits.applied, *moved.applied),
+                   edited=tuple(sorted({*edits.edited, *moved.edited})))
+
+
+def _apply_agenda_edits(
     root: Path, config: Config, today: date, now: datetime | None = None, *,
     current: Callable[[], Agenda] | None = None,
 ) -> UserEdits:

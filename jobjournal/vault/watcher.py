@@ -8,7 +8,9 @@ also wakes every `check_every` seconds to see whether the date (from the injecta
 has changed and whether the vault folder is still there.
 
 No feedback loop, and no timers to prevent one: the agenda note is never read as a note, and
-writing it compares content first, so the events of our own write end in a comparison.
+writing it compares content first, so the events of our own write end in a comparison. The
+pipeline board is read for the cards the user moved, and only when it differs from the board
+the watcher wrote last (board_note.py remembers it): its own writes end in a comparison too.
 watchdog is imported only when `run()` starts: `jobjournal --help` doesn't pay for it.
 """
 
@@ -27,10 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobjournal.config import CONFIG_NAME, Config, load_config
+from jobjournal.core.board import board_cards
 from jobjournal.core.incremental import IncrementalBuild
+from jobjournal.core.links import LinkIndex
 from jobjournal.core.markdown import MarkdownRenderer
 from jobjournal.errors import JobJournalError, VaultError
 from jobjournal.vault.agenda_note import MarkedMeanwhile, generated_part, write_agenda
+from jobjournal.vault.board_note import is_own_write, write_board
 from jobjournal.vault.reader import Vault, VaultState
 from jobjournal.vault.scan import is_utf8_name, shown_name
 from jobjournal.vault.user_edits import UserEdits, apply_user_edits
@@ -47,6 +52,7 @@ READ_ONLY_EVENTS = frozenset({"opened", "closed_no_write", "attrib"})
 POLL_INTERVAL = 1.0
 # What an event's path means to the watcher (see `classify`).
 NOTE, RESCAN, CONFIG, AGENDA, VAULT_GONE = "note", "rescan", "config", "agenda", "vault gone"
+BOARD = "board"
 OVERFLOW = "event queue overflow"
 
 
@@ -79,6 +85,8 @@ def classify(
         return CONFIG, rel
     if rel == config.agenda.path:
         return AGENDA, rel
+    if rel == config.board.path and config.board.enabled:
+        return BOARD, rel
     templates = config.vault.templates
     if rel == templates or rel.startswith(templates + "/"):
         return None
@@ -113,6 +121,7 @@ class _Pending:
     rescan: list[str] = field(default_factory=list)  # why: the folders, or OVERFLOW
     config: bool = False
     agenda: bool = False
+    board: bool = False
     vault_gone: bool = False
     first: float | None = None  # monotonic times of the first and the latest event
     last: float = 0.0
@@ -126,6 +135,8 @@ class _Pending:
             self.config = True
         elif kind == AGENDA:
             self.agenda = True
+        elif kind == BOARD:
+            self.board = True
         elif kind == VAULT_GONE:
             self.vault_gone = True
         self.last = time.monotonic()
@@ -316,6 +327,19 @@ class Watcher:
             self._regenerate(", ".join(reasons) or "retry", vault, changed)
         elif batch.agenda:
             self._agenda_edited(vault, today)
+        elif batch.board:
+            self._board_edited(vault, today)
+
+    def _board_edited(self, vault: Vault, today: date) -> None:
+        """The board changed: a card the user moved sets its note's status (with the agenda's
+        ticks, see _apply), and the board is written again; our own writes end in the
+        comparison with the board written last."""
+        operation = self._operation()
+        if operation is not None:  # it waits for the operation's end (see _step)
+            self._held = self._held or operation
+            return
+        if not is_own_write(self.root, self.config):
+            self._regenerate(f"{self.config.board.path} edited", vault, ())
 
     def _agenda_edited(self, vault: Vault, today: date) -> None:
         """Someone else edited, replaced or deleted the agenda note (our own writes end here
@@ -380,9 +404,10 @@ class Watcher:
             changed = tuple(sorted({*changed, *edits.edited}))
         self._edits = edits
         cfg = vault.config
-        agenda = edits.onto(self._build.build(
+        built = self._build.build(
             vault.notes, today, cfg, paths=vault.paths, problems=vault.problems
-        ))
+        )
+        agenda = edits.onto(built)
         block = self._renderer.render(agenda, cfg)
         self.regenerations += 1
         if operation is not None:
@@ -399,6 +424,7 @@ class Watcher:
             # the user ticked a line since: the agenda note's event is on its way, and its
             # regeneration applies the tick first; nothing is overwritten
             return
+        write_board(self.root, cfg, board_cards(vault.notes, built.items, LinkIndex(vault.paths)))
         self._block = self._written = block
         self._failed, self._held = False, None
         self.writes += written
