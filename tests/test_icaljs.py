@@ -21,8 +21,8 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
+from jobjournal.cli.agenda_site import make_server
 from jobjournal.cli.main import cli
-from jobjournal.cli.serve import make_server
 
 from .conftest import VaultDir
 

@@ -19,9 +19,10 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from jobjournal.cli import serve as serve_module
+from jobjournal.cli import agenda_site as site_module
+from jobjournal.cli.agenda_site import AgendaSite, make_server
 from jobjournal.cli.main import cli
-from jobjournal.cli.serve import DEFAULT_PORT, AgendaSite, make_server
+from jobjournal.cli.serve import DEFAULT_PORT
 from jobjournal.exports.ics import event_uid
 
 from .conftest import VaultDir
@@ -213,7 +214,7 @@ def test_the_etag_does_not_change_with_the_time_of_day(notes: VaultDir,
     site = AgendaSite(notes.root)
     moments = iter([datetime(2026, 12, 9, 8, 0), datetime(2026, 12, 9, 23, 59),
                     datetime(2026, 12, 10, 0, 1)])
-    monkeypatch.setattr(serve_module, "clock", lambda: next(moments))
+    monkeypatch.setattr(site_module, "clock", lambda: next(moments))
     morning = site.answer("/agenda.ics", None).headers["ETag"]
     evening = site.answer("/agenda.ics", morning)
     assert evening.status == 304 and evening.headers["ETag"] == morning

@@ -575,8 +575,8 @@ HEAVY = ("yaml", "frontmatter", "markdown_it", "holidays", "watchdog", "openpyxl
          "pathspec")
 
 
-def _imported_by(statement: str) -> list[str]:
-    code = f"import sys; {statement}; print(' '.join(sorted(m for m in {HEAVY!r} if m in "
+def _imported_by(statement: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(m for m in {heavy!r} if m in "
     code += "sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, cwd=REPO)
@@ -591,6 +591,14 @@ def test_reading_and_computing_modules_import_no_heavy_library() -> None:
 
 def test_the_command_line_imports_no_heavy_library_before_a_command_runs() -> None:
     assert _imported_by("import jobjournal.cli.main") == []
+
+
+def test_help_lists_every_command_without_importing_what_they_run() -> None:
+    """`--help` imports each command's module to list it: those modules import their heavy
+    libraries, the HTTP server and the recurrence library when they run, not before."""
+    statement = "import click; from jobjournal.cli.main import cli; cli.get_help(click.Context(cli))"
+    heavy = (*HEAVY, "http.server", "recurring_ical_events", "jobjournal.cli.agenda_site")
+    assert _imported_by(statement, heavy) == []
 
 
 def test_a_command_loads_no_other_command_s_module(tmp_path: Path) -> None:
