@@ -553,20 +553,6 @@ def test_ticks_on_both_sides_of_a_real_merge_are_both_applied(
     assert "Call back Bob" not in agenda
 
 
-def test_the_merge_keeps_a_tick_new_on_either_side_and_drops_one_a_side_applied() -> None:
-    from jobjournal.core.ticks import unite_marked_lines
-
-    def line(box: str, n: int) -> str:
-        return f"- [{box}] item {n} ^jj-{n:010d}"
-
-    base = "\n".join([line("x", 1), line("x", 2), line(" ", 3), line(" ", 4)]) + "\n"
-    ours = "\n".join([line(" ", 3), line("x", 2), line("x", 4)]) + "\n"  # applied 1 (took it out)
-    theirs = "\n".join([line("x", 1), line("x", 2), line("x", 3), line(" ", 4)]) + "\n"
-    fresh = "\n".join([line(" ", 3), line(" ", 4), "- plain"]) + "\n"
-    united = unite_marked_lines(fresh, base, ours, theirs)
-    assert united == "\n".join([line("x", 3), line("x", 4), "- plain", line("x", 2)]) + "\n"
-
-
 def test_the_agenda_is_never_written_over_a_tick_made_while_it_was_computed(
     vault: VaultDir,
 ) -> None:
