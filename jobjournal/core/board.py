@@ -5,6 +5,9 @@ Pure functions: `board_cards` makes the cards from the notes and the agenda, `re
 writes them as the plugin writes a board, `read_board` reads a board back (as the plugin or the
 user left it), and `board_moves` tells the cards the user moved since jobjournal last wrote the
 board from the statuses changed in the notes (docs/design.md, "The remembered board").
+`BoardMaker` gives what `board_cards` and `render_board` give, remembering its last board for
+the next, so that a watcher's save costs what it changed (docs/design.md, "The incremental
+build").
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import compress
+from operator import is_not
 from urllib.parse import unquote
 
 from jobjournal.core.links import LinkIndex, parse_links
@@ -82,24 +87,31 @@ def board_cards(notes: Iterable[Note], items: Iterable[Item], index: LinkIndex
                 ) -> tuple[Card, ...]:
     """A card for each interview and application: its link, company, role, and its next action
     (the first of its items in agenda order) with that item's date."""
+    first = _first_items(items)
+    return tuple(card for note in notes
+                 if (card := card_of(note, first.get(note.path), index)) is not None)
+
+
+def _first_items(items: Iterable[Item]) -> dict[str, Item]:
+    """Each note's first item, in agenda order."""
     first: dict[str, Item] = {}
     for each in items:
         if each.note is not None and each.note not in first:
             first[each.note] = each
-    cards = []
-    for note in notes:
-        lane = lane_of(note)
-        if lane is None:
-            continue
-        item = first.get(note.path)
-        parts = [card_link(note.path, index)]
-        parts += [escape_md(text) for text in (note.company, note.role) if text and text.strip()]
-        if item is not None:
-            parts.append(f"next: {escape_md(next_action(item))} @{{{item.due.isoformat()}}}")
-        due = item.due if item is not None else date.max
-        cards.append(Card(note.path, lane, " · ".join(parts),
-                          (due, note.title.casefold(), note.path)))
-    return tuple(cards)
+    return first
+
+
+def card_of(note: Note, item: Item | None, index: LinkIndex) -> Card | None:
+    """A note's card, given its first item; None for a note that has no card."""
+    lane = lane_of(note)
+    if lane is None:
+        return None
+    parts = [card_link(note.path, index)]
+    parts += [escape_md(text) for text in (note.company, note.role) if text and text.strip()]
+    if item is not None:
+        parts.append(f"next: {escape_md(next_action(item))} @{{{item.due.isoformat()}}}")
+    due = item.due if item is not None else date.max
+    return Card(note.path, lane, " · ".join(parts), (due, note.title.casefold(), note.path))
 
 
 #: A card's short name for its next action, by kind (a task says its own text).
@@ -276,6 +288,15 @@ def render_board(cards: Iterable[Card], existing: Board | None = None) -> str:
     return "".join(out)
 
 
+def board_text(cards: Iterable[Card], existing: str | None) -> str | None:
+    """The board to write over the board text `existing` (None: no board yet), or None when that
+    board is not jobjournal's to write (see Board.refusal)."""
+    board = read_board(existing) if existing is not None else None
+    if board is not None and board.refusal() is not None:
+        return None
+    return render_board(cards, board)
+
+
 def _card_key(text: str) -> str:
     """What identifies a card across runs: the first link in it (its note)."""
     links = parse_links(text)
@@ -401,3 +422,194 @@ def merge_boards(base: str, ours: str, theirs: str) -> str:
         if key not in mine and key not in was:
             cards.append(Card(key, card.lane, card.text, (date.min, "~", f"{n:09d}")))
     return render_board(cards, boards[1])
+
+
+# --- the remembering board ----------------------------------------------------------------------
+
+
+class BoardMaker:
+    """`board_text(board_cards(notes, items, index), existing)`, remembering its last board for
+    the next: a watcher writes one board after another, which differ by the few cards a save
+    changed.
+
+    A note's card is made again only when the note is not the very object it was (notes are
+    frozen, and the vault hands back the same object for an unchanged file: compared in C) or its
+    first item is not. When `existing` is the board it wrote last, only the lanes a changed card
+    leaves or enters are laid out again, as `render_board` lays them out: the cards that stay
+    keep their place and checkbox, the others follow in card order; the other lanes' lines are
+    kept. Anything else (the first board, one the user edited, a card text or lane name that
+    would not read back as written, two cards with one key) takes `board_text`, and what it
+    wrote is read back to be remembered. `last` says which way the last board took.
+    tests/test_board.py compares it with `board_text` over sequences of changes.
+    """
+
+    def __init__(self) -> None:
+        self._paths: Sequence[str] | None = None
+        self._index: LinkIndex | None = None
+        self._notes: tuple[Note, ...] = ()
+        self._first: dict[str, Item] = {}
+        self._cards: list[Card | None] = []
+        self._text: str | None = None  # the last board, when it can be followed card by card
+        self._head = self._settings = ""
+        self._titles: dict[str, str] = {}
+        self._rows: dict[str, list[str]] = {}  # lane → its cards' keys, in board order
+        self._lines: dict[str, str] = {}  # key → its card's line
+        self._checks: dict[str, str] = {}  # key → its checkbox
+        self._by_key: dict[str, Card] = {}
+        self._key_of: dict[str, str] = {}  # path → its card's key
+        #: how the last board was made: "cards" (card by card) or "whole"
+        self.last = ""
+
+    def index_for(self, paths: Sequence[str]) -> LinkIndex:
+        """A LinkIndex of these paths: the last one when the paths are the same."""
+        if self._index is None or (paths is not self._paths and paths != self._paths):
+            self._paths, self._index = paths, LinkIndex(paths)
+            self._notes, self._cards = (), []  # every card links anew
+        return self._index
+
+    def board(self, notes: Sequence[Note], items: Sequence[Item], paths: Sequence[str],
+              existing: str | None) -> str | None:
+        """What `board_text(board_cards(notes, items, LinkIndex(paths)), existing)` gives."""
+        index = self.index_for(paths)
+        changed = self._update_cards(tuple(notes), _first_items(items), index)
+        cards = [card for card in self._cards if card is not None]
+        if existing is not None and existing == self._text and changed is not None:
+            text = self._follow(changed)
+            if text is not None:
+                self.last = "cards"
+                return text
+        self.last = "whole"
+        text = board_text(cards, existing)
+        if text is not None:
+            self._remember(cards, text)
+        return text
+
+    def _update_cards(self, notes: tuple[Note, ...], first: dict[str, Item], index: LinkIndex
+                      ) -> list[tuple[Card | None, Card | None]] | None:
+        """Make the cards of `notes` (into `_cards`, in note order), again only for the notes
+        that changed or whose first item did; the (old, new) cards that differ, or None when
+        the notes are not the last ones edited in place (then every card was made)."""
+        old_notes, old_first, cards = self._notes, self._first, self._cards
+        self._notes, self._first = notes, first
+        if len(old_notes) != len(notes) or not cards:
+            self._cards = [card_of(note, first.get(note.path), index) for note in notes]
+            return None
+        at = set(compress(range(len(notes)), map(is_not, old_notes, notes)))
+        if any(old_notes[n].path != notes[n].path for n in at):
+            self._cards = [card_of(note, first.get(note.path), index) for note in notes]
+            return None
+        moved = {path for path, item in first.items() if old_first.get(path) is not item}
+        moved.update(path for path in old_first if path not in first)
+        if moved:
+            positions = {note.path: n for n, note in enumerate(notes) if note.path in moved}
+            at.update(positions.values())
+        changed = []
+        for n in sorted(at):
+            note = notes[n]
+            card = card_of(note, first.get(note.path), index)
+            if card != cards[n]:
+                changed.append((cards[n], card))
+                cards[n] = card
+        return changed
+
+    def _follow(self, changed: list[tuple[Card | None, Card | None]]) -> str | None:
+        """The board with these cards changed, laid out lane by lane from the last one; None
+        when a change can't be followed so (then nothing remembered was changed)."""
+        by_key, key_of = dict(self._by_key), dict(self._key_of)
+        lanes: set[str] = set()
+        for old, _ in changed:
+            if old is not None:
+                del by_key[key_of.pop(old.path)]
+                lanes.add(old.lane)
+        for _, new in changed:
+            if new is None:
+                continue
+            key = _card_key(new.text)
+            if key in by_key or not _reads_back(new.text) or not _lane_reads_back(new.lane):
+                return None
+            by_key[key], key_of[new.path] = new, key
+            lanes.add(new.lane)
+        rows, lines, checks = dict(self._rows), dict(self._lines), self._checks
+        members: dict[str, list[str]] = {lane: [] for lane in lanes}
+        for key, card in by_key.items():  # (every card: the keys of the lanes laid out anew)
+            if card.lane in members:
+                members[card.lane].append(key)
+        for lane, keys in members.items():
+            present = set(keys)
+            kept = [key for key in rows.get(lane, ()) if key in present]
+            placed = set(kept)
+            fresh = sorted((key for key in keys if key not in placed),
+                           key=lambda key: by_key[key].order)
+            rows[lane] = kept + fresh
+            for key in keys:
+                lines[key] = f"- [{checks.get(key, ' ')}] {by_key[key].text}\n"
+        for old, _ in changed:
+            if old is not None and (key := self._key_of[old.path]) not in by_key:
+                lines.pop(key, None)
+        for lane in lanes:
+            if not rows[lane] and lane not in LANES:
+                del rows[lane]  # an empty lane of another status goes, with its title
+                self._titles.pop(lane, None)
+        new_checks = {key: checks.get(key, " ") for key in by_key}
+        self._by_key, self._key_of, self._rows, self._lines = by_key, key_of, rows, lines
+        self._checks = new_checks
+        self._text = self._layout()
+        return self._text
+
+    def _layout(self) -> str:
+        """The board's text from what is remembered, as `render_board` writes it."""
+        out = [self._head, "\n\n"]
+        extra = sorted(lane for lane in self._rows if lane not in LANES)
+        lines = self._lines
+        for lane in [*LANES, *extra]:
+            title = self._titles.get(lane, lane)
+            out.append(f"## {title if _MAX_ITEMS.match(title) else lane}\n\n")
+            out += [lines[key] for key in self._rows.get(lane, ())]
+            out.append("\n\n")
+        out.append(f"\n\n{SETTINGS_MARK}\n{_FENCE}\n{self._settings}\n{_FENCE}\n%%")
+        return "".join(out)
+
+    def _remember(self, cards: list[Card], text: str) -> None:
+        """Remember the board `text` written from `cards`, when it reads back as written (each
+        card in its lane, once, with its text); else remember nothing (the next board is made
+        whole)."""
+        self._text = None
+        board = read_board(text)
+        keys = [_card_key(card.text) for card in board.cards]
+        by_key = {_card_key(card.text): card for card in cards}
+        if (len(set(keys)) != len(keys) or len(by_key) != len(cards) or set(keys) != by_key.keys()
+                or any(by_key[key].text != found.text or by_key[key].lane != found.lane
+                       for key, found in zip(keys, board.cards, strict=True))
+                or board.head is None or board.settings is None
+                or not all(_lane_reads_back(card.lane) for card in cards)):
+            return
+        rows: dict[str, list[str]] = {lane: [] for lane in LANES}
+        for key, found in zip(keys, board.cards, strict=True):
+            rows.setdefault(found.lane, []).append(key)
+        titles: dict[str, str] = {}
+        for lane in board.lanes:
+            titles.setdefault(lane.status, lane.title)
+        self._head, self._settings, self._titles, self._rows = (
+            board.head, board.settings, titles, rows)
+        self._checks = {key: found.check for key, found in zip(keys, board.cards, strict=True)}
+        self._lines = {key: f"- [{found.check}] {found.text}\n"
+                       for key, found in zip(keys, board.cards, strict=True)}
+        self._by_key = by_key
+        self._key_of = {card.path: key for key, card in by_key.items()}
+        if self._layout() == text:
+            self._text = text
+
+
+def _reads_back(text: str) -> bool:
+    """Whether a card line holding `text` reads back as that card: one line, no outer spaces."""
+    return text == text.strip() and len(text.splitlines()) == 1
+
+
+def _lane_reads_back(lane: str) -> bool:
+    """Whether a lane's heading as render_board writes it reads back as that lane."""
+    heading = _HEADING.match(f"## {lane}")
+    if heading is None:
+        return False
+    title = heading.group(1).strip()
+    limited = _MAX_ITEMS.match(title)
+    return (limited.group(1) if limited else title).strip().lower() == lane

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from jobjournal.config import Config
-from jobjournal.core.board import Board, Card, Move, board_moves, lane_of, read_board, render_board
+from jobjournal.core.board import Card, Move, board_moves, board_text, lane_of, read_board
 from jobjournal.core.links import LinkIndex
 from jobjournal.core.model import Note, NoteType, Problem, Severity
 from jobjournal.errors import JobJournalError, RefusalError
@@ -202,17 +202,21 @@ def write_board(root: Path, config: Config, cards: Iterable[Card], *, keep: bool
     """Write the board from `cards` (atomically, only when its text changes) and remember it
     (unless not `keep`: a vault being made, not yet at its place). A board that is not
     jobjournal's to write (see Board.refusal) is left alone. Returns whether it was written."""
+    return write_board_text(root, config, lambda existing: board_text(cards, existing), keep=keep)
+
+
+def write_board_text(root: Path, config: Config, make: Callable[[str | None], str | None], *,
+                     keep: bool = True) -> bool:
+    """`write_board` of the text `make(the board's text now, or None)` gives: None leaves the
+    board alone (`board_text`, or a watcher's `BoardMaker.board`)."""
     if not config.board.enabled:
         return False
     path = board_file(root, config.board.path)
     with agenda_lock(root):
         existing_text = _read_text(path)
-        existing: Board | None = None
-        if existing_text is not None:
-            existing = read_board(existing_text)
-            if existing.refusal() is not None:
-                return False
-        text = render_board(cards, existing)
+        text = make(existing_text)
+        if text is None:
+            return False
         written = text != existing_text
         if written:
             path.parent.mkdir(parents=True, exist_ok=True)

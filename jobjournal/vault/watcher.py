@@ -29,13 +29,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobjournal.config import CONFIG_NAME, Config, load_config
-from jobjournal.core.board import board_cards
+from jobjournal.core.board import BoardMaker
 from jobjournal.core.incremental import IncrementalBuild
-from jobjournal.core.links import LinkIndex
 from jobjournal.core.markdown import MarkdownRenderer
 from jobjournal.errors import JobJournalError, VaultError
 from jobjournal.vault.agenda_note import MarkedMeanwhile, generated_part, write_agenda
-from jobjournal.vault.board_note import is_own_write, write_board
+from jobjournal.vault.board_note import is_own_write, write_board_text
 from jobjournal.vault.reader import Vault, VaultState
 from jobjournal.vault.scan import is_utf8_name, shown_name
 from jobjournal.vault.user_edits import UserEdits, apply_user_edits
@@ -174,6 +173,7 @@ class Watcher:
         self._state = VaultState(root, config)
         self._build = IncrementalBuild()  # each agenda recomputes only what the saves touched
         self._renderer = MarkdownRenderer()  # and rewrites only the lines of what changed
+        self._board = BoardMaker()  # the board too
         self._root = str(root)
         self._root_id = _identity(root)
         self._vault: Vault | None = None
@@ -424,7 +424,8 @@ class Watcher:
             # the user ticked a line since: the agenda note's event is on its way, and its
             # regeneration applies the tick first; nothing is overwritten
             return
-        write_board(self.root, cfg, board_cards(vault.notes, built.items, LinkIndex(vault.paths)))
+        write_board_text(self.root, cfg, lambda existing: self._board.board(
+            vault.notes, built.items, vault.paths, existing))
         self._block = self._written = block
         self._failed, self._held = False, None
         self.writes += written
