@@ -208,3 +208,16 @@ def test_help_has_an_example_for_each(runner: CliRunner) -> None:
                              ("list", "jobjournal list interview --status scheduled")):
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and example in result.stdout
+
+
+@pytest.mark.parametrize("columns", [None, "", "abc", "0", "-5", "1", "132"])
+def test_screen_width_is_what_shutil_gives(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    import shutil
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert screen().width == shutil.get_terminal_size((80, 24)).columns

@@ -365,6 +365,16 @@ def test_median_of_counts_is_statistics_median() -> None:
     assert _median(Counter({1: 0, 2: 2, 5: 2})) == 3.5
 
 
+
+@given(st.lists(st.integers(-10**6, 10**6), max_size=9))
+def test_median_of_values_is_statistics_median(values: list[int]) -> None:
+    import statistics
+
+    from jobjournal.core.insights import _median as median_of_values
+
+    expected = float(statistics.median(values)) if values else None
+    assert median_of_values(values) == expected
+
 # --- the tally against the reference ------------------------------------------------------------
 
 NAMES = [f"N{n}" for n in range(6)]

@@ -623,6 +623,30 @@ def test_a_command_loads_no_other_command_s_module(tmp_path: Path) -> None:
         assert runner.invoke(cli, [name, "--help"]).exit_code == 0, name
 
 
+@pytest.mark.parametrize("flag", ["--json", "--print"])
+def test_agenda_that_writes_nothing_imports_nothing_only_writing_needs(
+    tmp_path: Path, flag: str
+) -> None:
+    """`agenda --json` and `--print` apply no edits of the agenda note and write no note: the
+    modules that do (and the Markdown renderer) are not imported, nor standard modules
+    only other work needs."""
+    root = tmp_path / "vault"
+    generate(root, 20, seed=3, today=TODAY)
+    writing = ("jobjournal.vault.user_edits", "jobjournal.vault.agenda_note",
+               "jobjournal.vault.board_note", "jobjournal.vault.atomic", "jobjournal.core.ticks",
+               "jobjournal.core.markdown", "jobjournal.core.board", "statistics", "shutil",
+               "tempfile")
+    code = ("import sys\nfrom jobjournal.cli.main import cli\n"
+            f"cli(['agenda', {flag!r}, '--today', '{TODAY}', '--vault', {str(root)!r}], "
+            "standalone_mode=False)\n"
+            f"print(' '.join(sorted(m for m in sys.modules if m in {writing!r})), "
+            "file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, env={**os.environ, "JOBJOURNAL_CACHE_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split() == []
+
+
 # --- the benchmark --------------------------------------------------------------------------
 
 

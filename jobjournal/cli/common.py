@@ -134,15 +134,31 @@ def screen() -> Screen:
     """How standard output shows text: the width to fit (the terminal's; `$COLUMNS` when set;
     80 off a terminal), whether it is a terminal, and whether to colour: only on a terminal,
     and never when `NO_COLOR` is set or `TERM=dumb`."""
-    import shutil
-
-    width = shutil.get_terminal_size((80, 24)).columns
+    width = _terminal_columns()
     try:
         on_terminal = sys.stdout.isatty()
     except (AttributeError, ValueError):  # no standard output, or a closed one
         on_terminal = False
     plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
     return Screen(width, on_terminal, on_terminal and not plain)
+
+
+def _terminal_columns(fallback: int = 80) -> int:
+    """`shutil.get_terminal_size((80, 24)).columns`, without importing shutil (and with it
+    bz2 and lzma) at every start: `$COLUMNS` when a positive number, else the terminal's width
+    of the original standard output, else `fallback`."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+        if columns <= 0:
+            columns = fallback
+    return columns
 
 
 def fit(summary: str, shown: Screen) -> str:

@@ -12,7 +12,7 @@ import shlex
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -36,6 +36,9 @@ from jobjournal.cli.common import (
     vault_option,
 )
 from jobjournal.errors import JobJournalError, RefusalError
+
+if TYPE_CHECKING:
+    from jobjournal.vault.user_edits import UserEdits
 
 BUG_EXIT = 3
 ISSUES_URL = "https://github.com/jobjournal/jobjournal/issues"
@@ -274,7 +277,6 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
         raise click.UsageError("choose one of --json and --print")
     from jobjournal.vault.cache import CachedVault
     from jobjournal.vault.reader import gc_paused
-    from jobjournal.vault.user_edits import UserEdits, apply_user_edits
 
     day = today_from(today)
     mode = "json" if as_json else "print" if as_text else "note"
@@ -282,31 +284,39 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
     # --print is laid out for this terminal: kept apart from one laid out for another
     kept_as = f"print:{shown.width}:{shown.color:d}" if as_text else mode
     root, config = find_root(ctx)
-    edits = UserEdits()
-    if mode == "note":  # what the user ticked in the agenda and moved on the board goes first
+    # what the user ticked in the agenda and moved on the board goes first, when the note is
+    # written (--json and --print write nothing, so they neither apply nor import any of it)
+    edits: UserEdits | None = None
+    if mode == "note":
+        from jobjournal.vault.user_edits import apply_user_edits
+
         edits = apply_user_edits(root, config, day, datetime.combine(day, clock().time()))
         for line in edits.applied:
             click.echo(f"applied: {line}")
         kept_as = "note+board"
+    # an agenda showing lines carried over from the agenda note is not the notes' alone
+    edits_shown = edits is not None and edits.shown
     with gc_paused(freeze=True):  # a run makes thousands of lasting objects: see gc_paused
         run = CachedVault.open(root, config, use_cache=not no_cache)
-        # an agenda showing lines carried over from the agenda note is not the notes' alone
-        output: Any = None if edits.shown else run.result(kept_as, day)
+        output: Any = None if edits_shown else run.result(kept_as, day)
         if output is None:
             from jobjournal.core.engine import depends_on_the_clock
-            from jobjournal.core.markdown import render_markdown
-            from jobjournal.core.render import render_json, render_terminal, summary_line
+            from jobjournal.core.render import render_json, render_terminal
 
             vault, result = read_and_compute(run, day, now_from(today))
-            cards = board_cards_of(vault, result) if mode == "note" else ()
-            result = edits.onto(result)
             if as_json:
                 output = render_json(result)
             elif as_text:
                 output = render_terminal(result, width=shown.width, color=shown.color)
             else:
+                from jobjournal.core.markdown import render_markdown
+                from jobjournal.core.render import summary_line
+
+                assert edits is not None  # applied above, for the note
+                cards = board_cards_of(vault, result)
+                result = edits.onto(result)
                 output = (render_markdown(result, run.config), summary_line(result), cards)
-            if not (depends_on_the_clock(result) or edits.shown):
+            if not (depends_on_the_clock(result) or edits_shown):
                 run.keep(kept_as, day, output)
         if mode == "note":
             from jobjournal.vault.agenda_note import write_agenda

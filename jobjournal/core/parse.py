@@ -10,7 +10,6 @@ and the note is read as if the field were absent.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -291,11 +290,15 @@ def _a(note_type: NoteType) -> str:
 
 def _type_hint(name: str) -> str:
     """A suggestion for an unknown type."""
+    import difflib  # only for a mistake: it costs start-up time
+
     suggestion = difflib.get_close_matches(name, sorted(JOBJOURNAL_TYPES), n=1, cutoff=0.75)
     return f"did you mean {suggestion[0]!r}?" if suggestion else (
         f"jobjournal reads {', '.join(t.value for t in NoteType)}")
 
 
 def _suggest(status: str) -> str:
+    import difflib  # only for a mistake: it costs start-up time
+
     match = difflib.get_close_matches(status, sorted(_STATUSES), n=1, cutoff=0.75)
     return f" (did you mean {match[0]!r}?)" if match else ""
