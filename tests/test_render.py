@@ -508,7 +508,7 @@ def _edited(objects: st.SearchStrategy[object]) -> st.SearchStrategy[tuple[int, 
     st.lists(_edited(st.sampled_from(_POOL_ITEMS)), min_size=1, max_size=8),
     st.lists(_edited(st.sampled_from(_POOL_PROBLEMS)), min_size=1, max_size=8),
     st.lists(st.sampled_from([0, 0, 0, 1]), min_size=8, max_size=8),
-    st.booleans(),
+    st.lists(st.sampled_from([True, True, True, False]), min_size=8, max_size=8),
     st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=8, max_size=8),
     st.lists(st.sampled_from(["", "", "", "Sam"]), min_size=8, max_size=8),
     st.lists(st.sampled_from([0, 0, 0, 1, 2]), min_size=8, max_size=8),
@@ -518,14 +518,15 @@ def test_a_kept_renderer_writes_what_a_fresh_one_writes(
     item_edits: list[tuple[int, int, list[Item]]],
     problem_edits: list[tuple[int, int, list[Problem]]],
     days_on: list[int],
-    in_order: bool,
+    in_order: list[bool],
     reaches: list[int],
     names: list[str],
     marks: list[int],
     carried: list[int],
 ) -> None:
     """Any sequence of agendas, each a few edits from the last (the same objects kept around the
-    edits, as the incremental build keeps them; objects repeated; items in order or not), and
+    edits, as the incremental build keeps them; objects repeated; items in agenda order, or not,
+    or in order after an agenda that was not), and
     sometimes a new day, another phone or email, another name signing the drafts, other marks on
     the user's lines or other lines carried over: a kept renderer writes what `render_markdown`
     writes."""
@@ -541,8 +542,32 @@ def test_a_kept_renderer_writes_what_a_fresh_one_writes(
             start, length, new_problems = problem_edits[n]
             problems[start : start + length] = new_problems
         today += timedelta(days=days_on[n])
-        shown = sorted(items, key=lambda i: (i.section.order, i.due)) if in_order else items
+        shown = sorted(items, key=lambda i: (i.section.order, i.due)) if in_order[n] else items
         agenda = Agenda(today, tuple(shown), tuple(problems), (), dict(_POOL_REACH[reaches[n]]),
                         _POOL_CARRIED[carried[n]], dict(_POOL_MARKS[marks[n]]))
         config = Config(me=MeConfig(name=names[n]))
         assert renderer.render(agenda, config) == render_markdown(agenda, config)
+
+
+def test_an_item_moved_far_writes_only_the_days_it_left_and_entered() -> None:
+    """An item whose due date moves from the first day shown to the last (a follow-up logged):
+    the runs of the days between are kept, not written again; and two items of one day that
+    change places are written again."""
+    days = [TODAY + timedelta(days=n) for n in range(1, 30)]
+    items = [item(Section.UPCOMING, Kind.TASK, day, f"N/{n}.md", f"do {n}", "why")
+             for n, day in enumerate(days)]
+    renderer, config = MarkdownRenderer(), Config()
+
+    def render(shown: list[Item]) -> None:
+        agenda = Agenda(TODAY, tuple(shown), ())
+        assert renderer.render(agenda, config) == render_markdown(agenda, config)
+
+    render(items)
+    assert renderer.written == len(items)
+    moved = replace(items[0], due=days[-1])
+    render([*items[1:], moved])
+    assert renderer.written == 2  # the item, and the one already on its new day
+    twin = replace(items[5], note="N/twin.md", text="twin")
+    render([*items[1:5], items[5], twin, *items[6:], moved])
+    render([*items[1:5], twin, items[5], *items[6:], moved])  # in another order, one day
+    assert renderer.written == 2

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from itertools import compress, count, pairwise
-from operator import attrgetter, countOf, is_not, ne
+from operator import attrgetter, countOf, is_, is_not, ne
 from typing import NamedTuple
 
 from jobjournal.config import Config
@@ -134,6 +134,8 @@ class MarkdownRenderer:
         self._pipeline: tuple[tuple[object, ...], list[str]] | None = None
         #: the summary line of the last render (`render.summary_line` of its agenda)
         self.summary = ""
+        #: how many items the last render wrote (the others' lines were kept)
+        self.written = 0
 
     def render(self, agenda: Agenda, config: Config) -> str:
         """The agenda note's generated part: see `render_markdown`."""
@@ -141,7 +143,10 @@ class MarkdownRenderer:
         if agenda.today != self._today or reach != self._reach:
             # an item's lines depend on today and on how to reach its person: write all again
             self._today, self._reach, self._items, self._runs = agenda.today, reach, (), []
+        kept = {id(run[4]) for run in self._runs}
         self._runs = _changed_runs(self._items, agenda.items, self._runs, agenda.today, reach)
+        self.written = sum(end - start for _, _, start, end, lines in self._runs
+                           if id(lines) not in kept)
         self._items = agenda.items
         self._update_problems(agenda.problems)
         shown = (agenda.pipeline, agenda.insights, config.insights.weekly_goal)
@@ -185,8 +190,11 @@ def _difference(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, 
 def _changed_runs(
     old: tuple[Item, ...], new: tuple[Item, ...], runs: list[_Run], today: date, reach: _Reach
 ) -> list[_Run]:
-    """The runs of `new`, given those of `old` (with their lines, for `today`): the runs around
-    the part that differs are made again, those after it are moved, those before it kept."""
+    """The runs of `new`, given those of `old` (with their lines, for `today`): the runs before
+    the part that differs are kept, those after it moved; within it, only the runs (section and
+    day) that an item left or entered are made again, the others are moved as they are. (An item
+    whose due date moved far would otherwise have every run between its two places written
+    again.)"""
     start, old_end, new_end = _difference(old, new)
     if start == old_end == new_end:
         return runs
@@ -197,10 +205,58 @@ def _changed_runs(
     # after the difference (two consecutive runs of one section and day are written as one)
     first = bisect_right(starts, start) - 1
     last = bisect_right(starts, min(old_end, len(old) - 1)) - 1
+    first = max(0, first - 1)  # and the run before: an item entering at the start may join it
     shift = len(new) - len(old)
-    made = _runs_of(new, runs[first][2], runs[last][3] + shift, today, reach)
+    region = runs[first][2], runs[last][3] + shift
+    made = _runs_touched(old, new, (start, old_end, new_end), runs[first : last + 1], region,
+                         today, reach)
+    if made is None:  # items out of agenda order, or repeated: the whole part is made again
+        made = list(_runs_of(new, region[0], region[1], today, reach))
     moved = [(s, d, a + shift, b + shift, lines) for s, d, a, b, lines in runs[last + 1 :]]
     return [*runs[:first], *made, *moved]
+
+
+def _runs_touched(
+    old: tuple[Item, ...], new: tuple[Item, ...], differ: tuple[int, int, int],
+    runs: list[_Run], region: tuple[int, int], today: date, reach: _Reach,
+) -> list[_Run] | None:
+    """The runs of `new[region]`, given the old `runs` of that region, where `old` and `new`
+    differ as `_difference` says. A run (section and day) that no item left or entered (by
+    identity: unchanged notes keep their Item objects) is kept as it is, once its place in `new`
+    is seen to hold the very items it held; the others are made again. Every item of the region
+    is written by one run or the other, in its order, so the result is right whatever the order
+    of the items; None when the kept runs don't add up to the region (items out of agenda
+    order), then the caller makes the whole region again."""
+    start, old_end, new_end = differ
+    old_part, new_part = old[start:old_end], new[start:new_end]
+    left, entered = set(map(id, old_part)), set(map(id, new_part))
+    touched = {(item.section, item.due) for item in new_part if id(item) not in left}
+    touched.update((item.section, item.due) for item in old_part if id(item) not in entered)
+    kept = {(run[0], run[1]): run for run in runs if (run[0], run[1]) not in touched}
+    made: list[_Run] = []
+    at, end = region
+    for section, due in sorted({*kept, *touched}, key=_run_order):
+        run = kept.get((section, due))
+        if run is not None:
+            size = run[3] - run[2]
+            if all(map(is_, old[run[2] : run[3]], new[at : at + size])):
+                made.append((section, due, at, at + size, run[4]))
+            else:  # its items, in another order
+                made += _runs_of(new, at, at + size, today, reach)
+            at += size
+            continue
+        after = bisect_right(new, (section.order, due), at, end, key=_item_order)
+        made += _runs_of(new, at, after, today, reach)
+        at = after
+    return made if at == end else None
+
+
+def _run_order(key: tuple[Section, date]) -> tuple[int, date]:
+    return key[0].order, key[1]
+
+
+def _item_order(item: Item) -> tuple[int, date]:
+    return item.section.order, item.due
 
 
 def _runs_of(
