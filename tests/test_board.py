@@ -474,6 +474,13 @@ class BoardEdits(RuleBasedStateMachine):
             self.notes.append(note)
             self.paths = tuple(sorted({*self.paths, path}))
 
+    @rule(saves=st.lists(st.tuples(st.sampled_from(CARD_PATHS), st.sampled_from(STATUSES)),
+                         min_size=2, max_size=5))
+    def save_several(self, saves: list[tuple[str, str | None]]) -> None:
+        """Several notes changed at once (a sync, a pull): several cards enter one lane."""
+        for path, status in saves:
+            self.save_note(path, status, "Acme", None)
+
     @rule(n=st.integers(0, 8), kind=st.sampled_from(list(Kind)), due=st.integers(-40, 40))
     def next_action_changes(self, n: int, kind: Kind, due: int) -> None:
         if self.notes:
@@ -561,3 +568,25 @@ def test_a_lane_that_empties_and_comes_back_loses_its_card_limit() -> None:
     assert emptied is not None and "on hold" not in emptied and maker.last == "cards"
     again = board("on hold", emptied)
     assert again is not None and "## on hold\n" in again and maker.last == "cards"
+
+
+def test_a_ticked_card_keeps_its_tick_in_its_new_lane_and_with_its_new_text() -> None:
+    maker = BoardMaker()
+    paths = ("Applications/Acme.md", "Applications/Hooli.md")
+    hooli = Note.of(paths[1], NoteType.APPLICATION, status="applied")
+
+    def board(status: str, role: str, existing: str | None) -> str | None:
+        notes = (Note.of(paths[0], NoteType.APPLICATION, status=status, role=role), hooli)
+        made = maker.board(notes, (), paths, existing)
+        assert made == board_text(board_cards(notes, (), LinkIndex(paths)), existing)
+        return made
+
+    first = board("applied", "Engineer", None)
+    assert first is not None
+    ticked = board("applied", "Engineer", first.replace("- [ ] [[Acme]]", "- [x] [[Acme]]"))
+    assert ticked is not None and "- [x] [[Acme]] · Engineer\n" in ticked
+    moved = board("interviewing", "Engineer", ticked)
+    assert moved is not None and maker.last == "cards"
+    assert "## interviewing\n\n- [x] [[Acme]] · Engineer\n" in moved
+    renamed = board("interviewing", "Lead", moved)
+    assert renamed is not None and "- [x] [[Acme]] · Lead\n" in renamed and maker.last == "cards"

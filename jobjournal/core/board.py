@@ -447,14 +447,16 @@ class BoardMaker:
         self._paths: Sequence[str] | None = None
         self._index: LinkIndex | None = None
         self._notes: tuple[Note, ...] = ()
-        self._first: dict[str, Item] = {}
+        self._at: dict[str, int] = {}  # path → its place in `_notes`
+        self._first: dict[str | None, Item] = {}
         self._cards: list[Card | None] = []
         self._text: str | None = None  # the last board, when it can be followed card by card
         self._head = self._settings = ""
         self._titles: dict[str, str] = {}
         self._rows: dict[str, list[str]] = {}  # lane → its cards' keys, in board order
+        self._lane_text: dict[str, str] = {}  # lane → its cards' lines
+        self._members: dict[str, set[str]] = {}  # lane → its cards' keys
         self._lines: dict[str, str] = {}  # key → its card's line
-        self._checks: dict[str, str] = {}  # key → its checkbox
         self._by_key: dict[str, Card] = {}
         self._key_of: dict[str, str] = {}  # path → its card's key
         #: how the last board was made: "cards" (card by card) or "whole"
@@ -471,38 +473,41 @@ class BoardMaker:
               existing: str | None) -> str | None:
         """What `board_text(board_cards(notes, items, LinkIndex(paths)), existing)` gives."""
         index = self.index_for(paths)
-        changed = self._update_cards(tuple(notes), _first_items(items), index)
-        cards = [card for card in self._cards if card is not None]
+        # each note's first item, in C: read backwards, a note's first item is set last
+        first = dict(zip(map(_note_of, reversed(items)), reversed(items), strict=True))
+        changed = self._update_cards(tuple(notes), first, index)
         if existing is not None and existing == self._text and changed is not None:
             text = self._follow(changed)
             if text is not None:
                 self.last = "cards"
                 return text
         self.last = "whole"
+        cards = [card for card in self._cards if card is not None]
         text = board_text(cards, existing)
+        self._text = None
         if text is not None:
             self._remember(cards, text)
         return text
 
-    def _update_cards(self, notes: tuple[Note, ...], first: dict[str, Item], index: LinkIndex
-                      ) -> list[tuple[Card | None, Card | None]] | None:
+    def _update_cards(self, notes: tuple[Note, ...], first: dict[str | None, Item],
+                      index: LinkIndex) -> list[tuple[Card | None, Card | None]] | None:
         """Make the cards of `notes` (into `_cards`, in note order), again only for the notes
         that changed or whose first item did; the (old, new) cards that differ, or None when
         the notes are not the last ones edited in place (then every card was made)."""
         old_notes, old_first, cards = self._notes, self._first, self._cards
         self._notes, self._first = notes, first
         if len(old_notes) != len(notes) or not cards:
-            self._cards = [card_of(note, first.get(note.path), index) for note in notes]
+            self._make_all(notes, first, index)
             return None
         at = set(compress(range(len(notes)), map(is_not, old_notes, notes)))
         if any(old_notes[n].path != notes[n].path for n in at):
-            self._cards = [card_of(note, first.get(note.path), index) for note in notes]
+            self._make_all(notes, first, index)
             return None
-        moved = {path for path, item in first.items() if old_first.get(path) is not item}
-        moved.update(path for path in old_first if path not in first)
-        if moved:
-            positions = {note.path: n for n, note in enumerate(notes) if note.path in moved}
-            at.update(positions.values())
+        # the notes whose first item is another object (both dicts hold theirs: no id is reused)
+        now = set(zip(first, map(id, first.values()), strict=True))
+        before = set(zip(old_first, map(id, old_first.values()), strict=True))
+        places = self._at
+        at.update(places[path] for path, _ in now ^ before if path in places)
         changed = []
         for n in sorted(at):
             note = notes[n]
@@ -512,47 +517,57 @@ class BoardMaker:
                 cards[n] = card
         return changed
 
+    def _make_all(self, notes: tuple[Note, ...], first: dict[str | None, Item],
+                  index: LinkIndex) -> None:
+        self._cards = [card_of(note, first.get(note.path), index) for note in notes]
+        self._at = {note.path: n for n, note in enumerate(notes)}
+
     def _follow(self, changed: list[tuple[Card | None, Card | None]]) -> str | None:
         """The board with these cards changed, laid out lane by lane from the last one; None
         when a change can't be followed so (then nothing remembered was changed)."""
-        by_key, key_of = dict(self._by_key), dict(self._key_of)
-        lanes: set[str] = set()
-        for old, _ in changed:
-            if old is not None:
-                del by_key[key_of.pop(old.path)]
-                lanes.add(old.lane)
+        by_key, key_of, members = self._by_key, self._key_of, self._members
+        gone = {old.path for old, _ in changed if old is not None}
+        entering: dict[str, Card] = {}
         for _, new in changed:
             if new is None:
                 continue
             key = _card_key(new.text)
-            if key in by_key or not _reads_back(new.text) or not _lane_reads_back(new.lane):
+            holder = by_key.get(key)
+            if (key in entering or (holder is not None and holder.path not in gone)
+                    or not _reads_back(new.text) or not _lane_reads_back(new.lane)):
                 return None
+            entering[key] = new
+        lanes: set[str] = set()
+        left: set[str] = set()
+        for old, _ in changed:
+            if old is not None:
+                key = key_of.pop(old.path)
+                del by_key[key]
+                members[old.lane].discard(key)
+                lanes.add(old.lane)
+                left.add(key)
+        for key, new in entering.items():
             by_key[key], key_of[new.path] = new, key
+            members.setdefault(new.lane, set()).add(key)
             lanes.add(new.lane)
-        rows, lines, checks = dict(self._rows), dict(self._lines), self._checks
-        members: dict[str, list[str]] = {lane: [] for lane in lanes}
-        for key, card in by_key.items():  # (every card: the keys of the lanes laid out anew)
-            if card.lane in members:
-                members[card.lane].append(key)
-        for lane, keys in members.items():
-            present = set(keys)
-            kept = [key for key in rows.get(lane, ()) if key in present]
+        rows, lines = self._rows, self._lines
+        # a card keeps its checkbox (the line's fourth character), in its lane or another
+        checks = {key: line[3] for key in left if (line := lines.pop(key, None))}
+        for key, new in entering.items():
+            lines[key] = f"- [{checks.get(key, ' ')}] {new.text}\n"
+        for lane in lanes:
+            keys = members.get(lane, set())
+            kept = [key for key in rows.get(lane, ()) if key in keys]
             placed = set(kept)
             fresh = sorted((key for key in keys if key not in placed),
                            key=lambda key: by_key[key].order)
-            rows[lane] = kept + fresh
-            for key in keys:
-                lines[key] = f"- [{checks.get(key, ' ')}] {by_key[key].text}\n"
-        for old, _ in changed:
-            if old is not None and (key := self._key_of[old.path]) not in by_key:
-                lines.pop(key, None)
-        for lane in lanes:
-            if not rows[lane] and lane not in LANES:
-                del rows[lane]  # an empty lane of another status goes, with its title
+            if kept or fresh or lane in LANES:
+                rows[lane] = kept + fresh
+                self._lane_text[lane] = "".join(lines[key] for key in rows[lane])
+            else:  # an empty lane of another status goes, with its title
+                rows.pop(lane, None)
+                self._lane_text.pop(lane, None)
                 self._titles.pop(lane, None)
-        new_checks = {key: checks.get(key, " ") for key in by_key}
-        self._by_key, self._key_of, self._rows, self._lines = by_key, key_of, rows, lines
-        self._checks = new_checks
         self._text = self._layout()
         return self._text
 
@@ -560,11 +575,10 @@ class BoardMaker:
         """The board's text from what is remembered, as `render_board` writes it."""
         out = [self._head, "\n\n"]
         extra = sorted(lane for lane in self._rows if lane not in LANES)
-        lines = self._lines
         for lane in [*LANES, *extra]:
             title = self._titles.get(lane, lane)
             out.append(f"## {title if _MAX_ITEMS.match(title) else lane}\n\n")
-            out += [lines[key] for key in self._rows.get(lane, ())]
+            out.append(self._lane_text.get(lane, ""))
             out.append("\n\n")
         out.append(f"\n\n{SETTINGS_MARK}\n{_FENCE}\n{self._settings}\n{_FENCE}\n%%")
         return "".join(out)
@@ -573,7 +587,6 @@ class BoardMaker:
         """Remember the board `text` written from `cards`, when it reads back as written (each
         card in its lane, once, with its text); else remember nothing (the next board is made
         whole)."""
-        self._text = None
         board = read_board(text)
         keys = [_card_key(card.text) for card in board.cards]
         by_key = {_card_key(card.text): card for card in cards}
@@ -591,13 +604,19 @@ class BoardMaker:
             titles.setdefault(lane.status, lane.title)
         self._head, self._settings, self._titles, self._rows = (
             board.head, board.settings, titles, rows)
-        self._checks = {key: found.check for key, found in zip(keys, board.cards, strict=True)}
         self._lines = {key: f"- [{found.check}] {found.text}\n"
                        for key, found in zip(keys, board.cards, strict=True)}
+        self._lane_text = {lane: "".join(self._lines[key] for key in keys)
+                           for lane, keys in rows.items()}
+        self._members = {lane: set(keys) for lane, keys in rows.items()}
         self._by_key = by_key
         self._key_of = {card.path: key for key, card in by_key.items()}
         if self._layout() == text:
             self._text = text
+
+
+def _note_of(item: Item) -> str | None:
+    return item.note
 
 
 def _reads_back(text: str) -> bool:
