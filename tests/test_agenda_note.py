@@ -308,3 +308,59 @@ def test_marker_lines_are_found_as_the_pattern_finds_them(text: str, data: st.Da
         quick = agenda_note._marker_lines(pattern, marker, text, start)
         assert [m.span() for m in quick] == [m.span() for m in pattern.finditer(text, start)]
         assert [m.groups() for m in quick] == [m.groups() for m in pattern.finditer(text, start)]
+
+
+# --- the agenda note as a watcher writes it again and again ----------------------------------
+
+TICKABLE = "- [ ] [[Acme]]: call back ^jj-0123456789\n"
+
+
+def test_a_writer_does_not_read_the_note_it_wrote_and_nobody_touched(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = agenda_note.AgendaWriter(root, "Agenda.md")
+    assert writer.write(TICKABLE, None) and writer.untouched()
+    path = root / "Agenda.md"
+    old = path.stat().st_mtime_ns - 5_000_000_000  # as if written five seconds ago
+    os.utime(path, ns=(old, old))
+    writer._known = agenda_note.Written(path.read_text("utf-8"), agenda_note._signature(path))
+    assert writer.untouched()  # one look at the text, long after its modification…
+    reads: list[Path] = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or b"")
+    assert writer.untouched()  # …and then its signature is enough
+    assert writer.write(TICKABLE.replace("call back", "follow up"), TICKABLE) and reads == []
+
+
+def test_a_tick_made_in_the_same_tick_of_the_clock_is_never_written_over(root: Path) -> None:
+    """A tick keeps the note's size, and one made just after the write may keep its
+    modification time: the text is compared, the tick seen, and the note not written over."""
+    writer = agenda_note.AgendaWriter(root, "Agenda.md")
+    writer.write(TICKABLE, None)
+    path = root / "Agenda.md"
+    before = path.stat()
+    with open(path, "r+b") as note:  # the editor saves in place, as Obsidian does
+        data = note.read().replace(b"- [ ] [[Acme]]", b"- [x] [[Acme]]")
+        note.seek(0)
+        note.write(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same clock tick
+    assert agenda_note._signature(path) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert not writer.untouched()
+    with pytest.raises(agenda_note.MarkedMeanwhile):
+        writer.write(TICKABLE.replace("call back", "follow up"), TICKABLE)
+    assert "- [x] [[Acme]]" in path.read_text("utf-8")
+
+
+def test_a_look_within_the_clock_tick_leaves_the_note_racy(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same text seen too soon after the write proves nothing about a change still to come
+    within that tick: it is compared again the next time."""
+    writer = agenda_note.AgendaWriter(root, "Agenda.md")
+    writer.write(TICKABLE, None)
+    path = root / "Agenda.md"
+    before = path.stat()
+    monkeypatch.setattr(agenda_note.time, "time_ns", lambda: before.st_mtime_ns + 1_000_000)
+    assert writer.untouched()  # 1 ms after the write: the same text
+    path.write_bytes(path.read_bytes().replace(b"- [ ] [[Acme]]", b"- [x] [[Acme]]"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # within that tick
+    assert not writer.untouched()

@@ -573,3 +573,24 @@ def test_a_card_moved_on_the_board_sets_the_status_and_its_own_writes_cause_noth
     assert len(running.regenerations) == settled
     assert running.reports == ["applied: Applications/Globex.md: status: offer (moved on "
                                "Pipeline.md)"]
+
+
+def test_a_card_moved_while_the_watcher_is_idle_sets_the_status(
+    vault: VaultDir, start: Callable[..., Running], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A drag on the board alone (no agenda event in the same batch) is applied too."""
+    monkeypatch.setenv("JOBJOURNAL_CACHE_DIR", str(tmp_path / "cache"))
+    vault.write("Applications/Globex.md", "---\ntype: application\napplied: 2026-11-20\n---\n")
+    running = start(check_every=0.05)
+    for lane in ("offer", "rejected"):
+        time.sleep(0.5)  # the events of the watcher's own writes come and go first
+        board = vault.read("Pipeline.md")
+        card = next(line for line in board.split("\n") if "[[Globex]]" in line)
+        replace(vault, "Pipeline.md",
+                board.replace(card + "\n", "").replace(f"## {lane}\n\n", f"## {lane}\n\n{card}\n"))
+        wait_for(lambda lane=lane: f"status: {lane}\n" in vault.read("Applications/Globex.md"),
+                 f"the status {lane}")
+    assert running.reports == [
+        "applied: Applications/Globex.md: status: offer (moved on Pipeline.md)",
+        "applied: Applications/Globex.md: status: rejected (moved on Pipeline.md)"]

@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import compress
-from operator import is_not
+from operator import attrgetter, is_not
 from urllib.parse import unquote
 
 from jobjournal.core.links import LinkIndex, parse_links
+from jobjournal.core.markdown import identity_difference
 from jobjournal.core.model import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -447,6 +448,7 @@ class BoardMaker:
         self._paths: Sequence[str] | None = None
         self._index: LinkIndex | None = None
         self._notes: tuple[Note, ...] = ()
+        self._items: tuple[Item, ...] = ()
         self._at: dict[str, int] = {}  # path → its place in `_notes`
         self._first: dict[str | None, Item] = {}
         self._cards: list[Card | None] = []
@@ -473,9 +475,14 @@ class BoardMaker:
               existing: str | None) -> str | None:
         """What `board_text(board_cards(notes, items, LinkIndex(paths)), existing)` gives."""
         index = self.index_for(paths)
+        items = tuple(items)
         # each note's first item, in C: read backwards, a note's first item is set last
         first = dict(zip(map(_note_of, reversed(items)), reversed(items), strict=True))
-        changed = self._update_cards(tuple(notes), first, index)
+        # a note's first item can only have changed where the items did (compared in C)
+        start, old_end, new_end = identity_difference(self._items, items)
+        moved = {*map(_note_of, self._items[start:old_end]), *map(_note_of, items[start:new_end])}
+        self._items = items
+        changed = self._update_cards(tuple(notes), first, moved, index)
         if existing is not None and existing == self._text and changed is not None:
             text = self._follow(changed)
             if text is not None:
@@ -490,10 +497,12 @@ class BoardMaker:
         return text
 
     def _update_cards(self, notes: tuple[Note, ...], first: dict[str | None, Item],
-                      index: LinkIndex) -> list[tuple[Card | None, Card | None]] | None:
+                      moved: set[str | None], index: LinkIndex
+                      ) -> list[tuple[Card | None, Card | None]] | None:
         """Make the cards of `notes` (into `_cards`, in note order), again only for the notes
-        that changed or whose first item did; the (old, new) cards that differ, or None when
-        the notes are not the last ones edited in place (then every card was made)."""
+        that changed or whose first item did (among the notes of the items `moved`); the (old,
+        new) cards that differ, or None when the notes are not the last ones edited in place
+        (then every card was made)."""
         old_notes, old_first, cards = self._notes, self._first, self._cards
         self._notes, self._first = notes, first
         if len(old_notes) != len(notes) or not cards:
@@ -503,11 +512,9 @@ class BoardMaker:
         if any(old_notes[n].path != notes[n].path for n in at):
             self._make_all(notes, first, index)
             return None
-        # the notes whose first item is another object (both dicts hold theirs: no id is reused)
-        now = set(zip(first, map(id, first.values()), strict=True))
-        before = set(zip(old_first, map(id, old_first.values()), strict=True))
         places = self._at
-        at.update(places[path] for path, _ in now ^ before if path in places)
+        at.update(places[path] for path in moved
+                  if path in places and first.get(path) is not old_first.get(path))
         changed = []
         for n in sorted(at):
             note = notes[n]
@@ -615,8 +622,7 @@ class BoardMaker:
             self._text = text
 
 
-def _note_of(item: Item) -> str | None:
-    return item.note
+_note_of: Callable[[Item], str | None] = attrgetter("note")
 
 
 def _reads_back(text: str) -> bool:

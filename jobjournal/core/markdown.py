@@ -164,7 +164,7 @@ class MarkdownRenderer:
 
     def _update_problems(self, problems: tuple[Problem, ...]) -> None:
         old = self._problems
-        start, old_end, new_end = _difference(old, problems)
+        start, old_end, new_end = identity_difference(old, problems)
         if start == old_end == new_end:
             return
         gone, come = old[start:old_end], problems[start:new_end]
@@ -174,7 +174,7 @@ class MarkdownRenderer:
         self._problems = problems
 
 
-def _difference(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int, int]:
+def identity_difference(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int, int]:
     """Where two sequences differ, comparing objects by identity from both ends: the first index
     that differs, and the ends of the differing parts in `old` and in `new` (all three equal
     when nothing differs)."""
@@ -195,7 +195,7 @@ def _changed_runs(
     day) that an item left or entered are made again, the others are moved as they are. (An item
     whose due date moved far would otherwise have every run between its two places written
     again.)"""
-    start, old_end, new_end = _difference(old, new)
+    start, old_end, new_end = identity_difference(old, new)
     if start == old_end == new_end:
         return runs
     if not runs:
@@ -221,7 +221,7 @@ def _runs_touched(
     runs: list[_Run], region: tuple[int, int], today: date, reach: _Reach,
 ) -> list[_Run] | None:
     """The runs of `new[region]`, given the old `runs` of that region, where `old` and `new`
-    differ as `_difference` says. A run (section and day) that no item left or entered (by
+    differ as `identity_difference` says. A run (section and day) that no item left or entered (by
     identity: unchanged notes keep their Item objects) is kept as it is, once its place in `new`
     is seen to hold the very items it held; the others are made again. Every item of the region
     is written by one run or the other, in its order, so the result is right whatever the order

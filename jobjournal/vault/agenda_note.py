@@ -13,6 +13,7 @@ import re
 import stat
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from jobjournal.core.ticks import read_marked_lines
@@ -144,6 +145,12 @@ def _marker_lines(line: re.Pattern[str], marker: str, text: str, start: int = 0
 
 
 def write_agenda(root: Path, relpath: str, block: str, *, last: str | None = None) -> bool:
+    """See `_write_agenda`."""
+    return _write_agenda(root, relpath, block, last=last)[0]
+
+
+def _write_agenda(root: Path, relpath: str, block: str, *, last: str | None = None,
+                  known: Written | None = None) -> tuple[bool, Written | None]:
     """Write `block` into the agenda note at `relpath` (creating it and its folders when missing),
     atomically and only when its content changes. Returns whether the file was written.
 
@@ -153,10 +160,80 @@ def write_agenda(root: Path, relpath: str, block: str, *, last: str | None = Non
     last time: when the note still holds it, nobody marked anything since, and it is not
     looked through.
 
+    `known` is the note as the caller last wrote or read it: while the file has its signature,
+    it is taken to hold that text and not read. Returns, with whether the file was written, the
+    note as written or found.
+
     Holds the vault's agenda lock meanwhile (locks.py): two writers take turns."""
     path = agenda_file(root, relpath)
     with agenda_lock(root):
-        return _write_locked(path, relpath, block, last)
+        return _write_locked(path, relpath, block, last, known)
+
+
+#: How long after a file's last modification its signature alone is not trusted: a change made
+#: within the same tick of the file system's clock keeps the modification time, and a tick
+#: ([ ] → [x]) keeps the size. Two seconds where modification times are whole seconds (FAT,
+#: HFS+), a tenth of a second elsewhere (the kernel's clock ticks every few milliseconds).
+_RACY_NS = (2_000_000_000, 100_000_000)
+
+
+@dataclass
+class Written:
+    """A file's text as jobjournal last wrote or read it, with its stat signature then (inode,
+    size, modification time in ns). While the file has that signature it holds that text: the
+    text is compared as well until a comparison made later than a tick of the file system's
+    clock after the modification found it the same (so a change made within that tick, which
+    keeps the signature, is seen), as git does with its "racily clean" files."""
+
+    text: str
+    signature: tuple[int, int, int]
+    data: bytes | None = None  # the text in UTF-8, when known
+    verified: bool = False
+
+    def holds(self, path: Path) -> bool:
+        """Whether the file at `path` holds this text, reading it only while it is racy."""
+        if _signature(path) != self.signature:
+            return False
+        if self.verified:
+            return True
+        modified = self.signature[2]
+        racy = _RACY_NS[0] if modified % 1_000_000_000 == 0 else _RACY_NS[1]
+        settled = time.time_ns() > modified + racy  # (before the read: a later change shows)
+        if self.data is None:
+            self.data = self.text.encode("utf-8")
+        try:
+            same = path.read_bytes() == self.data
+        except OSError:
+            return False
+        self.verified = same and settled and _signature(path) == self.signature
+        return same
+
+
+class AgendaWriter:
+    """`write_agenda` for a caller that writes the agenda note again and again (a watcher): it
+    remembers the note as it last wrote or read it (`Written`), so that while nobody touched the
+    file it is neither read again nor looked through for the user's marks."""
+
+    def __init__(self, root: Path, relpath: str) -> None:
+        self.root, self.relpath = root, relpath
+        self._known: Written | None = None
+
+    def write(self, block: str, last: str | None) -> bool:
+        """`write_agenda(root, relpath, block, last=last)`; raises as it does."""
+        known, self._known = self._known, None  # (forgotten should the write fail)
+        written, self._known = _write_agenda(self.root, self.relpath, block, last=last,
+                                             known=known)
+        return written
+
+    def untouched(self) -> bool:
+        """Whether the note is exactly the one last written or read here."""
+        known = self._known
+        if known is None:
+            return False
+        try:
+            return known.holds(agenda_file(self.root, self.relpath))
+        except RefusalError:
+            return False
 
 
 class MarkedMeanwhile(RefusalError):
@@ -175,15 +252,22 @@ def unseen_marks(existing: str, block: str, last: str | None = None) -> bool:
     return bool(wanted - {(line.id, line.mark, line.fields) for line in read_marked_lines(block)})
 
 
-def _write_locked(path: Path, relpath: str, block: str, last: str | None = None) -> bool:
+def _write_locked(path: Path, relpath: str, block: str, last: str | None = None,
+                  known: Written | None = None) -> tuple[bool, Written | None]:
     for _ in range(_ATTEMPTS):
-        existing, seen = _read(path, relpath)
+        existing: str | None
+        seen: tuple[int, int, int] | None
+        ours = known is not None and known.holds(path)
+        if known is not None and ours:
+            existing, seen = known.text, known.signature
+        else:
+            existing, seen = _read(path, relpath)
         try:
             merged = merge_agenda(existing, block)
         except RefusalError as exc:
             raise RefusalError(f"{relpath}: {exc.message}") from None
         if merged == existing:
-            return False
+            return False, (Written(existing, seen) if existing is not None and seen else None)
         if existing is None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -197,13 +281,14 @@ def _write_locked(path: Path, relpath: str, block: str, last: str | None = None)
                 f"it; make it writable (chmod u+w {relpath}) to have the agenda written, or set "
                 "[agenda] path in .jobjournal.toml to another note"
             )
-        if existing is not None and unseen_marks(existing, block, last):
+        if existing is not None and not ours and unseen_marks(existing, block, last):
             raise MarkedMeanwhile(
                 f"{relpath}: a line was ticked while the agenda was being worked out, so it was "
                 "not rewritten; run jobjournal agenda again to apply it")
-        atomic_write(path, merged.encode("utf-8"))
+        data = merged.encode("utf-8")
+        st = atomic_write(path, data)
         _remove_leftovers(path)
-        return True
+        return True, Written(merged, (st.st_ino, st.st_size, st.st_mtime_ns), data)
     raise JobJournalError(f"{relpath} keeps changing while jobjournal writes it; try again")
 
 

@@ -25,12 +25,14 @@ from jobjournal.errors import JobJournalError, RefusalError
 TEMP_NAMES = (".*.????????.tmp", ".*.????????????.new")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> os.stat_result:
     """Replace `path` with `data` in one step: a temp file in the same folder, fsync, rename.
 
     The file keeps its permission bits (a new file gets 0o666 minus the umask). A symlink is
     followed, so the link stays a link and its target gets the new content. On failure the temp
     file is removed, the original is untouched, and JobJournalError says why in one line.
+    Returns the stat of the file written, taken from the file itself before it was renamed (its
+    inode, size and modification time are the new file's: a later change shows in them).
     """
     target = Path(os.path.realpath(path))
     tmp: str | None = None
@@ -49,6 +51,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+            written = os.fstat(out.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
         tmp = None
@@ -61,6 +64,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             raise JobJournalError(f"cannot write {path.name}: {reason}") from exc
         raise
     _fsync_dir(target.parent)
+    return written
 
 
 def folder_refused(exc: OSError, folder: Path) -> str:

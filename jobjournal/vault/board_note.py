@@ -12,17 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from jobjournal.config import Config
-from jobjournal.core.board import Card, Move, board_moves, board_text, lane_of, read_board
+from jobjournal.core.board import (
+    BoardMaker,
+    Card,
+    Move,
+    board_moves,
+    board_text,
+    lane_of,
+    read_board,
+)
 from jobjournal.core.links import LinkIndex
-from jobjournal.core.model import Note, NoteType, Problem, Severity
+from jobjournal.core.model import Item, Note, NoteType, Problem, Severity
 from jobjournal.errors import JobJournalError, RefusalError
-from jobjournal.vault.agenda_note import agenda_file
+from jobjournal.vault.agenda_note import Written, agenda_file
 from jobjournal.vault.atomic import atomic_write, edit_file
 from jobjournal.vault.cache import cache_files
 from jobjournal.vault.locks import agenda_lock
@@ -226,6 +234,80 @@ def write_board_text(root: Path, config: Config, make: Callable[[str | None], st
         if keep:
             remember(root, text)
     return written
+
+
+class BoardWriter:
+    """`write_board` for a caller that writes the board again and again (a watcher): a
+    `BoardMaker` (cards made again only for what changed), and the board and its memory as
+    last written or read here (`Written`), so that while neither file is touched neither is
+    read again."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.maker = BoardMaker()
+        self._board: tuple[Path, Written] | None = None
+        self._memory: Written | None = None
+
+    def write(self, config: Config, notes: Sequence[Note], items: Sequence[Item],
+              paths: Sequence[str]) -> bool:
+        """`write_board` of the cards of these notes and agenda items; whether it was written."""
+        if not config.board.enabled:
+            return False
+        path = board_file(self.root, config.board.path)
+        with agenda_lock(self.root):
+            known, self._board = self._board, None  # (forgotten should the write fail)
+            seen = _stat_signature(path)
+            if known is not None and known[0] == path and known[1].holds(path):
+                existing: str | None = known[1].text
+            else:
+                existing = _read_text(path)
+            text = self.maker.board(notes, items, paths, existing)
+            if text is None:
+                return False
+            written = text != existing
+            if written:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                data = text.encode("utf-8")
+                st = atomic_write(path, data)
+                self._board = (path, Written(text, (st.st_ino, st.st_size, st.st_mtime_ns), data))
+            elif seen is not None:
+                self._board = (path, Written(text, seen))
+            self._remember(text)
+        return written
+
+    def _remember(self, text: str) -> None:
+        """`remember(root, text)`, without reading the memory while it is the one written here."""
+        memory = memory_file(self.root)
+        known, self._memory = self._memory, None
+        if memory is None:
+            return
+        if known is not None and known.text == text and known.holds(memory):
+            self._memory = known
+            return
+        with contextlib.suppress(OSError, JobJournalError):
+            if _read_text(memory) != text:
+                os.makedirs(memory.parent, exist_ok=True)
+                data = text.encode("utf-8")
+                st = atomic_write(memory, data)
+                self._memory = Written(text, (st.st_ino, st.st_size, st.st_mtime_ns), data)
+
+    def untouched(self, config: Config) -> bool:
+        """Whether the board on disk is the one last written or read here."""
+        if self._board is None:
+            return False
+        try:
+            path = board_file(self.root, config.board.path)
+        except JobJournalError:
+            return False
+        return path == self._board[0] and self._board[1].holds(path)
+
+
+def _stat_signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def remember(root: Path, text: str) -> None:

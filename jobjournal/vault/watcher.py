@@ -29,12 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobjournal.config import CONFIG_NAME, Config, load_config
-from jobjournal.core.board import BoardMaker
 from jobjournal.core.incremental import IncrementalBuild
 from jobjournal.core.markdown import MarkdownRenderer
 from jobjournal.errors import JobJournalError, VaultError
-from jobjournal.vault.agenda_note import MarkedMeanwhile, generated_part, write_agenda
-from jobjournal.vault.board_note import is_own_write, write_board_text
+from jobjournal.vault.agenda_note import AgendaWriter, MarkedMeanwhile, generated_part
+from jobjournal.vault.board_note import BoardWriter, is_own_write
 from jobjournal.vault.reader import Vault, VaultState
 from jobjournal.vault.scan import is_utf8_name, shown_name
 from jobjournal.vault.user_edits import UserEdits, apply_user_edits
@@ -173,7 +172,8 @@ class Watcher:
         self._state = VaultState(root, config)
         self._build = IncrementalBuild()  # each agenda recomputes only what the saves touched
         self._renderer = MarkdownRenderer()  # and rewrites only the lines of what changed
-        self._board = BoardMaker()  # the board too
+        self._board = BoardWriter(root)  # the board too
+        self._agenda: AgendaWriter | None = None  # the agenda note as it was written
         self._root = str(root)
         self._root_id = _identity(root)
         self._vault: Vault | None = None
@@ -325,7 +325,7 @@ class Watcher:
             if new_day:
                 reasons.append("midnight")
             self._regenerate(", ".join(reasons) or "retry", vault, changed)
-        elif batch.agenda:
+        elif batch.agenda and not self._own_agenda():
             self._agenda_edited(vault, today)
         elif batch.board:
             self._board_edited(vault, today)
@@ -338,8 +338,9 @@ class Watcher:
         if operation is not None:  # it waits for the operation's end (see _step)
             self._held = self._held or operation
             return
-        if not is_own_write(self.root, self.config):
-            self._regenerate(f"{self.config.board.path} edited", vault, ())
+        if not self._board.untouched(self.config) and not is_own_write(self.root, self.config):
+            edits = self._apply(vault, today, always=True)  # the cards moved, and any tick
+            self._regenerate(f"{self.config.board.path} edited", vault, (), edits)
 
     def _agenda_edited(self, vault: Vault, today: date) -> None:
         """Someone else edited, replaced or deleted the agenda note (our own writes end here
@@ -354,11 +355,20 @@ class Watcher:
         if edits.applied or edits.shown or self._edits.shown:
             self._regenerate(f"{self.config.agenda.path} edited", vault, (), edits)
             return
-        if self._block is not None and write_agenda(
-            self.root, self.config.agenda.path, self._block
-        ):
+        if self._block is not None and self._agenda_writer(self.config).write(self._block, None):
             self.writes += 1
             self.report(f"{self.config.agenda.path} was changed outside jobjournal: restored")
+
+    def _own_agenda(self) -> bool:
+        """Whether the agenda note is the one written last (the event of our own write), with no
+        line carried over in it: then there is nothing to see in it."""
+        return (self._agenda_writer(self.config).untouched() and not self._edits.carried
+                and not self._edits.shown)
+
+    def _agenda_writer(self, config: Config) -> AgendaWriter:
+        if self._agenda is None or self._agenda.relpath != config.agenda.path:
+            self._agenda = AgendaWriter(self.root, config.agenda.path)
+        return self._agenda
 
     def _apply(self, vault: Vault, today: date, *, always: bool = False) -> UserEdits | None:
         """Apply what the user did in the agenda note (vault/user_edits.py), finding the items
@@ -367,6 +377,8 @@ class Watcher:
         to be applied: then there is nothing to read."""
         cfg = vault.config
         if not always and self._written is not None and not self._edits.carried:
+            if self._agenda_writer(cfg).untouched():
+                return None  # the note is the one written last: nothing to read
             try:
                 text = (self.root / cfg.agenda.path).read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError):
@@ -419,13 +431,12 @@ class Watcher:
             self._held = operation
             return
         try:
-            written = write_agenda(self.root, cfg.agenda.path, block, last=self._written)
+            written = self._agenda_writer(cfg).write(block, last=self._written)
         except MarkedMeanwhile:
             # the user ticked a line since: the agenda note's event is on its way, and its
             # regeneration applies the tick first; nothing is overwritten
             return
-        write_board_text(self.root, cfg, lambda existing: self._board.board(
-            vault.notes, built.items, vault.paths, existing))
+        self._board.write(cfg, vault.notes, built.items, vault.paths)
         self._block = self._written = block
         self._failed, self._held = False, None
         self.writes += written
