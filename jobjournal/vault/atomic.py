@@ -25,7 +25,7 @@ from jobjournal.errors import JobJournalError, RefusalError
 TEMP_NAMES = (".*.????????.tmp", ".*.????????????.new")
 
 
-def atomic_write(path: Path, data: bytes) -> os.stat_result:
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> os.stat_result:
     """Replace `path` with `data` in one step: a temp file in the same folder, fsync, rename.
 
     The file keeps its permission bits (a new file gets 0o666 minus the umask). A symlink is
@@ -33,6 +33,8 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
     file is removed, the original is untouched, and JobJournalError says why in one line.
     Returns the stat of the file written, taken from the file itself before it was renamed (its
     inode, size and modification time are the new file's: a later change shows in them).
+    Not `durable`: no fsync, for what may be lost in a crash (a file jobjournal keeps for itself
+    outside the vault); the rename is atomic all the same.
     """
     target = Path(os.path.realpath(path))
     tmp: str | None = None
@@ -50,7 +52,8 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
             written = os.fstat(out.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
@@ -63,7 +66,8 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
             reason = exc.strerror or str(exc)
             raise JobJournalError(f"cannot write {path.name}: {reason}") from exc
         raise
-    _fsync_dir(target.parent)
+    if durable:
+        _fsync_dir(target.parent)
     return written
 
 

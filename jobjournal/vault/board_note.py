@@ -288,7 +288,7 @@ class BoardWriter:
             if _read_text(memory) != text:
                 os.makedirs(memory.parent, exist_ok=True)
                 data = text.encode("utf-8")
-                st = atomic_write(memory, data)
+                st = atomic_write(memory, data, durable=False)  # (best effort, as remember)
                 self._memory = Written(text, (st.st_ino, st.st_size, st.st_mtime_ns), data)
 
     def untouched(self, config: Config) -> bool:
@@ -319,7 +319,7 @@ def remember(root: Path, text: str) -> None:
     with contextlib.suppress(OSError, JobJournalError):
         if _read_text(memory) != text:
             os.makedirs(memory.parent, exist_ok=True)
-            atomic_write(memory, text.encode("utf-8"))
+            atomic_write(memory, text.encode("utf-8"), durable=False)
 
 
 def is_own_write(root: Path, config: Config) -> bool:
