@@ -50,6 +50,7 @@ from hypothesis import strategies as st
 
 from jobjournal.cli.main import cli
 from jobjournal.config import load_config
+from jobjournal.core.incremental import IncrementalBuild
 from jobjournal.vault import parallel
 from jobjournal.vault import reader as vault_reader
 from jobjournal.vault.agenda_note import generated_part
@@ -137,6 +138,14 @@ def test_reading_in_several_processes_gives_what_one_process_gives(
 
     monkeypatch.setattr(parallel, "_fork", counting_fork)
     taken: Counter[str] = Counter()
+    real_build = IncrementalBuild.build
+
+    def counting_build(self: IncrementalBuild, *args: Any, **kwargs: Any) -> Any:
+        agenda = real_build(self, *args, **kwargs)
+        taken["notes' results computed while read"] += self.prebuilt_taken
+        return agenda
+
+    monkeypatch.setattr(IncrementalBuild, "build", counting_build)
     examples = iter(range(10**6))
 
     def read(root: Path, workers: int) -> tuple[VaultState, Any, int]:
@@ -188,6 +197,8 @@ def test_reading_in_several_processes_gives_what_one_process_gives(
     # the forked processes did read: their pickled chunks came back (at least once in all
     # these cases; on a busy machine this process may take every chunk of a small vault first)
     assert taken["chunks read elsewhere"] >= 1, taken
+    # and the command's build took notes' items and warnings computed where they were read
+    assert taken["notes' results computed while read"] >= 1, taken
 
 
 # --- the parse cache against no cache ----------------------------------------------------------

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from jobjournal.config import Config
     from jobjournal.core.board import Card
     from jobjournal.core.incremental import IncrementalBuild
-    from jobjournal.core.model import Agenda
+    from jobjournal.core.model import Agenda, Note
+    from jobjournal.core.prebuilt import Prebuilt
     from jobjournal.vault.cache import CachedVault
     from jobjournal.vault.reader import Vault
 
@@ -216,10 +217,14 @@ def open_cached_vault(ctx: click.Context, *, use_cache: bool = True) -> CachedVa
     return CachedVault.open(root, config, use_cache=use_cache)
 
 
-def read_vault(run: CachedVault, build: IncrementalBuild | None = None) -> Vault:
+def read_vault(
+    run: CachedVault, build: IncrementalBuild | None = None,
+    note_pass: Callable[[list[Note]], Any] | None = None,
+) -> Vault:
     """The vault's notes, read where the cache doesn't hold them, with a progress line on a
     terminal when that takes long. While other processes read (a first read of a large vault),
-    this one gets `build` ready for these notes, when the caller runs one next."""
+    this one gets `build` ready for these notes, when the caller runs one next; and each
+    process runs `note_pass` on the notes it read (see IncrementalBuild.note_pass)."""
     from jobjournal.cli.progress import ProgressLine
 
     def get_ready(paths: list[str]) -> None:
@@ -229,32 +234,36 @@ def read_vault(run: CachedVault, build: IncrementalBuild | None = None) -> Vault
             build.prepare(paths, run.config)
 
     with ProgressLine() as progress:
-        return run.vault(progress=progress, meanwhile=get_ready)
+        return run.vault(progress=progress, meanwhile=get_ready, beside=note_pass)
 
 
 def read_and_compute(
     run: CachedVault, today: date, now: datetime | None = None
 ) -> tuple[Vault, Agenda]:
-    """The vault's notes (see `read_vault`) and their agenda."""
+    """The vault's notes (see `read_vault`) and their agenda. The processes that read the
+    notes also compute most notes' part of the build (core/prebuilt.py)."""
     from jobjournal.core.incremental import IncrementalBuild
 
     build = IncrementalBuild()  # this command's only build: made ready while the notes are read
-    vault = read_vault(run, build)
-    return vault, compute_agenda(vault, today, build, now=now)
+    note_pass = build.note_pass(today, run.config, run.paths)
+    vault = read_vault(run, build, note_pass)
+    prebuilt = note_pass.gather(run.state.beside)
+    return vault, compute_agenda(vault, today, build, now=now, prebuilt=prebuilt)
 
 
 def compute_agenda(
     vault: Vault, today: date, build: IncrementalBuild | None = None, *,
-    now: datetime | None = None,
+    now: datetime | None = None, prebuilt: Prebuilt | None = None,
 ) -> Agenda:
-    """Run the rules over a loaded vault, with `build` (or a new one); `now` as `now_from`."""
+    """Run the rules over a loaded vault, with `build` (or a new one); `now` as `now_from`;
+    `prebuilt` as IncrementalBuild.build takes it."""
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.vault.reader import gc_paused
 
     with gc_paused():  # thousands of acyclic objects: collecting while making them only costs
         return (build or IncrementalBuild()).build(
             vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems,
-            now=now,
+            now=now, prebuilt=prebuilt,
         )
 
 

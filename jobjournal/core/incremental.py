@@ -56,6 +56,7 @@ from jobjournal.core.model import (
     Problem,
     reach_of,
 )
+from jobjournal.core.prebuilt import NoteAlone, NotePass, Prebuilt, made_for
 from jobjournal.core.workdays import Workdays
 
 #: an item's place in the sorted items: its sort key, then its place among its note's items
@@ -80,6 +81,8 @@ class IncrementalBuild:
         #: settings or paths), "update" (only what changed recomputed), or "scratch" (notes
         #: sharing a path: `engine.build_agenda`)
         self.last = ""
+        #: how many notes the last build took as computed beforehand (see `note_pass`)
+        self.prebuilt_taken = 0
         self._reset()
 
     def _reset(self) -> None:
@@ -118,14 +121,26 @@ class IncrementalBuild:
         self._workdays_for(config)
         self._links_for(tuple(paths))
 
+    def note_pass(self, today: date, config: Config, paths: Sequence[str]) -> NotePass:
+        """What computes notes' items and warnings beforehand, where they are read (in other
+        processes too), for a first build on `today` with `config` over `paths`: give what it
+        gathered to `build` as `prebuilt` (see core/prebuilt.py). It uses this build's link
+        index and working days, made where first needed."""
+        links = tuple(paths)
+        return NotePass(today, config, links, lambda: self._links_for(links),
+                        lambda: self._workdays_for(config))
+
     def build(
         self, notes: Sequence[Note], today: date, config: Config, *, paths: Sequence[str] = (),
         problems: Sequence[Problem] = (), workdays: Workdays | None = None,
-        now: datetime | None = None,
+        now: datetime | None = None, prebuilt: Prebuilt | None = None,
     ) -> Agenda:
         """What `engine.build_agenda` returns for the same arguments. `now` changes no note's
-        results: the warnings about calls missed later than now are found at the end."""
+        results: the warnings about calls missed later than now are found at the end.
+        `prebuilt`, from a `note_pass` for the same day, settings and paths, holds notes'
+        items and warnings computed beforehand: a first build takes those that hold."""
         notes = tuple(notes)
+        self.prebuilt_taken = 0
         if workdays is None:
             workdays = self._workdays_for(config)
         links = self._links_for(tuple(paths) if paths else tuple(note.path for note in notes))
@@ -146,7 +161,11 @@ class IncrementalBuild:
             by_path = {note.path: note for note in notes}
             shared_path = len(by_path) != len(notes)
             if not shared_path:
-                self._first_build(notes, by_path, ctx)
+                alone: Mapping[str, tuple[Note, NoteAlone]] = {}
+                if prebuilt is not None and workdays is self._workdays and (
+                        prebuilt.made_for == made_for(today, config, self._paths or ())):
+                    alone = prebuilt.notes  # made for this very build
+                self._first_build(notes, by_path, ctx, alone)
         else:
             self.last = "update"
             diff = self._diff(notes)
@@ -206,17 +225,32 @@ class IncrementalBuild:
                 self._add_results(current, ctx)
 
     def _first_build(
-        self, notes: tuple[Note, ...], by_path: dict[str, Note], ctx: RuleContext
+        self, notes: tuple[Note, ...], by_path: dict[str, Note], ctx: RuleContext,
+        prebuilt: Mapping[str, tuple[Note, NoteAlone]],
     ) -> None:
-        """Everything from nothing: the same as `_update` with every note new, in fewer steps."""
+        """Everything from nothing: the same as `_update` with every note new, in fewer steps.
+        A note's items and warnings computed beforehand for this very note are taken when its
+        contacts are its own alone: nothing else counts as contact with it (its last contact,
+        made from the same entries and its own `last_contact`, is then the one assumed)."""
         self._by_path = by_path
         touched: set[str] = set()
         for note in notes:
             self._add_contributions(note, ctx, touched)
         self._refresh_last_contacts(touched, ctx.today)
         pairs: list[tuple[_Key, Item]] = []
+        incoming = self._incoming
+        taken = 0
         for note in notes:
-            pairs += self._note_results(note, ctx)
+            path = note.path
+            known = prebuilt.get(path)
+            alone = None
+            if known is not None and known[0] is note:
+                sources = incoming.get(path)
+                if sources is None or (len(sources) == 1 and path in sources):
+                    alone = known[1]
+                    taken += 1
+            pairs += self._note_results(note, ctx, alone)
+        self.prebuilt_taken = taken
         pairs.sort(key=_first)
         self._keys = [key for key, _ in pairs]
         self._items = [item for _, item in pairs]
@@ -260,10 +294,13 @@ class IncrementalBuild:
 
     # --- results --------------------------------------------------------------------------------
 
-    def _note_results(self, note: Note, ctx: RuleContext) -> list[tuple[_Key, Item]]:
-        """Compute one note's items and warnings and count it in the whole-vault counts; returns
-        its items with their keys (not yet in the sorted items)."""
-        items, warnings = engine.note_results(note, ctx)
+    def _note_results(
+        self, note: Note, ctx: RuleContext, alone: NoteAlone | None = None
+    ) -> list[tuple[_Key, Item]]:
+        """Compute one note's items and warnings (or take them from `alone`, computed
+        beforehand) and count it in the whole-vault counts; returns its items with their keys
+        (not yet in the sorted items)."""
+        items, warnings = engine.note_results(note, ctx) if alone is None else alone
         pairs = [((*engine.item_key(item), n), item) for n, item in enumerate(items)]
         cell = engine.pipeline_cell(note)
         over, day = rules.search_activity(note)

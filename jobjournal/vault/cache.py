@@ -40,7 +40,7 @@ from typing import Any
 
 from jobjournal import __version__
 from jobjournal.config import Config
-from jobjournal.core.model import Problem
+from jobjournal.core.model import Note, Problem
 from jobjournal.vault import background as deferred
 from jobjournal.vault.reader import (
     RACY_SECONDS,
@@ -216,18 +216,28 @@ class CachedVault:
             return None
         return self._outputs["results"].get(self._key(name, today))
 
+    @property
+    def paths(self) -> list[str]:
+        """Every note's path, as scanned when the run was opened."""
+        if self.stamps is not None:
+            return list(self.stamps)
+        return list(self._paths or ())
+
     def vault(
         self, *, progress: Progress | None = None,
         meanwhile: Callable[[list[str]], None] | None = None,
+        beside: Callable[[list[Note]], Any] | None = None,
     ) -> Vault:
         """The vault, reading only the notes the cache doesn't hold as they are now; the parses
         are written back at once when any changed. `meanwhile(paths)` is called while other
-        processes read every note, when this is a first read (see VaultState.refresh)."""
+        processes read every note, when this is a first read; `beside` on the notes of each
+        chunk read in several processes (see VaultState.refresh)."""
         if self._vault is None:
             shards, known = self._load_parses()
             self.state.files = known
             self._vault = self.state.refresh(
-                self.stamps, paths=self._paths, progress=progress, meanwhile=meanwhile)
+                self.stamps, paths=self._paths, progress=progress, meanwhile=meanwhile,
+                beside=beside)
             current = self.state.files
             if self.stamps is None:  # taken as the notes were read
                 self.stamps = {path: state.stamp for path, state in current.items()}

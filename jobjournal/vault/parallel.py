@@ -5,6 +5,8 @@
 in `others` forked ones, and returns what each call gave, with its pickled bytes when it was done
 elsewhere (pickled once, to travel, so a cache can keep them as they are). What comes back is
 unpickled between this process's own chunks, so that little is left to do once all are done.
+`beside`, when given, is more work on each chunk's result, done in the process that computed it:
+its value travels pickled apart, so that the bytes kept are still those of `work(index)` alone.
 
 Why not a process pool: importing and starting one, and waiting for its processes to shut down,
 costs a tenth of a second, as long as a process takes to read a thousand notes. Here:
@@ -39,7 +41,8 @@ from typing import Any
 #: The most chunks one queue holds: their numbers must fit the pipe before anyone reads them.
 MAX_CHUNKS = 8192
 _NUMBER = struct.Struct("<I")
-_HEADER = struct.Struct("<IQ")  # chunk index, length of the pickled result that follows
+#: chunk index, length of the pickled result that follows, then of the pickled `beside` value
+_HEADER = struct.Struct("<IQQ")
 _FAILED = 0xFFFFFFFF  # in place of a chunk index: the pickled exception follows
 #: Hears each chunk done, wherever: its index.
 Done = Callable[[int], None]
@@ -54,13 +57,30 @@ def can_fork() -> bool:
 
 def run_chunks(
     work: Callable[[int], Any], count: int, others: int, done: Done | None = None,
-    meanwhile: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None, beside: Callable[[Any], Any] | None = None,
 ) -> list[tuple[Any, bytes | None]]:
     """(work(index), its pickled bytes or None) for every index in range(count), computed here
     and in `others` forked processes; the bytes are there when it was computed elsewhere.
     `done` hears each chunk finished. `meanwhile` is called here once the other processes have
     started, before this one takes chunks: work that needs none of the results (they take
-    more chunks while it runs)."""
+    more chunks while it runs). With `beside`, each chunk's value is the pair
+    (work(index), beside(work(index))), both computed in the same process; the bytes are still
+    those of work(index) alone."""
+    if beside is not None:
+        return _run(lambda index: _with_beside(work(index), beside), count, others, done,
+                    meanwhile, paired=True)
+    return _run(work, count, others, done, meanwhile, paired=False)
+
+
+def _with_beside(value: Any, beside: Callable[[Any], Any]) -> tuple[Any, Any]:
+    return value, beside(value)
+
+
+def _run(
+    work: Callable[[int], Any], count: int, others: int, done: Done | None,
+    meanwhile: Callable[[], None] | None, *, paired: bool,
+) -> list[tuple[Any, bytes | None]]:
+    """`run_chunks`; with `paired`, `work` gives pairs, whose parts are pickled apart."""
     if count > MAX_CHUNKS:
         raise ValueError(f"at most {MAX_CHUNKS} chunks, not {count}")
     results: list[tuple[Any, bytes | None]] = [(None, None)] * count
@@ -77,7 +97,7 @@ def run_chunks(
             os.close(queue_read)
             queue_read = -1
         for _ in range(others):
-            if not _fork(work, queue_read, children):
+            if not _fork(work, queue_read, children, paired):
                 break  # no more processes to be had: fewer do the work
         if meanwhile is not None:
             meanwhile()
@@ -87,9 +107,9 @@ def run_chunks(
             finished[index] = True
             if done is not None:
                 done(index)
-            _drain(pending, results, finished, done, wait=False)
+            _drain(pending, results, finished, done, wait=False, paired=paired)
         while pending:
-            _drain(pending, results, finished, done, wait=True)
+            _drain(pending, results, finished, done, wait=True, paired=paired)
     except BaseException:
         for pid in children.values():  # nothing they do now would be used
             _kill(pid)
@@ -124,7 +144,9 @@ def _fill(queue: int, count: int) -> bool:
     return written == len(numbers)
 
 
-def _fork(work: Callable[[int], Any], queue: int, children: dict[int, int]) -> bool:
+def _fork(
+    work: Callable[[int], Any], queue: int, children: dict[int, int], paired: bool
+) -> bool:
     """Start one more process taking chunks from `queue`; False when the system refuses one
     (a process or file limit, or no memory)."""
     try:
@@ -150,7 +172,7 @@ def _fork(work: Callable[[int], Any], queue: int, children: dict[int, int]) -> b
         os.close(result_read)
         for fd in children:
             os.close(fd)
-        _child(work, queue, result_write)
+        _child(work, queue, result_write, paired)
     os.close(result_write)
     children[result_read] = pid
     return True
@@ -183,18 +205,25 @@ def _death_signal_setter() -> Callable[[], None] | None:
     return _death_signal
 
 
-def _child(work: Callable[[int], Any], queue: int, out: int) -> None:  # pragma: no cover
+def _child(
+    work: Callable[[int], Any], queue: int, out: int, paired: bool
+) -> None:  # pragma: no cover
     """The forked process: take chunks until none is left, send each result, leave at once."""
     status = 0
     try:
         while (index := _take(queue)) is not None:
             try:
-                result = pickle.dumps(work(index), pickle.HIGHEST_PROTOCOL)
+                value = work(index)
+                extra = b""
+                if paired:
+                    value, other = value
+                    extra = pickle.dumps(other, pickle.HIGHEST_PROTOCOL)
+                result = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # sent back, to be raised where it can be reported
                 _send(out, _FAILED, _pickled_exception(exc))
                 status = 1
                 break
-            _send(out, index, result)
+            _send(out, index, result, extra)
     except BaseException:
         status = 1
     finally:
@@ -231,8 +260,8 @@ def _take(queue: int) -> int | None:
     return _NUMBER.unpack(data)[0] if data else None
 
 
-def _send(out: int, index: int, data: bytes) -> None:  # pragma: no cover - in the child
-    view = memoryview(_HEADER.pack(index, len(data)) + data)
+def _send(out: int, index: int, data: bytes, extra: bytes = b"") -> None:  # pragma: no cover
+    view = memoryview(_HEADER.pack(index, len(data), len(extra)) + data + extra)
     while view:
         view = view[os.write(out, view):]
 
@@ -240,7 +269,7 @@ def _send(out: int, index: int, data: bytes) -> None:  # pragma: no cover - in t
 def _drain(
     pending: dict[int, bytearray], results: list[tuple[Any, bytes | None]],
     finished: list[bool], done: Done | None,
-    *, wait: bool,
+    *, wait: bool, paired: bool = False,
 ) -> None:
     """Read what the children sent (waiting for some when `wait`); a pipe at its end leaves
     `pending`. Every whole result read goes into `results`."""
@@ -254,15 +283,19 @@ def _drain(
         buffer += data
         start = 0
         while len(buffer) - start >= _HEADER.size:
-            index, length = _HEADER.unpack_from(buffer, start)
-            end = start + _HEADER.size + length
+            index, length, extra = _HEADER.unpack_from(buffer, start)
+            middle = start + _HEADER.size + length
+            end = middle + extra
             if len(buffer) < end:
                 break
-            payload = bytes(buffer[start + _HEADER.size : end])
-            start = end
+            payload = bytes(buffer[start + _HEADER.size : middle])
             if index == _FAILED:
                 _raise_sent(payload)
-            results[index] = (pickle.loads(payload), payload)
+            value = pickle.loads(payload)
+            if paired:
+                value = (value, pickle.loads(buffer[middle:end]))
+            start = end
+            results[index] = (value, payload)
             finished[index] = True
             if done is not None:
                 done(index)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from jobjournal.config import CONFIG_NAME, Config, load_config
 from jobjournal.core.model import Note, Problem, Severity
@@ -211,6 +212,9 @@ class VaultState:
         #: what other processes read in the last refresh, as it arrived: pickled
         #: {path: FileState} chunks (with their paths), which a cache can keep as they are
         self.pickled: list[tuple[bytes, tuple[str, ...]]] = []
+        #: what the last refresh's `beside` gave for each chunk read in several processes,
+        #: with the notes it was given
+        self.beside: list[tuple[list[Note], Any]] = []
 
     @property
     def scan_problems(self) -> tuple[Problem, ...]:
@@ -231,6 +235,7 @@ class VaultState:
     def refresh(
         self, stamps: Mapping[str, Stamp] | None = None, *, paths: list[str] | None = None,
         progress: Progress | None = None, meanwhile: Callable[[list[str]], None] | None = None,
+        beside: Callable[[list[Note]], Any] | None = None,
     ) -> Vault:
         """Rescan the vault; re-read new and changed files, forget vanished ones.
 
@@ -239,8 +244,11 @@ class VaultState:
         refresh, with nothing held, stats nothing: every file is read, and its stamp is taken
         from the open file (`paths`, from a `scan()` just made, spares scanning again). Then
         `meanwhile(paths)` is called while other processes read, for work that needs the paths
-        only (see parallel.run_chunks).
+        only (see parallel.run_chunks). When several processes read, `beside(notes)` is called
+        on each chunk's notes in the process that read them, and what it gave is left in
+        `self.beside` with those notes (work on the notes best done where they are read).
         """
+        self.beside = []
         if stamps is None and not self.files:
             scanned = self.scan() if paths is None else paths
 
@@ -250,9 +258,9 @@ class VaultState:
                     meanwhile(scanned)
 
             started = time.time_ns()
-            read, self.pickled = _read_all(
+            read, self.pickled, self.beside = _read_all(
                 self.root, dict.fromkeys(scanned), scanned, self._tasks_from_all, progress,
-                alongside, self._zone,
+                alongside, self._zone, beside,
             )
             paths = scanned
             self.files = {path: read[path] for path in paths if path in read}
@@ -264,10 +272,10 @@ class VaultState:
         to_read = [path for path, stamp in stamps.items()
                    if path not in known or known[path].stamp != stamp or path in racy]
         started = time.time_ns()
-        read, self.pickled = (
+        read, self.pickled, self.beside = (
             _read_all(self.root, stamps, to_read, self._tasks_from_all, progress,
-                      zone=self._zone)
-            if to_read else ({}, [])
+                      zone=self._zone, beside=beside)
+            if to_read else ({}, [], [])
         )
         self.files = {
             path: _same_or(known.get(path), read[path]) if path in read else known[path]
@@ -457,11 +465,16 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
 def _read_all(
     root: Path, stamps: Mapping[str, Stamp | None], paths: list[str], tasks_from_all: bool,
     progress: Progress | None, meanwhile: Callable[[], None] | None = None, zone: str = "",
-) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
+    beside: Callable[[list[Note]], Any] | None = None,
+) -> tuple[
+    dict[str, FileState], list[tuple[bytes, tuple[str, ...]]], list[tuple[list[Note], Any]]
+]:
     """Read and parse these files: in several processes when there are many (parallel.py),
     calling `meanwhile` while the others read (else first). Returns the FileStates by path (a
-    file gone meanwhile has none), and the chunks other processes read as they arrived — each
-    a pickled {path: FileState}, with its paths."""
+    file gone meanwhile has none), the chunks other processes read as they arrived — each
+    a pickled {path: FileState}, with its paths —, and, when several processes read, what
+    `beside` gave for each chunk's notes in the process that read them, with those notes
+    (else nothing: one process gains nothing by doing that work early)."""
     count = workers()
     items = [(path, stamps[path]) for path in paths]
     parallel = count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork()
@@ -483,6 +496,7 @@ def _read_all(
             results = forked.run_chunks(
                 lambda index: _read_chunk(str(root), chunks[index], tasks_from_all, zone),
                 len(chunks), count - 1, done, meanwhile,
+                None if beside is None else _on_notes(beside),
             )
         else:
             if meanwhile is not None:
@@ -494,11 +508,29 @@ def _read_all(
                     progress(sum(len(c) for c in chunks[: len(results)]), len(items))
         read: dict[str, FileState] = {}
         pickled: list[tuple[bytes, tuple[str, ...]]] = []
-        for chunk, (states, blob) in zip(chunks, results, strict=True):
+        besides: list[tuple[list[Note], Any]] = []
+        for chunk, (value, blob) in zip(chunks, results, strict=True):
             if blob is not None:
                 pickled.append((blob, tuple(path for path, _ in chunk)))
-            read.update(states)
-        return read, pickled
+            if parallel and beside is not None:
+                value, extra = value
+                besides.append((_notes_of(value), extra))
+            read.update(value)
+        return read, pickled, besides
+
+
+def _on_notes(beside: Callable[[list[Note]], Any]) -> Callable[[dict[str, FileState]], Any]:
+    """`beside` on the notes of a chunk's FileStates."""
+
+    def on_states(states: dict[str, FileState]) -> Any:
+        return beside(_notes_of(states))
+
+    return on_states
+
+
+def _notes_of(states: dict[str, FileState]) -> list[Note]:
+    """The notes of a chunk's FileStates, in their order (which pickling keeps)."""
+    return [state.note for state in states.values() if state.note is not None]
 
 
 def _chunks(items: list[_Item], processes: int) -> list[list[_Item]]:
