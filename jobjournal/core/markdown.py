@@ -10,7 +10,7 @@ problem alone (docs/design.md, "The incremental build").
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from itertools import compress, count, pairwise
 from operator import attrgetter, countOf, is_, is_not, ne
@@ -47,8 +47,10 @@ from jobjournal.core.render import (
 from jobjournal.core.render_insights import insights_markdown
 
 #: A run of items: consecutive in the agenda, in one section, due on one day; where it starts
-#: and ends in the agenda's items, and its lines.
-_Run = tuple[Section, date, int, int, list[str]]
+#: and ends in the agenda's items, its lines, and each item's lines.
+_Run = tuple[Section, date, int, int, list[str], list[list[str]]]
+#: An item's lines (see `_md_item`), given the item.
+_Lines = Callable[[Item], list[str]]
 _section_and_due = attrgetter("section", "due")
 _severity_of = attrgetter("severity")
 
@@ -143,10 +145,14 @@ class MarkdownRenderer:
         if agenda.today != self._today or reach != self._reach:
             # an item's lines depend on today and on how to reach its person: write all again
             self._today, self._reach, self._items, self._runs = agenda.today, reach, (), []
-        kept = {id(run[4]) for run in self._runs}
-        self._runs = _changed_runs(self._items, agenda.items, self._runs, agenda.today, reach)
-        self.written = sum(end - start for _, _, start, end, lines in self._runs
-                           if id(lines) not in kept)
+        self.written = 0
+        today = agenda.today
+
+        def lines_of(item: Item) -> list[str]:
+            self.written += 1
+            return _md_item(item, today, reach)
+
+        self._runs = _changed_runs(self._items, agenda.items, self._runs, lines_of)
         self._items = agenda.items
         self._update_problems(agenda.problems)
         shown = (agenda.pipeline, agenda.insights, config.insights.weekly_goal)
@@ -154,7 +160,7 @@ class MarkdownRenderer:
             self._pipeline = (shown, _md_pipeline(agenda, config))
         by_section: dict[Section, list[tuple[date, list[str]]]] = {}
         counts: dict[Section, int] = {}
-        for section, due, start, end, lines in self._runs:
+        for section, due, start, end, lines, _ in self._runs:
             by_section.setdefault(section, []).append((due, lines))
             counts[section] = counts.get(section, 0) + end - start
         summary = self.summary = summary_of(
@@ -188,18 +194,19 @@ def identity_difference(old: tuple[object, ...], new: tuple[object, ...]) -> tup
 
 
 def _changed_runs(
-    old: tuple[Item, ...], new: tuple[Item, ...], runs: list[_Run], today: date, reach: _Reach
+    old: tuple[Item, ...], new: tuple[Item, ...], runs: list[_Run], lines_of: _Lines
 ) -> list[_Run]:
-    """The runs of `new`, given those of `old` (with their lines, for `today`): the runs before
-    the part that differs are kept, those after it moved; within it, only the runs (section and
-    day) that an item left or entered are made again, the others are moved as they are. (An item
-    whose due date moved far would otherwise have every run between its two places written
-    again.)"""
+    """The runs of `new`, given those of `old` (with their lines, as `lines_of` writes them):
+    the runs before the part that differs are kept, those after it moved; within it, only the
+    runs (section and day) that an item left or entered are made again, the others are moved as
+    they are, and in a run made again only the items that are not the very objects they were
+    are written again. (An item whose due date moved far would otherwise have every run between
+    its two places written again.)"""
     start, old_end, new_end = identity_difference(old, new)
     if start == old_end == new_end:
         return runs
     if not runs:
-        return list(_runs_of(new, 0, len(new), today, reach))
+        return list(_runs_of(new, 0, len(new), lines_of))
     starts = [run[2] for run in runs]
     # from the run holding the first item that differs through the run holding the first item
     # after the difference (two consecutive runs of one section and day are written as one)
@@ -209,16 +216,17 @@ def _changed_runs(
     shift = len(new) - len(old)
     region = runs[first][2], runs[last][3] + shift
     made = _runs_touched(old, new, (start, old_end, new_end), runs[first : last + 1], region,
-                         today, reach)
-    if made is None:  # items out of agenda order, or repeated: the whole part is made again
-        made = list(_runs_of(new, region[0], region[1], today, reach))
-    moved = [(s, d, a + shift, b + shift, lines) for s, d, a, b, lines in runs[last + 1 :]]
+                         lines_of)
+    if made is None:  # items out of agenda order: the whole part is made again
+        made = list(_runs_of(new, region[0], region[1], lines_of))
+    moved = [(s, d, a + shift, b + shift, lines, each)
+             for s, d, a, b, lines, each in runs[last + 1 :]]
     return [*runs[:first], *made, *moved]
 
 
 def _runs_touched(
     old: tuple[Item, ...], new: tuple[Item, ...], differ: tuple[int, int, int],
-    runs: list[_Run], region: tuple[int, int], today: date, reach: _Reach,
+    runs: list[_Run], region: tuple[int, int], lines_of: _Lines,
 ) -> list[_Run] | None:
     """The runs of `new[region]`, given the old `runs` of that region, where `old` and `new`
     differ as `identity_difference` says. A run (section and day) that no item left or entered (by
@@ -233,6 +241,15 @@ def _runs_touched(
     touched = {(item.section, item.due) for item in new_part if id(item) not in left}
     touched.update((item.section, item.due) for item in old_part if id(item) not in entered)
     kept = {(run[0], run[1]): run for run in runs if (run[0], run[1]) not in touched}
+    # the lines of the items of the runs made again, for those still there (by identity: both
+    # agendas hold their items, so no id is reused)
+    known = {id(item): lines for run in runs if (run[0], run[1]) in touched
+             for item, lines in zip(old[run[2] : run[3]], run[5], strict=True)}
+
+    def item_lines(item: Item) -> list[str]:
+        lines = known.get(id(item))
+        return lines_of(item) if lines is None else lines
+
     made: list[_Run] = []
     at, end = region
     for section, due in sorted({*kept, *touched}, key=_run_order):
@@ -240,13 +257,13 @@ def _runs_touched(
         if run is not None:
             size = run[3] - run[2]
             if all(map(is_, old[run[2] : run[3]], new[at : at + size])):
-                made.append((section, due, at, at + size, run[4]))
+                made.append((section, due, at, at + size, run[4], run[5]))
             else:  # its items, in another order
-                made += _runs_of(new, at, at + size, today, reach)
+                made += _runs_of(new, at, at + size, lines_of)
             at += size
             continue
         after = bisect_right(new, (section.order, due), at, end, key=_item_order)
-        made += _runs_of(new, at, after, today, reach)
+        made += _runs_of(new, at, after, item_lines)
         at = after
     return made if at == end else None
 
@@ -259,9 +276,7 @@ def _item_order(item: Item) -> tuple[int, date]:
     return item.section.order, item.due
 
 
-def _runs_of(
-    items: tuple[Item, ...], start: int, end: int, today: date, reach: _Reach
-) -> Iterator[_Run]:
+def _runs_of(items: tuple[Item, ...], start: int, end: int, lines_of: _Lines) -> Iterator[_Run]:
     """The runs of `items[start:end]`, with their lines."""
     if start >= end:
         return
@@ -269,9 +284,8 @@ def _runs_of(
     bounds = [0, *compress(range(1, len(keys)), map(ne, keys[1:], keys)), len(keys)]
     for a, b in pairwise(bounds):
         section, due = keys[a]
-        lines = [line for item in items[start + a : start + b]
-                 for line in _md_item(item, today, reach)]
-        yield section, due, start + a, start + b, lines
+        each = list(map(lines_of, items[start + a : start + b]))
+        yield section, due, start + a, start + b, [line for lines in each for line in lines], each
 
 
 class _Reach(NamedTuple):
