@@ -155,3 +155,70 @@ def test_a_cache_whose_writer_was_killed_half_way_is_never_trusted(
     assert _python(_RUN, *args, env=env).stdout == expected
     assert _wait_for(lambda: all(path.exists() for path in files))
     assert _python(_RUN, *args, env=env).stdout == expected
+
+
+# --- the end of the command ---------------------------------------------------------------------
+
+_NOISY = (
+    "import sys\n"
+    "from jobjournal.vault import background\n"
+    "class Noisy:\n"
+    "    def __del__(self):\n"
+    "        sys.stderr.write('freed\\n')\n"
+    "background.enable()\n"
+)
+
+
+def test_what_is_kept_is_never_freed_one_by_one_and_the_process_ends_at_once() -> None:
+    done = _python(_NOISY + "background.keep(Noisy())\n"
+                   "print('out', end='')\n"
+                   "background.finish()\n"
+                   "background.exit_now(3)\n"
+                   "print('not reached')\n")
+    assert (done.returncode, done.stdout, done.stderr) == (3, "out", "")
+
+
+@pytest.mark.parametrize("other", ["atexit", "thread"])
+def test_the_process_ends_as_usual_when_something_else_runs_at_its_exit(other: str) -> None:
+    """A function registered with atexit, or another thread, still runs: `exit_now` returns,
+    and the interpreter ends the process (freeing what was kept)."""
+    setup = {
+        "atexit": "import atexit\natexit.register(lambda: sys.stderr.write('atexit ran\\n'))\n",
+        "thread": "import threading, time\nthreading.Thread(target=lambda: (time.sleep(0.3),"
+                  " sys.stderr.write('thread ran\\n'))).start()\n",
+    }[other]
+    done = _python(_NOISY + setup + "background.keep(Noisy())\n"
+                   "background.exit_now(3)\n"
+                   "print('went on', end='')\n"
+                   "sys.exit(4)\n")
+    assert (done.returncode, done.stdout) == (4, "went on")
+    assert f"{'atexit' if other == 'atexit' else 'thread'} ran" in done.stderr
+    assert "freed" in done.stderr
+
+
+def test_nothing_is_kept_outside_the_command() -> None:
+    import weakref
+
+    class Thing:
+        pass
+
+    thing = Thing()
+    gone = weakref.ref(thing)
+    deferred.keep(thing)  # not enabled: a test, a library call
+    del thing
+    assert gone() is None
+
+
+def test_the_command_prints_its_json_and_its_exit_status_as_before(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    generate(root, 30, seed=5, today=TODAY)
+    env = {**os.environ, "JOBJOURNAL_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "jobjournal", "agenda", "--json", "--today", str(TODAY)]
+    done = subprocess.run([*command, "--vault", str(root)], capture_output=True, text=True,
+                          env=env, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("{") and done.stdout.endswith("}\n")
+    refused = subprocess.run([*command, "--vault", str(tmp_path / "nowhere")],
+                             capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
+    assert refused.returncode == 2
+    assert "no such folder" in refused.stderr

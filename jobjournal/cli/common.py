@@ -243,12 +243,15 @@ def read_and_compute(
     """The vault's notes (see `read_vault`) and their agenda. The processes that read the
     notes also compute most notes' part of the build (core/prebuilt.py)."""
     from jobjournal.core.incremental import IncrementalBuild
+    from jobjournal.vault import background
 
     build = IncrementalBuild()  # this command's only build: made ready while the notes are read
     note_pass = build.note_pass(today, run.config, run.paths)
     vault = read_vault(run, build, note_pass)
     prebuilt = note_pass.gather(run.state.beside)
-    return vault, compute_agenda(vault, today, build, now=now, prebuilt=prebuilt)
+    agenda = compute_agenda(vault, today, build, now=now, prebuilt=prebuilt)
+    background.keep(build, run)  # what they hold is freed at the exit, all at once
+    return vault, agenda
 
 
 def compute_agenda(

@@ -407,6 +407,8 @@ def main() -> None:
     finally:
         status = streams.flush(status)  # a reader gone, or a full disk, even at the last flush
         deferred.finish()  # the output flushed, what was deferred goes to a child
+    if status is None or isinstance(status, int):
+        deferred.exit_now(status or 0)  # nothing left but freeing memory: skipped (or returns)
     sys.exit(status)
 
 
