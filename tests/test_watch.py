@@ -594,3 +594,33 @@ def test_a_card_moved_while_the_watcher_is_idle_sets_the_status(
     assert running.reports == [
         "applied: Applications/Globex.md: status: offer (moved on Pipeline.md)",
         "applied: Applications/Globex.md: status: rejected (moved on Pipeline.md)"]
+
+
+def test_a_note_that_is_a_link_follows_the_file_it_names(
+    vault: VaultDir, start: Callable[..., Running]
+) -> None:
+    """Saving the file a note's symbolic link names sends no event for the note: in a vault with
+    links, the watcher scans again, as a fresh run reads."""
+    vault.write("Contacts/jane-data", "---\ntype: contact\n---\n")
+    (vault.root / "Contacts" / "Jane.md").symlink_to("jane-data")
+    running = start()
+    assert JANE not in running.agenda()
+    replace(vault, "Contacts/jane-data", missed_call())
+    running.wait_shows(JANE)
+
+
+def test_two_links_to_one_file_are_one_note_as_in_a_fresh_run(
+    vault: VaultDir, start: Callable[..., Running]
+) -> None:
+    """A second link to the same file is not read (the first in the scan's order wins), even
+    when it is named as a sync tool's conflict copy: not reported as one either."""
+    running = start()
+    contacts = vault.root / "Contacts"
+    contacts.mkdir(exist_ok=True)
+    (contacts / "Jane.md").symlink_to("jane-data")
+    copy = contacts / "Jane.sync-conflict-20261120-123456-ABCDEFG.md"
+    copy.symlink_to("jane-data")
+    copy.write_text(missed_call(), encoding="utf-8")  # through the link: jane-data is made
+    running.wait_shows(JANE)
+    time.sleep(0.5)  # whatever events are still on their way
+    assert "conflict copy" not in running.agenda()

@@ -201,6 +201,10 @@ class VaultState:
         # files modified shortly before they were read: their stamps can't be trusted
         self._racy: set[str] = set()
         self._scan_problems: list[Problem] = []
+        #: whether the last scan met a symbolic link naming a note or a folder: then one file
+        #: may be two notes' (the first path in the scan's order wins), and a note may change
+        #: with no event naming it, so `update` scans the whole vault again
+        self.has_links = False
         # derived from the set of paths alone, kept while it stays the same (see `vault`)
         self._paths: list[str] | None = None
         self._conflict_copies: frozenset[str] = frozenset()
@@ -223,13 +227,17 @@ class VaultState:
 
     def scan(self) -> list[str]:
         """Scan the vault, statting nothing: every note's path, sorted."""
-        paths, self._scan_problems = walk(self.root, self.config)
+        links: list[str] = []
+        paths, self._scan_problems = walk(self.root, self.config, links=links)
+        self.has_links = bool(links)
         return paths
 
     def stat(self) -> dict[str, Stamp]:
         """Scan the vault and stat every note, reading none: path → stamp, in path order."""
         found: dict[str, Stamp] = {}
-        paths, self._scan_problems = walk(self.root, self.config, found)
+        links: list[str] = []
+        paths, self._scan_problems = walk(self.root, self.config, found, links)
+        self.has_links = bool(links)
         return {path: found[path] for path in paths if path in found}
 
     def refresh(
@@ -297,7 +305,11 @@ class VaultState:
 
     def update(self, paths: Iterable[str]) -> Vault:
         """Read just these vault-relative paths again (changed, created or deleted), whatever
-        their stamps say: a file event for a note is reason enough."""
+        their stamps say: a file event for a note is reason enough. In a vault with symbolic
+        links (`has_links`), or where one appears, the whole vault is scanned again instead."""
+        paths = list(paths)
+        if self.has_links or any(os.path.islink(os.path.join(self.root, p)) for p in paths):
+            return self.refresh()
         wanted = Wanted(self.root, self.config)
         replaced: list[tuple[str, FileState, FileState]] = []
         for path in paths:

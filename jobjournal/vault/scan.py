@@ -59,10 +59,12 @@ def scan(root: Path, config: Config) -> list[str]:
 
 
 def walk(
-    root: Path, config: Config, stamps: dict[str, Stamp] | None = None
+    root: Path, config: Config, stamps: dict[str, Stamp] | None = None,
+    links: list[str] | None = None,
 ) -> tuple[list[str], list[Problem]]:
     """The notes to read, sorted, and the folders that could not be read; with `stamps`, each
-    note's stat stamp too (a file that vanished meanwhile has none)."""
+    note's stat stamp too (a file that vanished meanwhile has none); into `links`, the
+    symbolic links met inside the vault that name a note or a folder (dangling ones too)."""
     ignore = _ignore_spec(config.vault.ignore)
     templates, generated = config.vault.templates, config.skipped_notes()
     root_real = os.path.realpath(root)
@@ -93,6 +95,8 @@ def walk(
             real = os.path.realpath(entry.path) if is_link else dir_real + name
             if is_link and not real.startswith(inside):
                 continue  # leaves the vault
+            if is_link and links is not None and (name.endswith(".md") or entry.is_dir()):
+                links.append(rel)
             is_dir = entry.is_dir()
             is_file = not is_dir and entry.is_file()
         except OSError:

@@ -207,6 +207,11 @@ class Watcher:
         if dest:
             found.append(classify(self._root, self.config, "created", dest, is_directory))
         meanings = [meaning for meaning in found if meaning is not None]
+        if (not meanings and self._state.has_links and event_type not in READ_ONLY_EVENTS
+                and src.startswith(self._root + os.sep)
+                and not any(part.startswith(".") for part in src[len(self._root):].split(os.sep))):
+            # a file a symbolic link names may be a note under the link's name
+            meanings = [(RESCAN, "a file a link points to")]
         if meanings:
             with self._lock:
                 for kind, rel in meanings:
