@@ -52,6 +52,9 @@ POLL_INTERVAL = 1.0
 NOTE, RESCAN, CONFIG, AGENDA, VAULT_GONE = "note", "rescan", "config", "agenda", "vault gone"
 BOARD = "board"
 OVERFLOW = "event queue overflow"
+#: Seconds after writing the agenda note and the board when an idle watcher looks at them once,
+#: past the clock tick of the write (see agenda_note.Written)
+LOOK_AFTER = 0.15
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ class Watcher:
         self._renderer = MarkdownRenderer()  # and rewrites only the lines of what changed
         self._board = BoardWriter(root)  # the board too
         self._agenda: AgendaWriter | None = None  # the agenda note as it was written
+        self._look_at: float | None = None  # when to look at what was written (monotonic)
         self._root = str(root)
         self._root_id = _identity(root)
         self._vault: Vault | None = None
@@ -280,7 +284,10 @@ class Watcher:
             due = min(last + self.quiet_period, first + self.max_delay)
             return max(0.0, due - time.monotonic())
         # just past midnight, so that the clock reads the new date when the loop looks
-        return min(self.check_every, seconds_until_midnight(self.clock()) + 0.01)
+        wait = min(self.check_every, seconds_until_midnight(self.clock()) + 0.01)
+        if self._look_at is not None:
+            wait = min(wait, max(0.0, self._look_at - time.monotonic()))
+        return wait
 
     def _take(self) -> _Pending | None:
         """The pending batch once it has been quiet long enough (or has waited too long)."""
@@ -305,6 +312,12 @@ class Watcher:
                 # (with events still gathering, their batch writes it, from the notes as they
                 # are now, rather than this tick from the notes as they were)
                 self._regenerate(f"after {self._held}", self._vault, ())
+            elif self._look_at is not None and time.monotonic() >= self._look_at:
+                # idle a while after writing: one look at what was written, so that the next
+                # save finds the files trusted by their stat signature (see AgendaWriter)
+                self._look_at = None
+                self._agenda_writer(self.config).untouched()
+                self._board.untouched(self.config)
             return
         if batch.vault_gone:
             self._check_vault(gone=True)
@@ -444,6 +457,7 @@ class Watcher:
         self._board.write(cfg, vault.notes, built.items, vault.paths)
         self._block = self._written = block
         self._failed, self._held = False, None
+        self._look_at = time.monotonic() + LOOK_AFTER
         self.writes += written
         self.on_regenerate(Regeneration(now, today, reason, changed, written, agenda,
                                         self._renderer.summary))
