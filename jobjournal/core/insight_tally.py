@@ -107,8 +107,12 @@ class InsightTally:
     def _count(self, facts: NoteFacts, sign: int) -> None:
         for event in facts.events:
             self._events[event] += sign
+        spells = self._spells
         for status, days in facts.spells:
-            self._spells.setdefault(status, Counter())[days] += sign
+            counts = spells.get(status)
+            if counts is None:  # not setdefault, whose new Counter would be made every time
+                counts = spells[status] = Counter()
+            counts[days] += sign
 
     def _index(self, company: str) -> None:
         interviews = sorted(self._interviews.get(company, {}).values(),
@@ -155,7 +159,10 @@ class InsightTally:
 
     def _tally(self, outcome: _Outcome, sign: int) -> None:
         self._stages[outcome.stage] += sign
-        answered, days = self._sources.setdefault(outcome.source, (Counter(), Counter()))
+        counts = self._sources.get(outcome.source)
+        if counts is None:  # not setdefault, whose new Counters would be made every time
+            counts = self._sources[outcome.source] = (Counter(), Counter())
+        answered, days = counts
         answered[outcome.stage >= ANSWERED] += sign
         if outcome.days is not None:
             days[outcome.days] += sign
