@@ -155,11 +155,21 @@ def test_the_calendar_s_bounds_are_in_it() -> None:
     assert range_error("'x'") == "'x' is out of range: use a date from 1900-01-01 to 9000-12-31"
 
 
-def test_an_offset_that_moves_a_date_out_of_the_calendar_is_refused() -> None:
-    with pytest.raises(DateError, match="out of range"):
-        parse_when("9000-12-31T23:30-05:00", "Europe/Berlin")  # 9001-01-01 in Berlin
-    with pytest.raises(DateError, match="out of range"):
-        parse_when("1900-01-01T00:30+05:00", "Europe/Berlin")  # 1899-12-31 in Berlin
+@pytest.mark.parametrize(
+    "text", ["9000-12-31T23:30-05:00",  # 9001-01-01 in Berlin
+             "1900-01-01T00:30+05:00",  # 1899-12-31 in Berlin
+             "9999-12-31T23:59-14:00"],  # past what the clock library can convert
+)
+def test_an_offset_that_moves_a_date_out_of_the_calendar_is_refused(text: str) -> None:
+    with pytest.raises(DateError) as refused:
+        parse_when(text, "Europe/Berlin")
+    assert str(refused.value) == (
+        f"{text!r} is out of range: use a date from 1900-01-01 to 9000-12-31")
+
+
+@pytest.mark.parametrize("text", ["1900-01-01T12:00+00:00", "9000-12-31T12:00Z"])
+def test_the_calendar_s_first_and_last_days_are_read_with_an_offset(text: str) -> None:
+    assert parse_day(text, "UTC") in (FIRST_DAY, LAST_DAY)
 
 
 # --- UTC offsets: converted to the vault's time zone -----------------------------------------------

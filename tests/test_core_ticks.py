@@ -49,6 +49,11 @@ def test_a_line_keeps_the_day_it_was_first_read_before_its_id() -> None:
     assert fields is not None and fields.dated(day) == fields.text
 
 
+def test_a_line_read_alone_is_the_first() -> None:
+    found = marked_line("- [x] call back ^jj-0123456789")
+    assert found is not None and (found.number, found.mark) == (1, "x")
+
+
 def test_only_the_lines_the_user_changed_are_read() -> None:
     text = ("- [X] a ^jj-aaaaaaaaaa\r\n- [ ] b ^jj-bbbbbbbbbb\n- [ ] c [due:: 1] ^jj-cccccccccc\r"
             "- [-] d ^jj-dddddddddd\n- [x] e, no id\n")
@@ -72,3 +77,7 @@ def test_a_merge_keeps_a_tick_new_on_either_side_and_drops_one_a_side_applied() 
     assert unite_marked_lines(ours, base, ours, theirs) == "\n".join(
         [line("x", 3), line("x", 2), line("x", 4)]) + "\n"
     assert unite_marked_lines("", "", "", "") == ""
+    # a line with no place in the block goes at its end: before its final line break, if any
+    block = "\n".join([line(" ", 3), "- plain"])
+    assert unite_marked_lines(block, base, ours, theirs) == "\n".join(
+        [line("x", 3), "- plain", line("x", 2), line("x", 4)])

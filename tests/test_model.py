@@ -109,6 +109,6 @@ def test_dates_of_the_same_text_are_one_object(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(dates, "_READ_MAX", 2)  # a long-running watcher forgets, never grows
     for day in range(1, 6):
         assert dates.parse_when(f"2026-12-0{day}") == date(2026, 12, day)
-    assert len(dates._READ) <= 2
+        assert len(dates._READ) <= 2
 
 
