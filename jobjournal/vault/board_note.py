@@ -265,6 +265,7 @@ class BoardWriter:
             if text is None:
                 return False
             written = text != existing
+            data = None
             if written:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 data = text.encode("utf-8")
@@ -272,22 +273,24 @@ class BoardWriter:
                 self._board = (path, Written(text, (st.st_ino, st.st_size, st.st_mtime_ns), data))
             elif seen is not None:
                 self._board = (path, Written(text, seen))
-            self._remember(text)
+            self._remember(text, data)
         return written
 
-    def _remember(self, text: str) -> None:
-        """`remember(root, text)`, without reading the memory while it is the one written here."""
+    def _remember(self, text: str, data: bytes | None) -> None:
+        """`remember(root, text)` (`data`: the text in UTF-8, when known), without reading the
+        memory while it is the one written here."""
         memory = memory_file(self.root)
         known, self._memory = self._memory, None
         if memory is None:
             return
-        if known is not None and known.text == text and known.holds(memory):
-            self._memory = known
-            return
         with contextlib.suppress(OSError, JobJournalError):
-            if _read_text(memory) != text:
+            ours = known is not None and known.holds(memory)
+            if known is not None and ours and known.text == text:
+                self._memory = known
+                return
+            if ours or _read_text(memory) != text:
                 os.makedirs(memory.parent, exist_ok=True)
-                data = text.encode("utf-8")
+                data = text.encode("utf-8") if data is None else data
                 st = atomic_write(memory, data, durable=False)  # (best effort, as remember)
                 self._memory = Written(text, (st.st_ino, st.st_size, st.st_mtime_ns), data)
 
