@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jobjournal.core import links
 from jobjournal.core.links import LinkIndex, make_link, parse_link, parse_links
@@ -99,3 +101,24 @@ def test_a_person_is_named_by_their_note_else_by_the_link() -> None:
     assert index.person_name(wiki("People/Jo Smith", "Jo")) == "Jo Smith"
     assert index.person_name(None) is None
     assert index.person_name(Link("")) is None
+
+
+_PATH_PARTS = ["a", "A", "b", "Acme", "acme", "x y", "é", "İ", "K", ".md", ".MD", "md"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_PATH_PARTS), min_size=1, max_size=3).map(
+    lambda parts: "/".join(parts) + ("" if parts[-1].endswith(("md", "MD")) else ".md")),
+    max_size=12))
+def test_the_index_holds_what_the_plain_construction_holds(paths: list[str]) -> None:
+    """Names by their lower-cased file name without `.md` (any case), each list shortest path
+    first, then alphabetical: as the plain construction, every path lower-cased and every
+    list sorted."""
+    from collections import defaultdict
+
+    plain: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        stem = path[:-3] if path.lower().endswith(".md") else path
+        plain[links.file_name(stem).lower()].append(path)
+    for candidates in plain.values():
+        candidates.sort(key=lambda p: (len(p), p))
+    assert LinkIndex(paths)._by_name == dict(plain)
