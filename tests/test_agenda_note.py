@@ -364,3 +364,27 @@ def test_a_look_within_the_clock_tick_leaves_the_note_racy(
     path.write_bytes(path.read_bytes().replace(b"- [ ] [[Acme]]", b"- [x] [[Acme]]"))
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # within that tick
     assert not writer.untouched()
+
+
+@pytest.mark.parametrize("note", [
+    None,
+    f"# Mine\n\n{BEGIN}\nold\n{END}\n\nbelow\n",
+    f"\ufeff---\ntype: agenda\n---\r\nabove\r\n{BEGIN}\r\nold\r\n{END}\r\nbelow",
+    f"{BEGIN}\nold\n{END}",
+])
+def test_a_writer_writes_what_write_agenda_writes(root: Path, note: str | None) -> None:
+    """Write after write, from what it remembers, the same bytes as `write_agenda` (the text
+    around the generated part kept byte for byte, CRLF and BOM included)."""
+    path = root / "Agenda.md"
+    if note is not None:
+        path.write_bytes(note.encode("utf-8"))
+    writer = agenda_note.AgendaWriter(root, "Agenda.md")
+    blocks = ["- one\n", "- two\n- three", "- two\n- three\n", "- ünïcödé — four\n", "- one\n"]
+    for block in blocks:
+        before = path.read_bytes() if path.exists() else None
+        expected = agenda_note.merge_agenda(
+            before.decode("utf-8") if before is not None else None, block).encode("utf-8")
+        written = writer.write(block, None)
+        assert path.read_bytes() == expected
+        assert written == (expected != before)
+        assert writer.untouched()

@@ -75,12 +75,7 @@ def merge_agenda(existing: str | None, block: str) -> str:
     stays CRLF). Raises RefusalError when `existing` has no markers, or they are not one begin
     marker followed by one end marker.
     """
-    if "\r" in block:
-        block = block.replace("\r\n", "\n")
-    if not block.endswith("\n"):
-        block += "\n"
-    if _marker_lines(_BEGIN_LINE, BEGIN, block) or _marker_lines(_END_LINE, END, block):
-        raise ValueError("the generated agenda must not contain a marker line")
+    block = _block_of(block)
     bom = _BOM if existing and existing.startswith(_BOM) else ""
     text = (existing or "")[len(bom) :]
     if not text or text.isspace():
@@ -106,6 +101,30 @@ def merge_agenda(existing: str | None, block: str) -> str:
     if newline != "\n":
         block = block.replace("\n", newline)
     return f"{bom}{text[: begin.end()]}{block}{text[end.start() :]}"
+
+
+def _block_of(block: str) -> str:
+    """A generated part as it goes between the markers: line feeds only, a final one; and no
+    marker line in it (ValueError: a bug)."""
+    if "\r" in block:
+        block = block.replace("\r\n", "\n")
+    if not block.endswith("\n"):
+        block += "\n"
+    if _marker_lines(_BEGIN_LINE, BEGIN, block) or _marker_lines(_END_LINE, END, block):
+        raise ValueError("the generated agenda must not contain a marker line")
+    return block
+
+
+def _around(text: str) -> tuple[bytes, bytes, str] | None:
+    """What surrounds the generated part of an agenda note's text, in UTF-8 (everything up to
+    the begin marker's line ending, everything from the end marker's line on), and that line
+    ending; None when the markers are not one begin and one end line."""
+    begins = _marker_lines(_BEGIN_LINE, BEGIN, text)
+    ends = _marker_lines(_END_LINE, END, text)
+    if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
+        return None
+    begin, end = begins[0], ends[0]
+    return text[: begin.end()].encode("utf-8"), text[end.start() :].encode("utf-8"), begin[1]
 
 
 def generated_part(text: str) -> str:
@@ -185,7 +204,7 @@ class Written:
     clock after the modification found it the same (so a change made within that tick, which
     keeps the signature, is seen), as git does with its "racily clean" files."""
 
-    text: str
+    text: str  # "" when only its bytes are kept
     signature: tuple[int, int, int]
     data: bytes | None = None  # the text in UTF-8, when known
     verified: bool = False
@@ -212,18 +231,54 @@ class Written:
 class AgendaWriter:
     """`write_agenda` for a caller that writes the agenda note again and again (a watcher): it
     remembers the note as it last wrote or read it (`Written`), so that while nobody touched the
-    file it is neither read again nor looked through for the user's marks."""
+    file it is neither read again nor looked through for the user's marks; and then the new
+    note is made as bytes, from the bytes around the generated part and the new part, without
+    making its whole text first."""
 
     def __init__(self, root: Path, relpath: str) -> None:
         self.root, self.relpath = root, relpath
         self._known: Written | None = None
+        #: the bytes around the generated part of the known note, and the begin marker's line
+        #: ending; and its generated part
+        self._around: tuple[bytes, bytes, str] | None = None
+        self._block: str | None = None
 
     def write(self, block: str, last: str | None) -> bool:
         """`write_agenda(root, relpath, block, last=last)`; raises as it does."""
         known, self._known = self._known, None  # (forgotten should the write fail)
+        around, self._around = self._around, None
+        path = agenda_file(self.root, self.relpath)
+        if known is not None and around is not None and self._block is not None:
+            with agenda_lock(self.root):
+                if known.holds(path):
+                    return self._write_around(path, known, around, _block_of(block))
         written, self._known = _write_agenda(self.root, self.relpath, block, last=last,
-                                             known=known)
+                                             known=known if known and known.text else None)
+        if self._known is not None:
+            text = self._known.text
+            self._around = _around(text)
+            self._block = generated_part(text).replace("\r\n", "\n") if self._around else None
         return written
+
+    def _write_around(self, path: Path, known: Written, around: tuple[bytes, bytes, str],
+                      block: str) -> bool:
+        """Write `block` into the note `known` holds (the note as written here last: no mark
+        of the user's to look for), between the bytes `around` it; what `_write_locked` does."""
+        head, tail, newline = around
+        if block == self._block:
+            self._known, self._around = known, around
+            return False
+        if read_only(path):
+            raise RefusalError(_read_only(self.relpath))
+        shown = block if newline == "\n" else block.replace("\n", newline)
+        data = b"".join((head, shown.encode("utf-8"), tail))
+        if _signature(path) != known.signature:  # saved by someone else this very moment
+            raise MarkedMeanwhile(f"{self.relpath} changed while the agenda was being written")
+        st = atomic_write(path, data)
+        _remove_leftovers(path)
+        self._known = Written("", (st.st_ino, st.st_size, st.st_mtime_ns), data)
+        self._around, self._block = around, block
+        return True
 
     def untouched(self) -> bool:
         """Whether the note is exactly the one last written or read here."""
@@ -276,11 +331,7 @@ def _write_locked(path: Path, relpath: str, block: str, last: str | None = None,
         if _signature(path) != seen:
             continue  # saved by someone else since we read it: merge again with what is there now
         if existing is not None and read_only(path):
-            raise RefusalError(
-                f"{relpath} is read-only (its permissions say so): jobjournal will not replace "
-                f"it; make it writable (chmod u+w {relpath}) to have the agenda written, or set "
-                "[agenda] path in .jobjournal.toml to another note"
-            )
+            raise RefusalError(_read_only(relpath))
         if existing is not None and not ours and unseen_marks(existing, block, last):
             raise MarkedMeanwhile(
                 f"{relpath}: a line was ticked while the agenda was being worked out, so it was "
@@ -290,6 +341,12 @@ def _write_locked(path: Path, relpath: str, block: str, last: str | None = None,
         _remove_leftovers(path)
         return True, Written(merged, (st.st_ino, st.st_size, st.st_mtime_ns), data)
     raise JobJournalError(f"{relpath} keeps changing while jobjournal writes it; try again")
+
+
+def _read_only(relpath: str) -> str:
+    return (f"{relpath} is read-only (its permissions say so): jobjournal will not replace it; "
+            f"make it writable (chmod u+w {relpath}) to have the agenda written, or set "
+            "[agenda] path in .jobjournal.toml to another note")
 
 
 def rewrite_generated_part(path: Path, relpath: str, change: Callable[[str], str]) -> bool:
