@@ -167,6 +167,10 @@ def test_an_offset_that_moves_a_date_out_of_the_calendar_is_refused(text: str) -
         f"{text!r} is out of range: use a date from 1900-01-01 to 9000-12-31")
 
 
+def test_a_daily_note_link_with_an_offset_is_read_in_the_vault_s_time_zone() -> None:
+    assert parse_when("[[2026-11-20T10:30Z]]", "Asia/Tokyo") == datetime(2026, 11, 20, 19, 30)
+
+
 @pytest.mark.parametrize("text", ["1900-01-01T12:00+00:00", "9000-12-31T12:00Z"])
 def test_the_calendar_s_first_and_last_days_are_read_with_an_offset(text: str) -> None:
     assert parse_day(text, "UTC") in (FIRST_DAY, LAST_DAY)
