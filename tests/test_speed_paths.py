@@ -21,14 +21,16 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
+from typing import cast
 
+import click
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from jobjournal.cli.main import cli
+from jobjournal.cli.main import JobJournalGroup, cli
 from jobjournal.cli.progress import ProgressLine
 from jobjournal.config import Config, load_config
 from jobjournal.core import body, context, engine, incremental, markdown, model, parse, render
@@ -599,6 +601,11 @@ def test_help_lists_every_command_without_importing_what_they_run() -> None:
     statement = "import click; from jobjournal.cli.main import cli; cli.get_help(click.Context(cli))"
     heavy = (*HEAVY, "http.server", "recurring_ical_events", "jobjournal.cli.agenda_site")
     assert _imported_by(statement, heavy) == []
+    # nor the commands' modules themselves, nor the model (its dataclasses take a while to make)
+    lazy = tuple(f"jobjournal.cli.{where.split(':')[0]}"
+                 for where in JobJournalGroup.LAZY_COMMANDS.values())
+    assert _imported_by(statement, (*lazy, "jobjournal.core.model", "jobjournal.vault.parallel")
+                        ) == []
 
 
 def test_a_command_loads_no_other_command_s_module(tmp_path: Path) -> None:
@@ -679,3 +686,14 @@ def test_front_matter_of_another_shape_is_reported_as_before(
         assert note is None and messages == [f"front matter is {shape}, not `key: value` lines"]
     else:
         assert not [m for m in messages if m.startswith("front matter is")]
+
+
+def test_help_says_of_each_command_what_its_own_help_says() -> None:
+    """`--help` lists the commands from a table, without importing their modules: the table
+    must say what each command's own help says first."""
+    ctx = click.Context(cli)
+    group = cast(JobJournalGroup, cli)
+    for name, said in group.LAZY_HELP.items():
+        command = group.get_command(ctx, name)
+        assert command is not None and command.get_short_help_str(limit=10_000) == said, name
+    assert set(group.LAZY_HELP) == set(group.LAZY_COMMANDS)

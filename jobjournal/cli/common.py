@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -38,11 +38,16 @@ def help_when_alone(group: click.Group, ctx: click.Context, args: list[str]) -> 
 
 
 def list_commands_whole(group: click.Group, ctx: click.Context,
-                        formatter: click.HelpFormatter) -> None:
+                        formatter: click.HelpFormatter,
+                        known: Mapping[str, str] | None = None) -> None:
     """The group's "Commands" section, each with the first sentence of its help in full (click
-    cuts it at the width of a line), wrapped to the terminal."""
+    cuts it at the width of a line), wrapped to the terminal; `known` gives it for commands
+    whose modules are not to be imported just to list them."""
     rows = []
     for name in group.list_commands(ctx):
+        if known is not None and name in known:
+            rows.append((name, known[name]))
+            continue
         command = group.get_command(ctx, name)
         if command is not None and not command.hidden:
             rows.append((name, command.get_short_help_str(limit=10_000)))

@@ -71,8 +71,28 @@ class JobJournalGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return help_when_alone(self, ctx, args)
 
+    #: the first sentence of each lazy command's help, so that `--help` lists them without
+    #: importing their modules (tests/test_speed_paths.py holds it to the commands' own)
+    LAZY_HELP = {
+        "new": "Create a note of TYPE named TITLE from its template, and print its path.",
+        "log": "Record a contact with NOTE: add `- DATE TEXT` to its Log and set fields.",
+        "export": "Export notes and follow-ups as csv, xlsx or ics.",
+        "import": "Turn a tracking spreadsheet, saved as CSV or as an Excel workbook (xlsx), "
+                  "into application notes, or a calendar invite (ics) into an interview note.",
+        "watch": "Keep the agenda note current while you edit your notes.",
+        "git": "Keep the vault in git: hooks, a merge driver for the agenda, and sync.",
+        "show": "Show one note's fields and its items: kind, due date, why, and whom to "
+                "contact (their note, phone and email).",
+        "list": "List the notes as a table: title, type, status, company, role, and the next "
+                "action with its due date.",
+        "serve": "Serve the calendar and the agenda on this computer, for calendar apps.",
+        "stats": "Show what works: the funnel from applications to offers, which sources "
+                 "answer and how fast, your activity per week against [insights] weekly_goal, "
+                 "and how long leads stay in each status.",
+    }
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        list_commands_whole(self, ctx, formatter)
+        list_commands_whole(self, ctx, formatter, known=self.LAZY_HELP)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         where = self.LAZY_COMMANDS.get(cmd_name)
@@ -392,7 +412,7 @@ def _as_seen_from_here(folder: Path) -> str:
 
 def main() -> None:
     """Console-script entry point."""
-    from jobjournal.vault import background as deferred
+    from jobjournal.vault import background as deferred  # (light: it loads what it needs later)
 
     deferred.enable()  # cache writes wait until the output is out (see vault/background.py)
     status: int | str | None = 0

@@ -27,8 +27,6 @@ import threading
 import time
 from collections.abc import Callable
 
-from jobjournal.vault.parallel import can_fork
-
 _tasks: list[Callable[[], None]] | None = None
 _handed_over: list[list[Callable[[], None]]] = []
 _kept: list[object] = []
@@ -78,6 +76,8 @@ def run_pending() -> None:
     tasks, _tasks = _tasks or [], None
     if not tasks:
         return
+    from jobjournal.vault.parallel import can_fork
+
     if can_fork():
         parent = os.getpid()
         try:
