@@ -16,6 +16,7 @@ import dataclasses
 import pickle
 from collections import Counter
 from datetime import date, datetime, time, timedelta
+from operator import is_not
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -32,7 +33,7 @@ from jobjournal.config import Config
 from jobjournal.core.engine import build_agenda
 from jobjournal.core.incremental import IncrementalBuild
 from jobjournal.core.markdown import MarkdownRenderer, render_markdown
-from jobjournal.core.model import Link, LogEntry, Note, NoteType, Problem, Severity
+from jobjournal.core.model import Agenda, Item, Link, LogEntry, Note, NoteType, Problem, Severity
 
 from .test_rules import NAMES, T, configs, days, entry_texts, notes_of
 
@@ -60,6 +61,7 @@ class EditsAndDays(RuleBasedStateMachine):
         self.config = Config()
         self.build = IncrementalBuild()
         self.renderer = MarkdownRenderer()  # kept too, as the watcher keeps it
+        self.items: dict[str | None, tuple[Item, ...]] | None = None  # the last agenda's
         self.scan = SLOTS  # the paths handed to the build
         self.calm = 0  # builds since the world last changed
         self.problems: tuple[Problem, ...] = ()  # what reading the vault found
@@ -181,8 +183,28 @@ class EditsAndDays(RuleBasedStateMachine):
                                            problems=self.problems, now=self.now)
         rendered = self.renderer.render(incremental, self.config)
         assert rendered == render_markdown(incremental, self.config)
+        # every note whose items are not the very objects they were is among those recomputed
+        items = _items_by_path(incremental)
+        recomputed = self.build.take_recomputed()
+        if recomputed is not None and self.items is not None:
+            differ = {path for path in {*items, *self.items}
+                      if len(items.get(path, ())) != len(self.items.get(path, ()))
+                      or any(map(is_not, items.get(path, ()), self.items.get(path, ())))}
+            assert differ <= recomputed
+            recomputations["told"] += 1
+        recomputations["asked"] += 1
+        self.items = items
 
 
+def _items_by_path(agenda: Agenda) -> dict[str | None, tuple[Item, ...]]:
+    found: dict[str | None, list[Item]] = {}
+    for item in agenda.items:
+        found.setdefault(item.note, []).append(item)
+    found.pop(None, None)  # the vault's own item
+    return {path: tuple(items) for path, items in found.items()}
+
+
+recomputations: Counter[str] = Counter()
 EditsAndDays.TestCase.settings = settings(
     max_examples=150, stateful_step_count=30, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -191,8 +213,11 @@ EditsAndDays.TestCase.settings = settings(
 
 def test_incremental_builds_equal_builds_from_scratch() -> None:
     builds.clear()
+    recomputations.clear()
     EditsAndDays.TestCase("runTest").runTest()
     assert builds["update"] >= 0.8 * sum(builds.values()), builds
+    # the recomputed paths are told after most builds (not after one that started afresh)
+    assert recomputations["told"] >= 0.6 * recomputations["asked"], recomputations
 
 
 def test_notes_sharing_a_path_are_built_from_scratch_and_then_afresh() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import compress
@@ -464,6 +464,10 @@ class BoardMaker:
         #: how the last board was made: "cards" (card by card) or "whole"
         self.last = ""
 
+    def forget(self) -> None:
+        """Start afresh at the next board (one that was not made: what it was told is lost)."""
+        self._notes, self._cards, self._text = (), [], None
+
     def index_for(self, paths: Sequence[str]) -> LinkIndex:
         """A LinkIndex of these paths: the last one when the paths are the same."""
         if self._index is None or (paths is not self._paths and paths != self._paths):
@@ -472,17 +476,24 @@ class BoardMaker:
         return self._index
 
     def board(self, notes: Sequence[Note], items: Sequence[Item], paths: Sequence[str],
-              existing: str | None) -> str | None:
-        """What `board_text(board_cards(notes, items, LinkIndex(paths)), existing)` gives."""
+              existing: str | None, recomputed: frozenset[str] | None = None) -> str | None:
+        """What `board_text(board_cards(notes, items, LinkIndex(paths)), existing)` gives.
+        `recomputed`, when known, holds every path whose note or items may differ from the last
+        board's (`IncrementalBuild.take_recomputed`): the others are not looked at."""
         index = self.index_for(paths)
         items = tuple(items)
         # each note's first item, in C: read backwards, a note's first item is set last
         first = dict(zip(map(_note_of, reversed(items)), reversed(items), strict=True))
-        # a note's first item can only have changed where the items did (compared in C)
-        start, old_end, new_end = identity_difference(self._items, items)
-        moved = {*map(_note_of, self._items[start:old_end]), *map(_note_of, items[start:new_end])}
+        notes = tuple(notes)
+        if recomputed is None or len(notes) != len(self._notes):
+            # a note's first item can only have changed where the items did (compared in C)
+            start, old_end, new_end = identity_difference(self._items, items)
+            moved = {*map(_note_of, self._items[start:old_end]),
+                     *map(_note_of, items[start:new_end])}
+            changed = self._update_cards(notes, first, moved, index)
+        else:
+            changed = self._update_cards(notes, first, recomputed, index, told=True)
         self._items = items
-        changed = self._update_cards(tuple(notes), first, moved, index)
         if existing is not None and existing == self._text and changed is not None:
             text = self._follow(changed)
             if text is not None:
@@ -497,22 +508,25 @@ class BoardMaker:
         return text
 
     def _update_cards(self, notes: tuple[Note, ...], first: dict[str | None, Item],
-                      moved: set[str | None], index: LinkIndex
+                      moved: Set[str | None], index: LinkIndex, *, told: bool = False
                       ) -> list[tuple[Card | None, Card | None]] | None:
         """Make the cards of `notes` (into `_cards`, in note order), again only for the notes
-        that changed or whose first item did (among the notes of the items `moved`); the (old,
-        new) cards that differ, or None when the notes are not the last ones edited in place
-        (then every card was made)."""
+        that changed or whose first item did (among the notes of the items `moved`; `told`:
+        the notes that changed are among those too); the (old, new) cards that differ, or None
+        when the notes are not the last ones edited in place (then every card was made)."""
         old_notes, old_first, cards = self._notes, self._first, self._cards
         self._notes, self._first = notes, first
         if len(old_notes) != len(notes) or not cards:
             self._make_all(notes, first, index)
             return None
-        at = set(compress(range(len(notes)), map(is_not, old_notes, notes)))
+        places = self._at
+        if told and all(path in places for path in moved):
+            at = {places[path] for path in moved if path is not None}
+        else:
+            at = set(compress(range(len(notes)), map(is_not, old_notes, notes)))
         if any(old_notes[n].path != notes[n].path for n in at):
             self._make_all(notes, first, index)
             return None
-        places = self._at
         at.update(places[path] for path in moved
                   if path in places and first.get(path) is not old_first.get(path))
         changed = []

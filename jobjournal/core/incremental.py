@@ -83,7 +83,18 @@ class IncrementalBuild:
         self.last = ""
         #: how many notes the last build took as computed beforehand (see `note_pass`)
         self.prebuilt_taken = 0
+        # the paths whose items were computed again since `take_recomputed` was last called;
+        # None when a build since started afresh (every note's items are new)
+        self._recomputed: set[str] | None = None
         self._reset()
+
+    def take_recomputed(self) -> frozenset[str] | None:
+        """The paths of the notes whose items were computed again (or removed) by the builds
+        since the last call, and forget them; None when one of those builds started afresh or
+        from scratch. A note not among them has the very Item objects it had (for a caller that
+        follows the agenda note by note, as the board does)."""
+        found, self._recomputed = self._recomputed, set()
+        return None if found is None else frozenset(found)
 
     def _reset(self) -> None:
         self._notes: tuple[Note, ...] | None = None  # as the previous build was given them
@@ -158,6 +169,7 @@ class IncrementalBuild:
         shared_path = False
         if self._notes is None:
             self.last = "afresh"
+            self._recomputed = None
             by_path = {note.path: note for note in notes}
             shared_path = len(by_path) != len(notes)
             if not shared_path:
@@ -177,6 +189,7 @@ class IncrementalBuild:
             self._reset()
             self._generation = None
             self.last = "scratch"
+            self._recomputed = None
             return engine.build_agenda(notes, today, config, paths=paths, problems=problems,
                                        workdays=workdays, now=now)
         self._notes = notes
@@ -218,7 +231,10 @@ class IncrementalBuild:
             self._forget_results(path)
             self._insights().set(path, None)
         by_path = self._by_path
-        for path in {note.path for note in changed} | touched:
+        again = {note.path for note in changed} | touched
+        if self._recomputed is not None:
+            self._recomputed.update(again, removed)
+        for path in again:
             current = by_path.get(path)
             if current is not None:
                 self._forget_results(path)

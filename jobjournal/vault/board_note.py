@@ -249,9 +249,19 @@ class BoardWriter:
         self._memory: Written | None = None
 
     def write(self, config: Config, notes: Sequence[Note], items: Sequence[Item],
-              paths: Sequence[str]) -> bool:
-        """`write_board` of the cards of these notes and agenda items; whether it was written."""
+              paths: Sequence[str], recomputed: frozenset[str] | None = None) -> bool:
+        """`write_board` of the cards of these notes and agenda items; whether it was written.
+        `recomputed`: as `BoardMaker.board` takes it."""
+        try:
+            return self._write(config, notes, items, paths, recomputed)
+        except BaseException:
+            self.maker.forget()  # what it was told of this build is lost with this board
+            raise
+
+    def _write(self, config: Config, notes: Sequence[Note], items: Sequence[Item],
+               paths: Sequence[str], recomputed: frozenset[str] | None) -> bool:
         if not config.board.enabled:
+            self.maker.forget()
             return False
         path = board_file(self.root, config.board.path)
         with agenda_lock(self.root):
@@ -261,7 +271,7 @@ class BoardWriter:
                 existing: str | None = known[1].text
             else:
                 existing = _read_text(path)
-            text = self.maker.board(notes, items, paths, existing)
+            text = self.maker.board(notes, items, paths, existing, recomputed)
             if text is None:
                 return False
             written = text != existing

@@ -454,7 +454,8 @@ class Watcher:
             # the user ticked a line since: the agenda note's event is on its way, and its
             # regeneration applies the tick first; nothing is overwritten
             return
-        self._board.write(cfg, vault.notes, built.items, vault.paths)
+        self._board.write(cfg, vault.notes, built.items, vault.paths,
+                          self._build.take_recomputed())
         self._block = self._written = block
         self._failed, self._held = False, None
         self._look_at = time.monotonic() + LOOK_AFTER
