@@ -384,7 +384,7 @@ def test_a_writer_writes_what_write_agenda_writes(root: Path, note: str | None) 
         before = path.read_bytes() if path.exists() else None
         expected = agenda_note.merge_agenda(
             before.decode("utf-8") if before is not None else None, block).encode("utf-8")
-        written = writer.write(block, None)
+        written = writer.write(block, None, data=block.encode("utf-8"))
         assert path.read_bytes() == expected
         assert written == (expected != before)
         assert writer.untouched()

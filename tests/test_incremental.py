@@ -183,6 +183,7 @@ class EditsAndDays(RuleBasedStateMachine):
                                            problems=self.problems, now=self.now)
         rendered = self.renderer.render(incremental, self.config)
         assert rendered == render_markdown(incremental, self.config)
+        assert self.renderer.data == rendered.encode("utf-8")
         # every note whose items are not the very objects they were is among those recomputed
         items = _items_by_path(incremental)
         recomputed = self.build.take_recomputed()

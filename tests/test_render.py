@@ -546,7 +546,9 @@ def test_a_kept_renderer_writes_what_a_fresh_one_writes(
         agenda = Agenda(today, tuple(shown), tuple(problems), (), dict(_POOL_REACH[reaches[n]]),
                         _POOL_CARRIED[carried[n]], dict(_POOL_MARKS[marks[n]]))
         config = Config(me=MeConfig(name=names[n]))
-        assert renderer.render(agenda, config) == render_markdown(agenda, config)
+        rendered = renderer.render(agenda, config)
+        assert rendered == render_markdown(agenda, config)
+        assert renderer.data == rendered.encode("utf-8")
 
 
 def test_an_item_moved_far_writes_only_the_days_it_left_and_entered() -> None:

@@ -48,7 +48,24 @@ from jobjournal.core.render_insights import insights_markdown
 
 #: A run of items: consecutive in the agenda, in one section, due on one day; where it starts
 #: and ends in the agenda's items, its lines, and each item's lines.
-_Run = tuple[Section, date, int, int, list[str], list[list[str]]]
+_Run = tuple[Section, date, int, int, list[str], list[list[str]], "_Joined"]
+
+
+class _Joined:
+    """A run's lines joined with line feeds, and that text in UTF-8: made once per run."""
+
+    __slots__ = ("data", "text")
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+        self.data: bytes | None = None
+
+
+def _text_of(run: _Run) -> str:
+    joined = run[6]
+    if joined.text is None:
+        joined.text = "\n".join(run[4])
+    return joined.text
 #: An item's lines (see `_md_item`), given the item.
 _Lines = Callable[[Item], list[str]]
 _section_and_due = attrgetter("section", "due")
@@ -63,21 +80,23 @@ def render_markdown(agenda: Agenda, config: Config) -> str:
     """
     today = agenda.today
     reach = _Reach(agenda.reach, config.me.name, agenda.marks)
-    by_section: dict[Section, list[tuple[date, list[str]]]] = {}
+    by_section: dict[Section, list[tuple[date, str]]] = {}
     for item in agenda.items:
-        by_section.setdefault(item.section, []).append((item.due, _md_item(item, today, reach)))
-    return _layout(agenda, config, summary_line(agenda), by_section,
-                   [_md_problem(problem) for problem in agenda.problems],
-                   _md_pipeline(agenda, config))
+        by_section.setdefault(item.section, []).append(
+            (item.due, "\n".join(_md_item(item, today, reach))))
+    return "\n".join(_layout(agenda, config, summary_line(agenda), by_section,
+                             [_md_problem(problem) for problem in agenda.problems],
+                             _md_pipeline(agenda, config)))
 
 
 def _layout(
     agenda: Agenda, config: Config, summary: str,
-    by_section: Mapping[Section, list[tuple[date, list[str]]]], problems: list[str],
+    by_section: Mapping[Section, list[tuple[date, str]]], problems: list[str],
     pipeline: list[str],
-) -> str:
-    """The note from its parts: each section's lines, by due date (in the order given; those of
-    `upcoming` under a heading per day), the problems' lines and the pipeline's."""
+) -> list[str]:
+    """The note from its parts, as pieces to join with line feeds: each section's chunks (each
+    the text of some of its lines), by due date (in the order given; those of `upcoming` under
+    a heading per day), the problems' lines and the pipeline's."""
     today = agenda.today
     horizon = config.agenda.horizon_days
     out = [
@@ -95,21 +114,20 @@ def _layout(
             out.append(empty.format(horizon=horizon))
         elif section is Section.UPCOMING:
             days: dict[date, list[str]] = {}
-            for due, lines in chunks:
-                days.setdefault(due, []).extend(lines)
+            for due, text in chunks:
+                days.setdefault(due, []).append(text)
             for n, day in enumerate(sorted(days)):
                 out += ([] if n == 0 else [""]) + [f"### {_day_heading(day, today)}", ""]
                 out += days[day]
         else:
-            for _, lines in chunks:
-                out += lines
+            out += [text for _, text in chunks]
     out += ["", "## Problems", "", _PROBLEMS_EXPLANATION, ""]
     carried = [line for kept in agenda.carried for line in _md_carried(kept)]
     out += carried + problems if carried or problems else ["No problems found."]
     out += ["", "## Pipeline", "", "Notes by type and status.", ""]
     out += pipeline
     out.append("")  # the final newline, without copying the whole text again
-    return "\n".join(out)
+    return out
 
 
 class MarkdownRenderer:
@@ -138,6 +156,9 @@ class MarkdownRenderer:
         self.summary = ""
         #: how many items the last render wrote (the others' lines were kept)
         self.written = 0
+        #: the last render's text in UTF-8 (what `render` returned, encoded)
+        self.data = b""
+        self._problems_text: tuple[str, bytes] | None = None  # the problems' lines, joined
 
     def render(self, agenda: Agenda, config: Config) -> str:
         """The agenda note's generated part: see `render_markdown`."""
@@ -158,15 +179,33 @@ class MarkdownRenderer:
         shown = (agenda.pipeline, agenda.insights, config.insights.weekly_goal)
         if self._pipeline is None or self._pipeline[0] != shown:
             self._pipeline = (shown, _md_pipeline(agenda, config))
-        by_section: dict[Section, list[tuple[date, list[str]]]] = {}
+        by_section: dict[Section, list[tuple[date, str]]] = {}
         counts: dict[Section, int] = {}
-        for section, due, start, end, lines, _ in self._runs:
-            by_section.setdefault(section, []).append((due, lines))
+        for run in self._runs:
+            section, due, start, end = run[:4]
+            by_section.setdefault(section, []).append((due, _text_of(run)))
             counts[section] = counts.get(section, 0) + end - start
         summary = self.summary = summary_of(
             counts, len(self._problems) + len(agenda.carried), self._errors)
-        return _layout(agenda, config, summary, by_section, self._problem_lines,
-                       self._pipeline[1])
+        if self._problem_lines and self._problems_text is None:
+            text = "\n".join(self._problem_lines)
+            self._problems_text = (text, text.encode("utf-8"))
+        pieces = _layout(agenda, config, summary, by_section,
+                         [self._problems_text[0]] if self._problems_text else [],
+                         self._pipeline[1])
+        # its bytes too, from each run's bytes, made once (a kept run keeps its text and bytes):
+        # the note's text encoded whole costs as much again as writing it (vault/agenda_note.py)
+        encoded: dict[int, bytes] = {}
+        for run in self._runs:
+            joined = run[6]
+            if joined.data is None:
+                joined.data = _text_of(run).encode("utf-8")
+            encoded[id(joined.text)] = joined.data
+        if self._problems_text is not None:
+            encoded[id(self._problems_text[0])] = self._problems_text[1]
+        self.data = b"\n".join([encoded.get(id(piece)) or piece.encode("utf-8")
+                                for piece in pieces])
+        return "\n".join(pieces)
 
     def _update_problems(self, problems: tuple[Problem, ...]) -> None:
         old = self._problems
@@ -178,6 +217,7 @@ class MarkdownRenderer:
                          - countOf(map(_severity_of, gone), Severity.ERROR))
         self._problem_lines[start:old_end] = [_md_problem(problem) for problem in come]
         self._problems = problems
+        self._problems_text = None
 
 
 def identity_difference(old: tuple[object, ...], new: tuple[object, ...]) -> tuple[int, int, int]:
@@ -219,8 +259,8 @@ def _changed_runs(
                          lines_of)
     if made is None:  # items out of agenda order: the whole part is made again
         made = list(_runs_of(new, region[0], region[1], lines_of))
-    moved = [(s, d, a + shift, b + shift, lines, each)
-             for s, d, a, b, lines, each in runs[last + 1 :]]
+    moved = [(s, d, a + shift, b + shift, lines, each, joined)
+             for s, d, a, b, lines, each, joined in runs[last + 1 :]]
     return [*runs[:first], *made, *moved]
 
 
@@ -257,7 +297,7 @@ def _runs_touched(
         if run is not None:
             size = run[3] - run[2]
             if all(map(is_, old[run[2] : run[3]], new[at : at + size])):
-                made.append((section, due, at, at + size, run[4], run[5]))
+                made.append((section, due, at, at + size, run[4], run[5], run[6]))
             else:  # its items, in another order
                 made += _runs_of(new, at, at + size, lines_of)
             at += size
@@ -285,7 +325,8 @@ def _runs_of(items: tuple[Item, ...], start: int, end: int, lines_of: _Lines) ->
     for a, b in pairwise(bounds):
         section, due = keys[a]
         each = list(map(lines_of, items[start + a : start + b]))
-        yield section, due, start + a, start + b, [line for lines in each for line in lines], each
+        yield (section, due, start + a, start + b, [line for lines in each for line in lines], each,
+               _Joined())
 
 
 class _Reach(NamedTuple):

@@ -243,15 +243,18 @@ class AgendaWriter:
         self._around: tuple[bytes, bytes, str] | None = None
         self._block: str | None = None
 
-    def write(self, block: str, last: str | None) -> bool:
-        """`write_agenda(root, relpath, block, last=last)`; raises as it does."""
+    def write(self, block: str, last: str | None, data: bytes | None = None) -> bool:
+        """`write_agenda(root, relpath, block, last=last)`; raises as it does. `data`: the
+        block in UTF-8, when the caller has it (`MarkdownRenderer.data`)."""
         known, self._known = self._known, None  # (forgotten should the write fail)
         around, self._around = self._around, None
         path = agenda_file(self.root, self.relpath)
         if known is not None and around is not None and self._block is not None:
             with agenda_lock(self.root):
                 if known.holds(path):
-                    return self._write_around(path, known, around, _block_of(block))
+                    normal = _block_of(block)
+                    return self._write_around(path, known, around, normal,
+                                              data if normal is block else None)
         written, self._known = _write_agenda(self.root, self.relpath, block, last=last,
                                              known=known if known and known.text else None)
         if self._known is not None:
@@ -261,7 +264,7 @@ class AgendaWriter:
         return written
 
     def _write_around(self, path: Path, known: Written, around: tuple[bytes, bytes, str],
-                      block: str) -> bool:
+                      block: str, data: bytes | None) -> bool:
         """Write `block` into the note `known` holds (the note as written here last: no mark
         of the user's to look for), between the bytes `around` it; what `_write_locked` does."""
         head, tail, newline = around
@@ -270,8 +273,9 @@ class AgendaWriter:
             return False
         if read_only(path):
             raise RefusalError(_read_only(self.relpath))
-        shown = block if newline == "\n" else block.replace("\n", newline)
-        data = b"".join((head, shown.encode("utf-8"), tail))
+        if data is None or newline != "\n":
+            data = (block if newline == "\n" else block.replace("\n", newline)).encode("utf-8")
+        data = b"".join((head, data, tail))
         if _signature(path) != known.signature:  # saved by someone else this very moment
             raise MarkedMeanwhile(f"{self.relpath} changed while the agenda was being written")
         st = atomic_write(path, data)

@@ -449,7 +449,8 @@ class Watcher:
             self._held = operation
             return
         try:
-            written = self._agenda_writer(cfg).write(block, last=self._written)
+            written = self._agenda_writer(cfg).write(block, last=self._written,
+                                                     data=self._renderer.data)
         except MarkedMeanwhile:
             # the user ticked a line since: the agenda note's event is on its way, and its
             # regeneration applies the tick first; nothing is overwritten
