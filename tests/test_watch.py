@@ -624,3 +624,23 @@ def test_two_links_to_one_file_are_one_note_as_in_a_fresh_run(
     running.wait_shows(JANE)
     time.sleep(0.5)  # whatever events are still on their way
     assert "conflict copy" not in running.agenda()
+
+
+def test_a_board_rewritten_beyond_recognition_is_reported_even_after_a_move(
+    vault: VaultDir, start: Callable[..., Running], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a card was moved in the session, a board replaced by a note of the user's own is
+    left alone and reported in the agenda, never overwritten."""
+    monkeypatch.setenv("JOBJOURNAL_CACHE_DIR", str(tmp_path / "cache"))
+    vault.write("Applications/Globex.md", "---\ntype: application\napplied: 2026-11-20\n---\n")
+    running = start(check_every=0.05)
+    board = vault.read("Pipeline.md")
+    card = next(line for line in board.split("\n") if "[[Globex]]" in line)
+    replace(vault, "Pipeline.md",
+            board.replace(card + "\n", "").replace("## offer\n\n", f"## offer\n\n{card}\n"))
+    wait_for(lambda: "status: offer\n" in vault.read("Applications/Globex.md"), "the status")
+    time.sleep(0.5)  # the events of the watcher's own writes come and go first
+    replace(vault, "Pipeline.md", "# My pipeline\n\nmy own notes\n")
+    running.wait_shows("kanban-plugin")
+    assert vault.read("Pipeline.md") == "# My pipeline\n\nmy own notes\n"
