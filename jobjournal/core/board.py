@@ -88,18 +88,15 @@ def board_cards(notes: Iterable[Note], items: Iterable[Item], index: LinkIndex
                 ) -> tuple[Card, ...]:
     """A card for each interview and application: its link, company, role, and its next action
     (the first of its items in agenda order) with that item's date."""
-    first = _first_items(items)
+    first = _first_items(tuple(items))
     return tuple(card for note in notes
                  if (card := card_of(note, first.get(note.path), index)) is not None)
 
 
-def _first_items(items: Iterable[Item]) -> dict[str, Item]:
-    """Each note's first item, in agenda order."""
-    first: dict[str, Item] = {}
-    for each in items:
-        if each.note is not None and each.note not in first:
-            first[each.note] = each
-    return first
+def _first_items(items: Sequence[Item]) -> dict[str | None, Item]:
+    """Each note's first item, in agenda order (under None: the vault's own item). Made in C:
+    read backwards, a note's first item is set last."""
+    return dict(zip(map(_note_of, reversed(items)), reversed(items), strict=True))
 
 
 def card_of(note: Note, item: Item | None, index: LinkIndex) -> Card | None:
@@ -482,8 +479,7 @@ class BoardMaker:
         board's (`IncrementalBuild.take_recomputed`): the others are not looked at."""
         index = self.index_for(paths)
         items = tuple(items)
-        # each note's first item, in C: read backwards, a note's first item is set last
-        first = dict(zip(map(_note_of, reversed(items)), reversed(items), strict=True))
+        first = _first_items(items)
         notes = tuple(notes)
         if recomputed is None or len(notes) != len(self._notes):
             # a note's first item can only have changed where the items did (compared in C)

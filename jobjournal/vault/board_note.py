@@ -210,30 +210,8 @@ def write_board(root: Path, config: Config, cards: Iterable[Card], *, keep: bool
     """Write the board from `cards` (atomically, only when its text changes) and remember it
     (unless not `keep`: a vault being made, not yet at its place). A board that is not
     jobjournal's to write (see Board.refusal) is left alone. Returns whether it was written."""
-    return write_board_text(root, config, lambda existing: board_text(cards, existing), keep=keep)
-
-
-def write_board_text(root: Path, config: Config, make: Callable[[str | None], str | None], *,
-                     keep: bool = True) -> bool:
-    """`write_board` of the text `make(the board's text now, or None)` gives: None leaves the
-    board alone (`board_text`, or a watcher's `BoardMaker.board`)."""
-    if not config.board.enabled:
-        return False
-    path = board_file(root, config.board.path)
-    with agenda_lock(root):
-        existing_text = _read_text(path)
-        text = make(existing_text)
-        if text is None:
-            return False
-        written = text != existing_text
-        if written:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, text.encode("utf-8"))
-        # after the board: were the memory newer than the board, a crash between the two would
-        # read the board's old lanes as moves
-        if keep:
-            remember(root, text)
-    return written
+    return BoardWriter(root).write_text(config, lambda existing: board_text(cards, existing),
+                                        keep=keep)
 
 
 class BoardWriter:
@@ -250,18 +228,23 @@ class BoardWriter:
 
     def write(self, config: Config, notes: Sequence[Note], items: Sequence[Item],
               paths: Sequence[str], recomputed: frozenset[str] | None = None) -> bool:
-        """`write_board` of the cards of these notes and agenda items; whether it was written.
-        `recomputed`: as `BoardMaker.board` takes it."""
+        """`write_board` of the cards of these notes and agenda items, made by `maker`;
+        whether it was written. `recomputed`: as `BoardMaker.board` takes it."""
+        if not config.board.enabled:
+            self.maker.forget()
+            return False
         try:
-            return self._write(config, notes, items, paths, recomputed)
+            return self.write_text(config, lambda existing: self.maker.board(
+                notes, items, paths, existing, recomputed))
         except BaseException:
             self.maker.forget()  # what it was told of this build is lost with this board
             raise
 
-    def _write(self, config: Config, notes: Sequence[Note], items: Sequence[Item],
-               paths: Sequence[str], recomputed: frozenset[str] | None) -> bool:
+    def write_text(self, config: Config, make: Callable[[str | None], str | None], *,
+                   keep: bool = True) -> bool:
+        """Write the board `make(the board's text now, or None)` gives (None: leave it alone),
+        atomically and only when it changes, then remember it (unless not `keep`)."""
         if not config.board.enabled:
-            self.maker.forget()
             return False
         path = board_file(self.root, config.board.path)
         with agenda_lock(self.root):
@@ -271,7 +254,7 @@ class BoardWriter:
                 existing: str | None = known[1].text
             else:
                 existing = _read_text(path)
-            text = self.maker.board(notes, items, paths, existing, recomputed)
+            text = make(existing)
             if text is None:
                 return False
             written = text != existing
@@ -283,12 +266,16 @@ class BoardWriter:
                 self._board = (path, Written(text, (st.st_ino, st.st_size, st.st_mtime_ns), data))
             elif seen is not None:
                 self._board = (path, Written(text, seen))
-            self._remember(text, data)
+            # after the board: were the memory newer than the board, a crash between the two
+            # would read the board's old lanes as moves
+            if keep:
+                self._remember(text, data)
         return written
 
     def _remember(self, text: str, data: bytes | None) -> None:
-        """`remember(root, text)` (`data`: the text in UTF-8, when known), without reading the
-        memory while it is the one written here."""
+        """Keep `text` as the board jobjournal wrote last, beside the cache (best effort:
+        without it, moves are reported rather than applied); `data`: the text in UTF-8, when
+        known. The memory is not read while it is the one written here."""
         memory = memory_file(self.root)
         known, self._memory = self._memory, None
         if memory is None:
@@ -301,7 +288,7 @@ class BoardWriter:
             if ours or _read_text(memory) != text:
                 os.makedirs(memory.parent, exist_ok=True)
                 data = text.encode("utf-8") if data is None else data
-                st = atomic_write(memory, data, durable=False)  # (best effort, as remember)
+                st = atomic_write(memory, data, durable=False)  # (best effort)
                 self._memory = Written(text, (st.st_ino, st.st_size, st.st_mtime_ns), data)
 
     def untouched(self, config: Config) -> bool:
@@ -321,18 +308,6 @@ def _stat_signature(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def remember(root: Path, text: str) -> None:
-    """Keep `text` as the board jobjournal wrote last (best effort: without it, moves are
-    reported rather than applied)."""
-    memory = memory_file(root)
-    if memory is None:
-        return
-    with contextlib.suppress(OSError, JobJournalError):
-        if _read_text(memory) != text:
-            os.makedirs(memory.parent, exist_ok=True)
-            atomic_write(memory, text.encode("utf-8"), durable=False)
 
 
 def is_own_write(root: Path, config: Config) -> bool:
