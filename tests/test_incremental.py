@@ -3,8 +3,9 @@ and the remembering renderer against a fresh render.
 
 A hypothesis state machine keeps a small vault of random notes and changes it as a user and the
 calendar do: it edits notes (new Log entries, some linking other notes; fields), adds, renames and
-deletes them, and moves the day on. After every step one IncrementalBuild, kept for the whole run,
-builds the agenda, and it must equal `engine.build_agenda` from scratch; one MarkdownRenderer,
+deletes them, and moves the day on. After every step one IncrementalBuild, kept for the whole run
+(with the insights or without), builds the agenda, and it must equal `engine.build_agenda` from
+scratch; one MarkdownRenderer,
 kept too, renders it, and the text must equal `render_markdown`'s. Most steps keep the day
 and the set of paths, so most builds take the update path (asserted: at least 80 %); a step that
 moves the day or changes the paths checks that starting afresh is right too.
@@ -24,6 +25,7 @@ from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
     consumes,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -66,6 +68,12 @@ class EditsAndDays(RuleBasedStateMachine):
         self.calm = 0  # builds since the world last changed
         self.problems: tuple[Problem, ...] = ()  # what reading the vault found
         self.now: datetime | None = None  # the time of day today (None: its end)
+        self.insights = True  # whether the build's agendas carry the insights
+
+    @initialize(insights=st.booleans())
+    def with_or_without_insights(self, insights: bool) -> None:
+        self.insights = insights
+        self.build = IncrementalBuild(insights=insights)
 
     @rule(target=paths, name=st.sampled_from(NAMES), data=st.data())
     def add(self, name: str, data: st.DataObject) -> str:
@@ -179,8 +187,11 @@ class EditsAndDays(RuleBasedStateMachine):
                                        problems=self.problems, now=self.now)
         builds[self.build.last] += 1
         self.calm += 1
-        assert incremental == build_agenda(notes, self.today, self.config, paths=self.scan,
-                                           problems=self.problems, now=self.now)
+        expected = build_agenda(notes, self.today, self.config, paths=self.scan,
+                                problems=self.problems, now=self.now)
+        if not self.insights:
+            expected = dataclasses.replace(expected, insights=None)
+        assert incremental == expected
         rendered = self.renderer.render(incremental, self.config)
         assert rendered == render_markdown(incremental, self.config)
         assert self.renderer.data == rendered.encode("utf-8")
@@ -240,7 +251,7 @@ def test_notes_sharing_a_path_are_built_from_scratch_and_then_afresh() -> None:
         assert (build.last == "scratch") == shared
 
 
-# --- notes' items and warnings computed beforehand (core/prebuilt.py) ---------------------------
+# --- notes counted as they are read, with their items computed beforehand (core/prebuilt.py) ---
 
 #: notes no Log entry links (the generated entries link NAMES only): their contacts are their own
 UNLINKED = tuple(f"P{n}" for n in range(10))
@@ -252,13 +263,17 @@ prebuilt_counts: Counter[str] = Counter()
 @given(names=st.lists(st.sampled_from((*NAMES, *UNLINKED)), min_size=1, max_size=12,
                       unique=True),
        data=st.data(), config=configs, shift=st.integers(-3, 3),
-       hour=st.none() | st.integers(0, 23))
-def prebuilt_results_build_what_a_build_without_them_builds(
-    names: list[str], data: st.DataObject, config: Config, shift: int, hour: int | None
+       hour=st.none() | st.integers(0, 23), insights=st.booleans())
+def notes_taken_as_read_build_what_a_build_without_them_builds(
+    names: list[str], data: st.DataObject, config: Config, shift: int, hour: int | None,
+    insights: bool,
 ) -> None:
-    """Notes split among "processes", each running the note pass on its share, what it gave
-    pickled and unpickled as it travels: the first build that takes them equals the build from
-    scratch, and a build without them."""
+    """Notes cut into chunks, as the processes reading them do, each chunk run through the note
+    pass, what it gave pickled and unpickled as it travels, and the chunks handed to the build
+    in any order (some never: their notes are read by no process that runs the pass): the
+    first build equals the build from scratch, and a build without them. Now and then a note
+    handed over is read again before the build (an equal note, not the same one): then nothing
+    handed over is kept."""
     notes = [data.draw(notes_of(name)) for name in names]
     today = T + timedelta(days=shift)
     # now and then a Log entry links another of these notes, whatever its name
@@ -270,53 +285,91 @@ def prebuilt_results_build_what_a_build_without_them_builds(
         notes[source] = dataclasses.replace(note, log=(*note.log, entry))
     now = None if hour is None else datetime.combine(today, time(hour))
     paths = sorted({note.path for note in notes} | set(SLOTS))
-    build = IncrementalBuild()
+    build = IncrementalBuild(insights=insights)
     note_pass = build.note_pass(today, config, paths)
-    cut = data.draw(st.integers(0, len(notes)))
-    shares = [notes[:cut], notes[cut:]]
-    parts = [(share, pickle.loads(pickle.dumps(note_pass(share)))) for share in shares]
-    prebuilt = note_pass.gather(parts)
-    agenda = build.build(notes, today, config, paths=paths, now=now, prebuilt=prebuilt)
-    assert agenda == build_agenda(notes, today, config, paths=paths, now=now)
-    assert agenda == IncrementalBuild().build(notes, today, config, paths=paths, now=now)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(notes)), max_size=4)))
+    chunks = [notes[a:b] for a, b in zip([0, *cuts], [*cuts, len(notes)], strict=True)]
+    order = data.draw(st.permutations(range(len(chunks))))
+    handed = 0
+    for at in order:
+        if data.draw(st.sampled_from((False,) * 5 + (True,))):
+            continue  # read where no pass runs: left to the build
+        chunk = chunks[at]
+        build.take(note_pass, chunk, pickle.loads(pickle.dumps(note_pass(chunk))))
+        handed += len(chunk)
+    again = bool(handed) and data.draw(st.sampled_from((False,) * 9 + (True,)))
+    if again:
+        at = data.draw(st.integers(0, len(notes) - 1))
+        notes[at] = dataclasses.replace(notes[at])
+    agenda = build.build(notes, today, config, paths=paths, now=now)
+    expected = build_agenda(notes, today, config, paths=paths, now=now)
+    if not insights:
+        expected = dataclasses.replace(expected, insights=None)
+    assert agenda == expected
+    assert agenda == IncrementalBuild(insights=insights).build(notes, today, config,
+                                                                paths=paths, now=now)
+    if again:
+        assert build.prebuilt_taken == 0
     prebuilt_counts["notes"] += len(notes)
+    prebuilt_counts["handed"] += handed
     prebuilt_counts["taken"] += build.prebuilt_taken
-    prebuilt_counts["computed beforehand"] += len(prebuilt.notes)
     prebuilt_counts["contacts"] += sum(note.type is NoteType.CONTACT for note in notes)
 
 
-def test_prebuilt_results_build_what_a_build_without_them_builds() -> None:
-    """The property above; its generator lands mostly on the shortcut: 62 % of the notes take
-    their results computed beforehand; 11 % had them but were linked from other notes' Logs
-    (computed again); contact notes (26 %) are left to the build (derandomized: the same
-    every run)."""
+def test_notes_taken_as_read_build_what_a_build_without_them_builds() -> None:
+    """The property above; its generator lands mostly on the shortcut: 89 % of the notes are
+    handed over as they are read, and 52 % take their items computed beforehand (the others are
+    contact notes, left to the build; notes linked from other notes' Logs, computed again; or
+    notes whose chunk was not handed over or was read again). Derandomized: the same every
+    run."""
     prebuilt_counts.clear()
-    prebuilt_results_build_what_a_build_without_them_builds()
+    notes_taken_as_read_build_what_a_build_without_them_builds()
     counts = prebuilt_counts
-    assert counts["taken"] >= 0.5 * counts["notes"], counts
-    linked = counts["computed beforehand"] - counts["taken"]
-    assert linked >= 0.05 * counts["notes"], counts
-    assert counts["computed beforehand"] + counts["contacts"] == counts["notes"], counts
+    assert counts["handed"] >= 0.8 * counts["notes"], counts
+    assert counts["taken"] >= 0.45 * counts["notes"], counts
 
 
-def test_prebuilt_results_for_another_day_settings_paths_or_note_are_not_taken() -> None:
+def test_notes_taken_for_another_day_settings_paths_or_note_are_not_kept() -> None:
     note = Note("P1/P1.md", NoteType.APPLICATION, status="applied", applied=T - timedelta(30))
     paths = [note.path]
     config = Config()
-    made = IncrementalBuild().note_pass(T, config, paths)
-    prebuilt = made.gather([([note], made([note]))])
-    assert len(prebuilt.notes) == 1
     for today, settings_, scan, notes in (
         (T + timedelta(1), config, paths, [note]),  # another day
         (T, Config(followup=dataclasses.replace(config.followup, grace_workdays=9)), paths,
          [note]),  # other settings
         (T, config, [*paths, "Other.md"], [note]),  # other paths
         (T, config, paths, [dataclasses.replace(note)]),  # an equal note, not the same one
+        (T, config, paths, []),  # the note is gone
     ):
         build = IncrementalBuild()
-        agenda = build.build(notes, today, settings_, paths=scan, prebuilt=prebuilt)
+        made = build.note_pass(T, config, paths)
+        build.take(made, [note], made([note]))
+        agenda = build.build(notes, today, settings_, paths=scan)
         assert build.prebuilt_taken == 0
         assert agenda == build_agenda(notes, today, settings_, paths=scan)
     build = IncrementalBuild()
-    build.build([note], T, config, paths=paths, prebuilt=prebuilt)
+    made = build.note_pass(T, config, paths)
+    build.take(made, [note], made([note]))
+    assert build.build([note], T, config, paths=paths) == build_agenda([note], T, config,
+                                                                        paths=paths)
     assert build.prebuilt_taken == 1
+
+
+def test_a_note_handed_over_twice_or_after_the_first_build_is_not_kept() -> None:
+    contact = Note("C/C.md", NoteType.CONTACT, status="active", last_contact=T - timedelta(9))
+    note = Note("P1/P1.md", NoteType.APPLICATION, status="applied", applied=T - timedelta(30))
+    later = dataclasses.replace(note, status="interviewing")
+    paths = [contact.path, note.path]
+    config = Config()
+    build = IncrementalBuild()
+    made = build.note_pass(T, config, paths)
+    build.take(made, [note], made([note]))
+    build.take(made, [later, contact], made([later, contact]))  # the same path twice
+    assert build.build([later, contact], T, config, paths=paths) == build_agenda(
+        [later, contact], T, config, paths=paths)
+    assert build.prebuilt_taken == 0
+    # once built, what is handed over counts for nothing: the next build is an update
+    build.take(made, [note], made([note]))
+    assert build.build([note, contact], T, config, paths=paths) == build_agenda(
+        [note, contact], T, config, paths=paths)
+    assert build.last == "update"

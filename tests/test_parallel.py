@@ -28,16 +28,22 @@ def _slow_here(parent: int, seconds: float):  # noqa: ANN202 - a test helper
 def test_every_chunk_is_done_once_and_results_come_back_in_order(others: int) -> None:
     parent = os.getpid()
     slow = _slow_here(parent, 0.002)
-    heard: list[int] = []
+    heard: dict[int, object] = {}
 
     def work(index: int) -> tuple[int, int, list[str]]:
         slow()
         return index, os.getpid(), ["x" * index]
 
-    results = parallel.run_chunks(work, 200, others, heard.append)
+    def done(index: int, value: object) -> None:
+        assert index not in heard
+        heard[index] = value
+
+    results = parallel.run_chunks(work, 200, others, done)
     assert [value[0] for value, _ in results] == list(range(200))
     assert [value[2] for value, _ in results] == [["x" * i] for i in range(200)]
+    # each chunk is heard once, with the very value returned for it
     assert sorted(heard) == list(range(200))
+    assert all(heard[index] is value for index, (value, _) in enumerate(results))
     for value, blob in results:
         # a result from elsewhere comes with the bytes it travelled as; one made here without
         assert (blob is None) is (value[1] == parent)
@@ -59,7 +65,10 @@ def test_beside_is_done_where_its_chunk_was_and_travels_apart(others: int) -> No
     def beside(value: tuple[int, int]) -> tuple[int, int]:
         return value[0] * 10, os.getpid()
 
-    results = parallel.run_chunks(work, 60, others, beside=beside)
+    heard: dict[int, object] = {}
+    results = parallel.run_chunks(work, 60, others, heard.__setitem__, beside=beside)
+    # each chunk is heard with its pair, wherever it was done
+    assert all(heard[index] is pair for index, (pair, _) in enumerate(results))
     assert [value[0][0] for value, _ in results] == list(range(60))
     assert [value[1][0] for value, _ in results] == [i * 10 for i in range(60)]
     for (value, extra), blob in results:
@@ -165,10 +174,11 @@ def test_when_no_process_can_be_started_everything_is_done_here(
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", refuse)
-    heard: list[int] = []
-    results = parallel.run_chunks(lambda index: index + 1, 30, 2, heard.append)
+    heard: list[tuple[int, object]] = []
+    results = parallel.run_chunks(lambda index: index + 1, 30, 2,
+                                  lambda index, value: heard.append((index, value)))
     assert results == [(i + 1, None) for i in range(30)]
-    assert sorted(heard) == list(range(30))
+    assert sorted(heard) == [(i, i + 1) for i in range(30)]
 
 
 def test_without_file_descriptors_to_spare_everything_is_done_here(

@@ -40,7 +40,7 @@ def show(ctx: click.Context, today: Any, note: str) -> None:
 
     run = open_cached_vault(ctx)
     day = today_from(today)
-    vault, agenda = read_and_compute(run, day, now_from(today))
+    vault, agenda = read_and_compute(run, day, now_from(today), insights=False)
     path = resolve_note(note, vault.paths, run.root)
     found = [n for n in vault.notes if n.path == path]
     problems = [p for p in agenda.problems if p.path == path]
@@ -82,7 +82,8 @@ def list_command(ctx: click.Context, note_type: str | None, status: str | None, 
     from jobjournal.core.browse import list_rows, render_list, render_list_json
 
     run = open_cached_vault(ctx)
-    vault, agenda = read_and_compute(run, today_from(today), now_from(today))
+    vault, agenda = read_and_compute(run, today_from(today), now_from(today),
+                                     insights=False)
     rows = list_rows(vault.notes, agenda, note_type=note_type.lower() if note_type else None,
                      status=status)
     if as_json:

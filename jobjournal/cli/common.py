@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from jobjournal.core.board import Card
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.core.model import Agenda, Note
-    from jobjournal.core.prebuilt import Prebuilt
+    from jobjournal.core.prebuilt import NotePass
     from jobjournal.vault.cache import CachedVault
     from jobjournal.vault.reader import Vault
 
@@ -224,12 +224,13 @@ def open_cached_vault(ctx: click.Context, *, use_cache: bool = True) -> CachedVa
 
 def read_vault(
     run: CachedVault, build: IncrementalBuild | None = None,
-    note_pass: Callable[[list[Note]], Any] | None = None,
+    note_pass: NotePass | None = None,
 ) -> Vault:
     """The vault's notes, read where the cache doesn't hold them, with a progress line on a
     terminal when that takes long. While other processes read (a first read of a large vault),
     this one gets `build` ready for these notes, when the caller runs one next; and each
-    process runs `note_pass` on the notes it read (see IncrementalBuild.note_pass)."""
+    process runs `note_pass` on the notes it read, whose results `build` takes as they arrive
+    (see IncrementalBuild.take)."""
     from jobjournal.cli.progress import ProgressLine
 
     def get_ready(paths: list[str]) -> None:
@@ -238,40 +239,46 @@ def read_vault(
         if build is not None:
             build.prepare(paths, run.config)
 
+    arrived = None
+    if build is not None and note_pass is not None:
+        def arrived(notes: list[Note], found: Any) -> None:
+            build.take(note_pass, notes, found)
+
     with ProgressLine() as progress:
-        return run.vault(progress=progress, meanwhile=get_ready, beside=note_pass)
+        return run.vault(progress=progress, meanwhile=get_ready, beside=note_pass,
+                         arrived=arrived)
 
 
 def read_and_compute(
-    run: CachedVault, today: date, now: datetime | None = None
+    run: CachedVault, today: date, now: datetime | None = None, *, insights: bool = True
 ) -> tuple[Vault, Agenda]:
-    """The vault's notes (see `read_vault`) and their agenda. The processes that read the
-    notes also compute most notes' part of the build (core/prebuilt.py)."""
+    """The vault's notes (see `read_vault`) and their agenda, with its insights unless
+    `insights` is false (then None: for a caller that shows none). The processes that read the
+    notes also compute most notes' part of the build (core/prebuilt.py), and this one counts
+    each chunk of notes toward the build as it arrives."""
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.vault import background
 
-    build = IncrementalBuild()  # this command's only build: made ready while the notes are read
-    note_pass = build.note_pass(today, run.config, run.paths)
-    vault = read_vault(run, build, note_pass)
-    prebuilt = note_pass.gather(run.state.beside)
-    agenda = compute_agenda(vault, today, build, now=now, prebuilt=prebuilt)
+    # this command's only build: made ready while the notes are read
+    build = IncrementalBuild(insights=insights)
+    vault = read_vault(run, build, build.note_pass(today, run.config, run.paths))
+    agenda = compute_agenda(vault, today, build, now=now)
     background.keep(build, run)  # what they hold is freed at the exit, all at once
     return vault, agenda
 
 
 def compute_agenda(
     vault: Vault, today: date, build: IncrementalBuild | None = None, *,
-    now: datetime | None = None, prebuilt: Prebuilt | None = None,
+    now: datetime | None = None,
 ) -> Agenda:
-    """Run the rules over a loaded vault, with `build` (or a new one); `now` as `now_from`;
-    `prebuilt` as IncrementalBuild.build takes it."""
+    """Run the rules over a loaded vault, with `build` (or a new one); `now` as `now_from`."""
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.vault.reader import gc_paused
 
     with gc_paused():  # thousands of acyclic objects: collecting while making them only costs
         return (build or IncrementalBuild()).build(
             vault.notes, today, vault.config, paths=vault.paths, problems=vault.problems,
-            now=now, prebuilt=prebuilt,
+            now=now,
         )
 
 

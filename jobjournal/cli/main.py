@@ -323,7 +323,8 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
             from jobjournal.core.engine import depends_on_the_clock
             from jobjournal.core.render import render_json, render_terminal
 
-            vault, result = read_and_compute(run, day, now_from(today))
+            # only the agenda note shows the insights
+            vault, result = read_and_compute(run, day, now_from(today), insights=mode == "note")
             if as_json:
                 output = render_json(result)
             elif as_text:
@@ -386,7 +387,7 @@ def check(ctx: click.Context, today: Any, no_cache: bool) -> None:
             from jobjournal.core.check import check_report
             from jobjournal.core.engine import depends_on_the_clock
 
-            vault, result = read_and_compute(run, day, now_from(today))
+            vault, result = read_and_compute(run, day, now_from(today), insights=False)
             shown = with_problems(result, board_problems)
             report = check_report(shown.problems, vault.notes, folder, prefix)
             kept = ("\n".join(report.lines), report.summary, report.errors)

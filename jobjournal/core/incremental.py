@@ -56,22 +56,43 @@ from jobjournal.core.model import (
     Problem,
     reach_of,
 )
-from jobjournal.core.prebuilt import NoteAlone, NotePass, Prebuilt, made_for
+from jobjournal.core.prebuilt import NoteAlone, NotePass
 from jobjournal.core.workdays import Workdays
 
 #: an item's place in the sorted items: its sort key, then its place among its note's items
 _Key = tuple[int, date, str, str, str, int]
 #: the notes a note's Log entries count as contact with: target path → (entries, latest day)
 _Contributions = dict[str, tuple[list[LogEntry], date]]
-#: what one note added to a build: its items' keys, its warnings, its pipeline cell, and
-#: whether it ended the search and the day of its search activity
+#: what one note adds to the whole-vault counts: its pipeline cell, and whether it ended the
+#: search and the day of its search activity
+_Counted = tuple[tuple[NoteType, str] | None, bool, date | None]
+#: what one note added to a build: its items' keys, its warnings, then what it counted
 _Results = tuple[list[_Key], list[Problem], tuple[NoteType, str] | None, bool, date | None]
 
 
-class IncrementalBuild:
-    """The previous build's intermediate results, kept for the next build (see the module)."""
+class _Early:
+    """Notes counted toward a first build as they were read (see `IncrementalBuild.take`): what
+    their note pass was made for, and per path the note, what it counted and, when it had its
+    items and warnings from the pass, its items with their keys (taken if its contacts turn out
+    to be its own alone); the paths whose contacts those notes touched."""
 
-    def __init__(self) -> None:
+    def __init__(self, made_for: tuple[object, ...], ctx: RuleContext) -> None:
+        self.made_for = made_for
+        self.ctx = ctx
+        self.notes: dict[str, tuple[Note, _Counted, list[tuple[_Key, Item]] | None]] = {}
+        self.touched: set[str] = set()
+        #: a path counted twice: the build starts again without them
+        self.spoilt = False
+
+
+class IncrementalBuild:
+    """The previous build's intermediate results, kept for the next build (see the module).
+
+    With `insights=False`, its agendas carry no insights (`Agenda.insights` is None) and no
+    note's insight facts are worked out: for a caller that shows none (`agenda --json`)."""
+
+    def __init__(self, *, insights: bool = True) -> None:
+        self._with_insights = insights
         self._calendar: CalendarConfig | None = None
         self._workdays: Workdays | None = None
         self._paths: tuple[str, ...] | None = None
@@ -83,6 +104,8 @@ class IncrementalBuild:
         self.last = ""
         #: how many notes the last build took as computed beforehand (see `note_pass`)
         self.prebuilt_taken = 0
+        #: notes counted as they were read, for the first build (see `take`)
+        self._early: _Early | None = None
         # the paths whose items were computed again since `take_recomputed` was last called;
         # None when a build since started afresh (every note's items are new)
         self._recomputed: set[str] | None = None
@@ -134,50 +157,88 @@ class IncrementalBuild:
 
     def note_pass(self, today: date, config: Config, paths: Sequence[str]) -> NotePass:
         """What computes notes' items and warnings beforehand, where they are read (in other
-        processes too), for a first build on `today` with `config` over `paths`: give what it
-        gathered to `build` as `prebuilt` (see core/prebuilt.py). It uses this build's link
-        index and working days, made where first needed."""
+        processes too), for a first build on `today` with `config` over `paths`: hand each
+        chunk of notes, with what it gave for them, to `take` (see core/prebuilt.py). It uses
+        this build's link index and working days, made where first needed."""
         links = tuple(paths)
         return NotePass(today, config, links, lambda: self._links_for(links),
                         lambda: self._workdays_for(config))
 
+    def take(
+        self, note_pass: NotePass, notes: Sequence[Note], found: Sequence[NoteAlone | None]
+    ) -> None:
+        """Count these notes, just read, toward a first build for what `note_pass` was made
+        for, with what it gave for them (`found`, in their order): their contacts, what they
+        add to the whole-vault counts, and, for each note it gave items and warnings for, those
+        items under their keys. A command calls this as each chunk of notes arrives while other
+        processes still read, so that the build has less left to do once all are read.
+
+        Changes no result: `build` keeps what was counted only for the very notes it is given,
+        when it is a first build for the same day, settings and paths (else it starts afresh);
+        and takes a note's items only when its contacts turn out to be its own alone. Does
+        nothing once a build was made."""
+        if self._notes is not None:
+            return
+        early = self._early
+        if early is None or early.made_for != note_pass.made_for:
+            today, config = note_pass.today, note_pass.config
+            workdays = self._workdays_for(config)
+            links = self._links_for(note_pass.paths)
+            self._reset()
+            self._generation = (today, config.followup, config.agenda.horizon_days, workdays,
+                                links)
+            self._tally = InsightTally(today)
+            early = self._early = _Early(note_pass.made_for, self._context(today, config))
+        ctx, counted, touched = early.ctx, early.notes, early.touched
+        for note, alone in zip(notes, found, strict=True):
+            path = note.path
+            if path in counted:
+                early.spoilt = True
+                continue
+            self._add_contributions(note, ctx, touched)
+            counts = self._note_counts(note, ctx.today)
+            made = None if alone is None else self._note_items(note, ctx, alone, counts)
+            counted[path] = (note, counts, made)
+
     def build(
         self, notes: Sequence[Note], today: date, config: Config, *, paths: Sequence[str] = (),
         problems: Sequence[Problem] = (), workdays: Workdays | None = None,
-        now: datetime | None = None, prebuilt: Prebuilt | None = None,
+        now: datetime | None = None,
     ) -> Agenda:
         """What `engine.build_agenda` returns for the same arguments. `now` changes no note's
-        results: the warnings about calls missed later than now are found at the end.
-        `prebuilt`, from a `note_pass` for the same day, settings and paths, holds notes'
-        items and warnings computed beforehand: a first build takes those that hold."""
+        results: the warnings about calls missed later than now are found at the end. A first
+        build keeps what `take` counted beforehand for these very notes."""
         notes = tuple(notes)
         self.prebuilt_taken = 0
         if workdays is None:
             workdays = self._workdays_for(config)
         links = self._links_for(tuple(paths) if paths else tuple(note.path for note in notes))
         generation = (today, config.followup, config.agenda.horizon_days, workdays, links)
+        early, self._early = self._early, None
+        by_path: dict[str, Note] | None = None
+        if early is not None:
+            if self._notes is None and generation == self._generation and not early.spoilt:
+                by_path = {note.path: note for note in notes}
+            if by_path is None or any(by_path.get(path) is not known[0]
+                                      for path, known in early.notes.items()):
+                early = None  # counted for another build, or for notes it is not given
+                self._generation = None
         if generation != self._generation or self._notes is None:
-            self._reset()
+            if early is None:
+                self._reset()
             self._generation = generation
         if self._tally is None:
             self._tally = InsightTally(today)
-        ctx = RuleContext(
-            today=today, followup=config.followup, horizon_days=config.agenda.horizon_days,
-            workdays=workdays, links=links, contact_log=self._contact_log,
-            last_contacts=self._last_contacts,
-        )
+        ctx = self._context(today, config, workdays, links)
         shared_path = False
         if self._notes is None:
             self.last = "afresh"
             self._recomputed = None
-            by_path = {note.path: note for note in notes}
+            if by_path is None:
+                by_path = {note.path: note for note in notes}
             shared_path = len(by_path) != len(notes)
             if not shared_path:
-                alone: Mapping[str, tuple[Note, NoteAlone]] = {}
-                if prebuilt is not None and workdays is self._workdays and (
-                        prebuilt.made_for == made_for(today, config, self._paths or ())):
-                    alone = prebuilt.notes  # made for this very build
-                self._first_build(notes, by_path, ctx, alone)
+                self._first_build(notes, by_path, ctx, early)
         else:
             self.last = "update"
             diff = self._diff(notes)
@@ -194,6 +255,19 @@ class IncrementalBuild:
                                        workdays=workdays, now=now)
         self._notes = notes
         return self._agenda(tuple(problems), ctx, now)
+
+    def _context(
+        self, today: date, config: Config, workdays: Workdays | None = None,
+        links: LinkIndex | None = None,
+    ) -> RuleContext:
+        """The rules' context for a build on `today` with `config`: this build's contacts,
+        working days and link index."""
+        return RuleContext(
+            today=today, followup=config.followup, horizon_days=config.agenda.horizon_days,
+            workdays=self._workdays_for(config) if workdays is None else workdays,
+            links=self._links_for(self._paths or ()) if links is None else links,
+            contact_log=self._contact_log, last_contacts=self._last_contacts,
+        )
 
     # --- what changed ---------------------------------------------------------------------------
 
@@ -229,7 +303,8 @@ class IncrementalBuild:
         self._refresh_last_contacts(touched, ctx.today)
         for path in removed:
             self._forget_results(path)
-            self._insights().set(path, None)
+            if self._with_insights:
+                self._insights().set(path, None)
         by_path = self._by_path
         again = {note.path for note in changed} | touched
         if self._recomputed is not None:
@@ -242,30 +317,38 @@ class IncrementalBuild:
 
     def _first_build(
         self, notes: tuple[Note, ...], by_path: dict[str, Note], ctx: RuleContext,
-        prebuilt: Mapping[str, tuple[Note, NoteAlone]],
+        early: _Early | None,
     ) -> None:
-        """Everything from nothing: the same as `_update` with every note new, in fewer steps.
-        A note's items and warnings computed beforehand for this very note are taken when its
-        contacts are its own alone: nothing else counts as contact with it (its last contact,
-        made from the same entries and its own `last_contact`, is then the one assumed)."""
+        """Everything from nothing: the same as `_update` with every note new, in fewer steps,
+        keeping what `take` counted for these very notes (`early`). A note's items and warnings
+        computed beforehand are taken when its contacts are its own alone: nothing else counts
+        as contact with it (its last contact, made from the same entries and its own
+        `last_contact`, is then the one assumed)."""
+        counted = early.notes if early is not None else {}
+        touched = early.touched if early is not None else set()
         self._by_path = by_path
-        touched: set[str] = set()
         for note in notes:
-            self._add_contributions(note, ctx, touched)
+            if note.path not in counted:
+                self._add_contributions(note, ctx, touched)
         self._refresh_last_contacts(touched, ctx.today)
         pairs: list[tuple[_Key, Item]] = []
         incoming = self._incoming
         taken = 0
         for note in notes:
             path = note.path
-            known = prebuilt.get(path)
-            alone = None
-            if known is not None and known[0] is note:
+            known = counted.get(path)
+            if known is None:
+                pairs += self._note_results(note, ctx)
+                continue
+            _, counts, made = known
+            if made is not None:
                 sources = incoming.get(path)
                 if sources is None or (len(sources) == 1 and path in sources):
-                    alone = known[1]
+                    pairs += made
                     taken += 1
-            pairs += self._note_results(note, ctx, alone)
+                    continue
+                self._with_warnings.pop(path, None)  # made for contacts it turned out not to have
+            pairs += self._note_items(note, ctx, None, counts)
         self.prebuilt_taken = taken
         pairs.sort(key=_first)
         self._keys = [key for key, _ in pairs]
@@ -310,33 +393,44 @@ class IncrementalBuild:
 
     # --- results --------------------------------------------------------------------------------
 
-    def _note_results(
-        self, note: Note, ctx: RuleContext, alone: NoteAlone | None = None
-    ) -> list[tuple[_Key, Item]]:
-        """Compute one note's items and warnings (or take them from `alone`, computed
-        beforehand) and count it in the whole-vault counts; returns its items with their keys
-        (not yet in the sorted items)."""
-        items, warnings = engine.note_results(note, ctx) if alone is None else alone
-        pairs = [((*engine.item_key(item), n), item) for n, item in enumerate(items)]
+    def _note_results(self, note: Note, ctx: RuleContext) -> list[tuple[_Key, Item]]:
+        """Compute one note's items and warnings and count it in the whole-vault counts; returns
+        its items with their keys (not yet in the sorted items)."""
+        return self._note_items(note, ctx, None, self._note_counts(note, ctx.today))
+
+    def _note_counts(self, note: Note, today: date) -> _Counted:
+        """Count one note in the whole-vault counts (what needs neither its contacts nor its
+        items); returns what `_forget_results` takes back."""
         cell = engine.pipeline_cell(note)
         over, day = rules.search_activity(note)
-        self._results[note.path] = ([key for key, _ in pairs], warnings, cell, over, day)
-        if warnings:
-            self._with_warnings[note.path] = warnings
-            self._problems_in = None
         missed = note.missed_call
-        if note.type is not None and isinstance(missed, datetime) and missed.date() == ctx.today:
+        if note.type is not None and isinstance(missed, datetime) and missed.date() == today:
             self._missed_today[note.path] = note
         self._cells[cell] += 1
         self._pipeline = None
         self._search_over += over
         if day is not None:
             self._active_days[day] += 1
-        self._insights().set(note.path, note_facts(note, ctx.today))
+        if self._with_insights:
+            self._insights().set(note.path, note_facts(note, today))
         reach = reach_of(note)
         if reach is not None:
             self._reach[note.path] = reach
             self._reach_out = None
+        return cell, over, day
+
+    def _note_items(
+        self, note: Note, ctx: RuleContext, alone: NoteAlone | None, counts: _Counted
+    ) -> list[tuple[_Key, Item]]:
+        """One note's items and warnings, computed (or taken from `alone`, computed beforehand),
+        kept with what it counted (`counts`); returns its items with their keys (not yet in the
+        sorted items)."""
+        items, warnings = engine.note_results(note, ctx) if alone is None else alone
+        pairs = [((*engine.item_key(item), n), item) for n, item in enumerate(items)]
+        self._results[note.path] = ([key for key, _ in pairs], warnings, *counts)
+        if warnings:
+            self._with_warnings[note.path] = warnings
+            self._problems_in = None
         return pairs
 
     def _add_results(self, note: Note, ctx: RuleContext) -> None:
@@ -400,7 +494,7 @@ class IncrementalBuild:
         if self._reach_out is None:
             self._reach_out = dict(self._reach)
         return Agenda(ctx.today, shown, self._problems_out, self._pipeline, self._reach_out,
-                      insights=self._insights().insights())
+                      insights=self._insights().insights() if self._with_insights else None)
 
     def _insights(self) -> InsightTally:
         assert self._tally is not None  # made by `build` before any note is counted

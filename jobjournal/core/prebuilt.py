@@ -5,24 +5,25 @@ The rules read other notes only through a note's contacts: its contact log and i
 (`RuleContext.contacts`, `last_contact`). Most notes' contacts are their own Log entries alone,
 since no other note's entry links them, and such a note's items and warnings are the same
 whatever the other notes are. So a process that has just parsed a chunk of notes computes each
-one's items and warnings as they are when its contacts are its own alone (`NotePass`), and the
-first build of an `IncrementalBuild` takes them for every note whose contacts turn out to be
-its own alone, computing the others as usual: the same Agenda either way
+one's items and warnings as they are when its contacts are its own alone (`NotePass`); the
+command hands each chunk, with what the pass gave, to its `IncrementalBuild` as it arrives
+(`IncrementalBuild.take`, which counts the notes toward the first build while the other
+processes still read), and the first build takes them for every note whose contacts turn out
+to be its own alone, computing the others as usual: the same Agenda either way
 (tests/test_incremental.py compares builds with and without them).
 
 Contact notes are left to the build: they are the notes other notes' Logs link (the person
 called), so most of them could not take what was computed beforehand.
 
 What is computed depends on today, the follow-up settings, the horizon, the working days and
-the paths links resolve among: `Prebuilt.made_for` says which, and a build for anything else
-ignores it. It is never kept in the parse cache.
+the paths links resolve among: `NotePass.made_for` says which, and a build for anything else
+keeps none of it. It is never kept in the parse cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
-from typing import NamedTuple
 
 from jobjournal.config import Config
 from jobjournal.core import engine
@@ -33,14 +34,6 @@ from jobjournal.core.workdays import Workdays
 
 #: one note's items and warnings, as they are when its contacts are its own alone
 NoteAlone = tuple[list[Item], list[Problem]]
-
-
-class Prebuilt(NamedTuple):
-    """Notes' items and warnings computed beforehand, by path with the very note they were
-    computed for, and what they were computed for (see `made_for`)."""
-
-    made_for: tuple[object, ...]
-    notes: Mapping[str, tuple[Note, NoteAlone]]
 
 
 def made_for(today: date, config: Config, paths: Sequence[str]) -> tuple[object, ...]:
@@ -59,15 +52,16 @@ class NotePass:
         links: Callable[[], LinkIndex], workdays: Callable[[], Workdays],
     ) -> None:
         self.made_for = made_for(today, config, paths)
-        self._today = today
-        self._config = config
+        self.today = today
+        self.config = config
+        self.paths = tuple(paths)
         self._links = links
         self._workdays = workdays
 
     def __call__(self, notes: Sequence[Note]) -> list[NoteAlone | None]:
         """Each note's items and warnings, in the notes' order; None for a note left to the
         build (a contact note, or one whose computation failed: the build says what failed)."""
-        today, config = self._today, self._config
+        today, config = self.today, self.config
         own = _OwnContacts()
         last: dict[str, date] = {}
         ctx = RuleContext(
@@ -88,17 +82,6 @@ class NotePass:
             except Exception:  # noqa: BLE001 - left to the build, which says what failed
                 found.append(None)
         return found
-
-    def gather(
-        self, parts: Iterable[tuple[Sequence[Note], Sequence[NoteAlone | None]]]
-    ) -> Prebuilt:
-        """What the calls gave, wherever they ran, each with the notes it was given."""
-        notes: dict[str, tuple[Note, NoteAlone]] = {}
-        for given, found in parts:
-            for note, alone in zip(given, found, strict=True):
-                if alone is not None:
-                    notes[note.path] = (note, alone)
-        return Prebuilt(self.made_for, notes)
 
 
 class _OwnContacts(Mapping[str, tuple[LogEntry, ...]]):

@@ -44,8 +44,8 @@ _NUMBER = struct.Struct("<I")
 #: chunk index, length of the pickled result that follows, then of the pickled `beside` value
 _HEADER = struct.Struct("<IQQ")
 _FAILED = 0xFFFFFFFF  # in place of a chunk index: the pickled exception follows
-#: Hears each chunk done, wherever: its index.
-Done = Callable[[int], None]
+#: Hears, here, each chunk done wherever it was: its index and its value (as `run_chunks` gives it).
+Done = Callable[[int, Any], None]
 
 
 def can_fork() -> bool:
@@ -61,9 +61,10 @@ def run_chunks(
 ) -> list[tuple[Any, bytes | None]]:
     """(work(index), its pickled bytes or None) for every index in range(count), computed here
     and in `others` forked processes; the bytes are there when it was computed elsewhere.
-    `done` hears each chunk finished. `meanwhile` is called here once the other processes have
-    started, before this one takes chunks: work that needs none of the results (they take
-    more chunks while it runs). With `beside`, each chunk's value is the pair
+    `done` hears each chunk finished, with its value, as soon as it is here: a chunk done
+    elsewhere is heard between this process's own chunks. `meanwhile` is called here once the
+    other processes have started, before this one takes chunks: work that needs none of the
+    results (they take more chunks while it runs). With `beside`, each chunk's value is the pair
     (work(index), beside(work(index))), both computed in the same process; the bytes are still
     those of work(index) alone."""
     if beside is not None:
@@ -103,10 +104,10 @@ def _run(
             meanwhile()
         pending = {fd: bytearray() for fd in children}
         while queue_read >= 0 and (index := _take(queue_read)) is not None:
-            results[index] = (work(index), None)
+            value = results[index] = (work(index), None)
             finished[index] = True
             if done is not None:
-                done(index)
+                done(index, value[0])
             _drain(pending, results, finished, done, wait=False, paired=paired)
         while pending:
             _drain(pending, results, finished, done, wait=True, paired=paired)
@@ -123,9 +124,9 @@ def _run(
             _reap(pid)
     for index in range(count):
         if not finished[index]:  # its process was lost on the way (or never was): done here
-            results[index] = (work(index), None)
+            value = results[index] = (work(index), None)
             if done is not None:
-                done(index)
+                done(index, value[0])
     return results
 
 
@@ -298,7 +299,7 @@ def _drain(
             results[index] = (value, payload)
             finished[index] = True
             if done is not None:
-                done(index)
+                done(index, value)
         del buffer[:start]
 
 

@@ -216,9 +216,6 @@ class VaultState:
         #: what other processes read in the last refresh, as it arrived: pickled
         #: {path: FileState} chunks (with their paths), which a cache can keep as they are
         self.pickled: list[tuple[bytes, tuple[str, ...]]] = []
-        #: what the last refresh's `beside` gave for each chunk read in several processes,
-        #: with the notes it was given
-        self.beside: list[tuple[list[Note], Any]] = []
 
     @property
     def scan_problems(self) -> tuple[Problem, ...]:
@@ -244,6 +241,7 @@ class VaultState:
         self, stamps: Mapping[str, Stamp] | None = None, *, paths: list[str] | None = None,
         progress: Progress | None = None, meanwhile: Callable[[list[str]], None] | None = None,
         beside: Callable[[list[Note]], Any] | None = None,
+        arrived: Callable[[list[Note], Any], None] | None = None,
     ) -> Vault:
         """Rescan the vault; re-read new and changed files, forget vanished ones.
 
@@ -253,10 +251,9 @@ class VaultState:
         from the open file (`paths`, from a `scan()` just made, spares scanning again). Then
         `meanwhile(paths)` is called while other processes read, for work that needs the paths
         only (see parallel.run_chunks). When several processes read, `beside(notes)` is called
-        on each chunk's notes in the process that read them, and what it gave is left in
-        `self.beside` with those notes (work on the notes best done where they are read).
+        on each chunk's notes in the process that read them (work on the notes best done where
+        they are read), and `arrived(notes, what beside gave)` here, as each chunk arrives.
         """
-        self.beside = []
         if stamps is None and not self.files:
             scanned = self.scan() if paths is None else paths
 
@@ -266,9 +263,9 @@ class VaultState:
                     meanwhile(scanned)
 
             started = time.time_ns()
-            read, self.pickled, self.beside = _read_all(
+            read, self.pickled = _read_all(
                 self.root, dict.fromkeys(scanned), scanned, self._tasks_from_all, progress,
-                alongside, self._zone, beside,
+                alongside, self._zone, beside, arrived,
             )
             paths = scanned
             self.files = {path: read[path] for path in paths if path in read}
@@ -280,10 +277,10 @@ class VaultState:
         to_read = [path for path, stamp in stamps.items()
                    if path not in known or known[path].stamp != stamp or path in racy]
         started = time.time_ns()
-        read, self.pickled, self.beside = (
+        read, self.pickled = (
             _read_all(self.root, stamps, to_read, self._tasks_from_all, progress,
-                      zone=self._zone, beside=beside)
-            if to_read else ({}, [], [])
+                      zone=self._zone, beside=beside, arrived=arrived)
+            if to_read else ({}, [])
         )
         self.files = {
             path: _same_or(known.get(path), read[path]) if path in read else known[path]
@@ -478,15 +475,15 @@ def _read_all(
     root: Path, stamps: Mapping[str, Stamp | None], paths: list[str], tasks_from_all: bool,
     progress: Progress | None, meanwhile: Callable[[], None] | None = None, zone: str = "",
     beside: Callable[[list[Note]], Any] | None = None,
-) -> tuple[
-    dict[str, FileState], list[tuple[bytes, tuple[str, ...]]], list[tuple[list[Note], Any]]
-]:
+    arrived: Callable[[list[Note], Any], None] | None = None,
+) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
     """Read and parse these files: in several processes when there are many (parallel.py),
     calling `meanwhile` while the others read (else first). Returns the FileStates by path (a
-    file gone meanwhile has none), the chunks other processes read as they arrived — each
-    a pickled {path: FileState}, with its paths —, and, when several processes read, what
-    `beside` gave for each chunk's notes in the process that read them, with those notes
-    (else nothing: one process gains nothing by doing that work early)."""
+    file gone meanwhile has none) and the chunks other processes read as they arrived — each
+    a pickled {path: FileState}, with its paths. When several processes read, `beside` is run
+    on each chunk's notes in the process that read them, and `arrived` hears here each chunk's
+    notes, with what `beside` gave for them, as it arrives (with one process, neither is
+    called: it gains nothing by doing that work early)."""
     count = workers()
     items = [(path, stamps[path]) for path in paths]
     parallel = count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork()
@@ -499,9 +496,12 @@ def _read_all(
             todo = len(items)
             finished = 0
 
-            def done(index: int) -> None:
+            def done(index: int, value: Any) -> None:
                 nonlocal finished
                 finished += len(chunks[index])
+                if arrived is not None and beside is not None:
+                    states, extra = value
+                    arrived(_notes_of(states), extra)
                 if progress is not None:
                     progress(finished, todo)
 
@@ -520,15 +520,13 @@ def _read_all(
                     progress(sum(len(c) for c in chunks[: len(results)]), len(items))
         read: dict[str, FileState] = {}
         pickled: list[tuple[bytes, tuple[str, ...]]] = []
-        besides: list[tuple[list[Note], Any]] = []
         for chunk, (value, blob) in zip(chunks, results, strict=True):
             if blob is not None:
                 pickled.append((blob, tuple(path for path, _ in chunk)))
             if parallel and beside is not None:
-                value, extra = value
-                besides.append((_notes_of(value), extra))
+                value = value[0]
             read.update(value)
-        return read, pickled, besides
+        return read, pickled
 
 
 def _on_notes(beside: Callable[[list[Note]], Any]) -> Callable[[dict[str, FileState]], Any]:
