@@ -117,6 +117,18 @@ def test_bom_and_crlf_together() -> None:
     assert [entry.line for entry in note.log] == [9]
 
 
+def test_a_byte_that_is_not_utf8_after_a_bom_is_shown_at_its_line() -> None:
+    # the byte order mark shifts nothing: the byte shown is the bad one, on its own line
+    data = b"\xef\xbb\xbf---\ntype: contact\n---\nab\ncaf\xe9\n"
+    assert parse_note("x.md", data) == (None, [Problem(
+        "x.md", 5, Severity.ERROR, "not valid UTF-8 (byte 0xe9): save the file as UTF-8")])
+    # and one byte order mark is dropped, as "utf-8-sig" drops it; a second one is text
+    note, _ = parse_note("x.md", b"\xef\xbb\xbf\xef\xbb\xbf---\ntype: contact\n---\n")
+    assert note is None
+    note, _ = parse_note("x.md", b"\xef\xbb\xbf---\ntype: contact\n---\n")
+    assert note is not None and note.type is NoteType.CONTACT
+
+
 def test_lines_are_recorded_for_every_top_level_key() -> None:
     note, _ = parse_note("x.md", (DATA / "interview-all-fields.md").read_bytes())
     assert note is not None

@@ -635,14 +635,14 @@ def test_agenda_that_writes_nothing_imports_nothing_only_writing_needs(
     tmp_path: Path, flag: str
 ) -> None:
     """`agenda --json` and `--print` apply no edits of the agenda note and write no note: the
-    modules that do (and the Markdown renderer) are not imported, nor standard modules
-    only other work needs."""
+    modules that do (and the Markdown renderer) are not imported, nor the insights, which
+    only the agenda note shows, nor standard modules only other work needs."""
     root = tmp_path / "vault"
     generate(root, 20, seed=3, today=TODAY)
     writing = ("jobjournal.vault.user_edits", "jobjournal.vault.agenda_note",
                "jobjournal.vault.board_note", "jobjournal.vault.atomic", "jobjournal.core.ticks",
-               "jobjournal.core.markdown", "jobjournal.core.board", "statistics", "shutil",
-               "tempfile")
+               "jobjournal.core.markdown", "jobjournal.core.board", "jobjournal.core.insights",
+               "jobjournal.core.insight_tally", "statistics", "shutil", "tempfile")
     code = ("import sys\nfrom jobjournal.cli.main import cli\n"
             f"cli(['agenda', {flag!r}, '--today', '{TODAY}', '--vault', {str(root)!r}], "
             "standalone_mode=False)\n"

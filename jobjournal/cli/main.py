@@ -321,10 +321,13 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
         output: Any = None if edits_shown else run.result(kept_as, day)
         if output is None:
             from jobjournal.core.engine import depends_on_the_clock
-            from jobjournal.core.render import render_json, render_terminal
 
             # only the agenda note shows the insights
             vault, result = read_and_compute(run, day, now_from(today), insights=mode == "note")
+            # imported once the notes are read: in a first read of a large vault, while other
+            # processes read (see read_vault)
+            from jobjournal.core.render import render_json, render_terminal
+
             if as_json:
                 output = render_json(result)
             elif as_text:

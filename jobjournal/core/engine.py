@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from jobjournal.config import Config
 from jobjournal.core import rules
 from jobjournal.core.context import RuleContext, entry_key, make_context
-from jobjournal.core.insights import compute_insights
 from jobjournal.core.model import (
     Agenda,
     Item,
@@ -54,6 +53,8 @@ def build_agenda(
     warning about a call missed later than now reads it.
     Deterministic: the same notes, today and now give the same Agenda, whatever their order.
     """
+    from jobjournal.core.insights import compute_insights  # only this needs the insights
+
     ctx = make_context(notes, today, config, paths=paths, workdays=workdays)
     items: list[Item] = []
     found = list(problems)

@@ -34,16 +34,15 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from itertools import compress
 from operator import is_not
+from typing import TYPE_CHECKING
 
 from jobjournal.config import CalendarConfig, Config
 from jobjournal.core import engine, rules
 from jobjournal.core.context import RuleContext, entry_key
-from jobjournal.core.insight_tally import InsightTally
-from jobjournal.core.insights import note_facts
 from jobjournal.core.links import LinkIndex
 from jobjournal.core.model import (
     Agenda,
@@ -58,6 +57,10 @@ from jobjournal.core.model import (
 )
 from jobjournal.core.prebuilt import NoteAlone, NotePass
 from jobjournal.core.workdays import Workdays
+
+if TYPE_CHECKING:
+    from jobjournal.core.insight_tally import InsightTally
+    from jobjournal.core.insights import NoteFacts
 
 #: an item's place in the sorted items: its sort key, then its place among its note's items
 _Key = tuple[int, date, str, str, str, int]
@@ -74,7 +77,8 @@ class _Early:
     """Notes counted toward a first build as they were read (see `IncrementalBuild.take`): what
     their note pass was made for, and per path the note, what it counted and, when it had its
     items and warnings from the pass, its items with their keys (taken if its contacts turn out
-    to be its own alone); the paths whose contacts those notes touched."""
+    to be its own alone); the paths other notes' contacts touched (each note's last contact
+    from its own Log is set as it is counted: only those are worked out again at the end)."""
 
     def __init__(self, made_for: tuple[object, ...], ctx: RuleContext) -> None:
         self.made_for = made_for
@@ -93,6 +97,12 @@ class IncrementalBuild:
 
     def __init__(self, *, insights: bool = True) -> None:
         self._with_insights = insights
+        if insights:  # else never imported (a command that shows none starts quicker)
+            from jobjournal.core.insight_tally import InsightTally
+            from jobjournal.core.insights import note_facts
+
+            self._new_tally: Callable[[date], InsightTally] = InsightTally
+            self._note_facts: Callable[[Note, date], NoteFacts | None] = note_facts
         self._calendar: CalendarConfig | None = None
         self._workdays: Workdays | None = None
         self._paths: tuple[str, ...] | None = None
@@ -187,7 +197,8 @@ class IncrementalBuild:
             self._reset()
             self._generation = (today, config.followup, config.agenda.horizon_days, workdays,
                                 links)
-            self._tally = InsightTally(today)
+            if self._with_insights:
+                self._tally = self._new_tally(today)
             early = self._early = _Early(note_pass.made_for, self._context(today, config))
         ctx, counted, touched = early.ctx, early.notes, early.touched
         for note, alone in zip(notes, found, strict=True):
@@ -195,7 +206,8 @@ class IncrementalBuild:
             if path in counted:
                 early.spoilt = True
                 continue
-            self._add_contributions(note, ctx, touched)
+            self._add_contributions(note, ctx, touched, itself=False)
+            self._own_last_contact(note, ctx.today)
             counts = self._note_counts(note, ctx.today)
             made = None if alone is None else self._note_items(note, ctx, alone, counts)
             counted[path] = (note, counts, made)
@@ -227,8 +239,8 @@ class IncrementalBuild:
             if early is None:
                 self._reset()
             self._generation = generation
-        if self._tally is None:
-            self._tally = InsightTally(today)
+        if self._tally is None and self._with_insights:
+            self._tally = self._new_tally(today)
         ctx = self._context(today, config, workdays, links)
         shared_path = False
         if self._notes is None:
@@ -356,15 +368,34 @@ class IncrementalBuild:
 
     # --- contacts -------------------------------------------------------------------------------
 
-    def _add_contributions(self, note: Note, ctx: RuleContext, touched: set[str]) -> None:
+    def _add_contributions(
+        self, note: Note, ctx: RuleContext, touched: set[str], *, itself: bool = True
+    ) -> None:
+        """Count what the note's Log entries count as contact with, adding to `touched` every
+        path whose contacts changed: the notes it links, and itself (unless not `itself`: the
+        caller sets its last contact from its own Log)."""
         path = note.path
         contributions = _contributions(note, ctx.today, ctx.links)
         self._sources[path] = contributions
         for target, (entries, latest) in contributions.items():
             self._incoming.setdefault(target, {})[path] = entries
             self._latest.setdefault(target, {})[path] = latest
-            touched.add(target)
-        touched.add(path)  # its own last_contact may have changed
+            if target != path:
+                touched.add(target)
+        if itself:
+            touched.add(path)  # its own last_contact may have changed
+
+    def _own_last_contact(self, note: Note, today: date) -> None:
+        """Set the note's last contact as `_refresh_last_contacts` does when nothing but the
+        note itself counts as contact with it (its contributions already counted)."""
+        path = note.path
+        itself = self._sources[path].get(path)
+        own = None if itself is None else itself[1]
+        stated = note.last_contact
+        if stated is not None and stated <= today and (own is None or stated > own):
+            own = stated
+        if own is not None:
+            self._last_contacts[path] = own
 
     def _forget_contributions(self, path: str, touched: set[str]) -> None:
         for target in self._sources.pop(path):
@@ -412,7 +443,7 @@ class IncrementalBuild:
         if day is not None:
             self._active_days[day] += 1
         if self._with_insights:
-            self._insights().set(note.path, note_facts(note, today))
+            self._insights().set(note.path, self._note_facts(note, today))
         reach = reach_of(note)
         if reach is not None:
             self._reach[note.path] = reach

@@ -199,7 +199,11 @@ def _parse(
 
 def _decode(data: bytes) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        # what "utf-8-sig" gives (one leading byte order mark dropped), without its codec's
+        # Python-level wrapper: several times quicker on a short note
+        text = data.decode()
+        if text[:1] == "\ufeff":
+            text = text[1:]
     except UnicodeDecodeError as exc:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise _FileProblem(1, "the file is UTF-16: save it as UTF-8") from None
