@@ -154,3 +154,35 @@ def test_a_pipe_where_a_note_was_is_a_problem_not_a_hang(vault: VaultDir) -> Non
     assert [n.path for n in result.notes] == ["Interviews/Acme.md"]
     assert [(p.path, p.message) for p in result.problems] == [
         ("Interviews/Pipe.md", "cannot read it (not a regular file)")]
+
+
+def test_notes_opened_from_the_vault_folder_read_as_by_their_whole_paths(
+    vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes are opened relative to the vault's folder where the system allows it; by their
+    whole paths elsewhere: the same files either way, a note reached by a link, one gone
+    since the scan and a folder nested deep included."""
+    vault.write("Interviews/Acme.md", ACME)
+    vault.write("Deep/er/still/Globex.md", ACME.replace("Acme", "Globex"))
+    vault.write("Elsewhere/Real.md", ACME.replace("Acme", "Initech"))
+    os.symlink(vault.root / "Elsewhere/Real.md", vault.root / "Interviews/Link.md")
+    paths = [*VaultState(vault.root, Config()).scan(), "Interviews/Gone.md"]
+    items = [(path, None) for path in paths]
+    opened: list[int | None] = []
+    real_load = vault_module._load
+
+    def load(*args: object) -> object:
+        opened.append(args[4] if len(args) > 4 else None)  # type: ignore[arg-type]
+        return real_load(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(vault_module, "_load", load)
+    relative = vault_module._read_chunk(str(vault.root), items, False)
+    assert all(fd is not None for fd in opened)  # this system allows it
+    opened.clear()
+    monkeypatch.setattr(os, "supports_dir_fd", set())
+    whole = vault_module._read_chunk(str(vault.root), items, False)
+    assert opened and all(fd is None for fd in opened)
+    assert relative == whole
+    assert sorted(relative) == sorted(set(paths) - {"Interviews/Gone.md"})
+    assert {state.note.company for state in relative.values() if state.note} == {
+        "Acme", "Globex", "Initech"}
