@@ -251,11 +251,11 @@ def test_notes_sharing_a_path_are_built_from_scratch_and_then_afresh() -> None:
         assert (build.last == "scratch") == shared
 
 
-# --- notes counted as they are read, with their items computed beforehand (core/prebuilt.py) ---
+# --- notes counted as they are read (IncrementalBuild.take) ------------------------------------
 
 #: notes no Log entry links (the generated entries link NAMES only): their contacts are their own
 UNLINKED = tuple(f"P{n}" for n in range(10))
-prebuilt_counts: Counter[str] = Counter()
+taken_counts: Counter[str] = Counter()
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, database=None,
@@ -268,12 +268,11 @@ def notes_taken_as_read_build_what_a_build_without_them_builds(
     names: list[str], data: st.DataObject, config: Config, shift: int, hour: int | None,
     insights: bool,
 ) -> None:
-    """Notes cut into chunks, as the processes reading them do, each chunk run through the note
-    pass, what it gave pickled and unpickled as it travels, and the chunks handed to the build
-    in any order (some never: their notes are read by no process that runs the pass): the
-    first build equals the build from scratch, and a build without them. Now and then a note
-    handed over is read again before the build (an equal note, not the same one): then nothing
-    handed over is kept."""
+    """Notes cut into chunks, as the processes reading them do, each chunk pickled and
+    unpickled as it travels, and handed to the build in any order (some never: read where
+    nothing is handed over): the first build equals the build from scratch, and a build
+    without them. Now and then a note handed over is read again before the build (an equal
+    note, not the same one): then nothing handed over is kept."""
     notes = [data.draw(notes_of(name)) for name in names]
     today = T + timedelta(days=shift)
     # now and then a Log entry links another of these notes, whatever its name
@@ -285,18 +284,18 @@ def notes_taken_as_read_build_what_a_build_without_them_builds(
         notes[source] = dataclasses.replace(note, log=(*note.log, entry))
     now = None if hour is None else datetime.combine(today, time(hour))
     paths = sorted({note.path for note in notes} | set(SLOTS))
-    build = IncrementalBuild(insights=insights)
-    note_pass = build.note_pass(today, config, paths)
     cuts = sorted(data.draw(st.lists(st.integers(0, len(notes)), max_size=4)))
     chunks = [notes[a:b] for a, b in zip([0, *cuts], [*cuts, len(notes)], strict=True)]
     order = data.draw(st.permutations(range(len(chunks))))
+    read = {id(chunk): pickle.loads(pickle.dumps(chunk)) for chunk in chunks}
+    notes = [note for chunk in chunks for note in read[id(chunk)]]  # the notes as they arrived
+    build = IncrementalBuild(insights=insights)
     handed = 0
     for at in order:
         if data.draw(st.sampled_from((False,) * 5 + (True,))):
-            continue  # read where no pass runs: left to the build
-        chunk = chunks[at]
-        build.take(note_pass, chunk, pickle.loads(pickle.dumps(note_pass(chunk))))
-        handed += len(chunk)
+            continue  # read where nothing is handed over: left to the build
+        build.take(read[id(chunks[at])], today, config, paths)
+        handed += len(chunks[at])
     again = bool(handed) and data.draw(st.sampled_from((False,) * 9 + (True,)))
     if again:
         at = data.draw(st.integers(0, len(notes) - 1))
@@ -309,22 +308,22 @@ def notes_taken_as_read_build_what_a_build_without_them_builds(
     assert agenda == IncrementalBuild(insights=insights).build(notes, today, config,
                                                                 paths=paths, now=now)
     if again:
-        assert build.prebuilt_taken == 0
-    prebuilt_counts["notes"] += len(notes)
-    prebuilt_counts["handed"] += handed
-    prebuilt_counts["taken"] += build.prebuilt_taken
-    prebuilt_counts["contacts"] += sum(note.type is NoteType.CONTACT for note in notes)
+        assert build.taken_as_read == 0
+    taken_counts["notes"] += len(notes)
+    taken_counts["handed"] += handed
+    taken_counts["taken"] += build.taken_as_read
+    taken_counts["contacts"] += sum(note.type is NoteType.CONTACT for note in notes)
 
 
 def test_notes_taken_as_read_build_what_a_build_without_them_builds() -> None:
-    """The property above; its generator lands mostly on the shortcut: 89 % of the notes are
-    handed over as they are read, and 52 % take their items computed beforehand (the others are
+    """The property above; its generator lands mostly on the shortcut: 85 % of the notes are
+    handed over as they are read, and 51 % keep the items computed then (the others are
     contact notes, left to the build; notes linked from other notes' Logs, computed again; or
     notes whose chunk was not handed over or was read again). Derandomized: the same every
     run."""
-    prebuilt_counts.clear()
+    taken_counts.clear()
     notes_taken_as_read_build_what_a_build_without_them_builds()
-    counts = prebuilt_counts
+    counts = taken_counts
     assert counts["handed"] >= 0.8 * counts["notes"], counts
     assert counts["taken"] >= 0.45 * counts["notes"], counts
 
@@ -342,34 +341,75 @@ def test_notes_taken_for_another_day_settings_paths_or_note_are_not_kept() -> No
         (T, config, paths, []),  # the note is gone
     ):
         build = IncrementalBuild()
-        made = build.note_pass(T, config, paths)
-        build.take(made, [note], made([note]))
+        build.take([note], T, config, paths)
         agenda = build.build(notes, today, settings_, paths=scan)
-        assert build.prebuilt_taken == 0
+        assert build.taken_as_read == 0
         assert agenda == build_agenda(notes, today, settings_, paths=scan)
     build = IncrementalBuild()
-    made = build.note_pass(T, config, paths)
-    build.take(made, [note], made([note]))
+    build.take([note], T, config, paths)
     assert build.build([note], T, config, paths=paths) == build_agenda([note], T, config,
                                                                         paths=paths)
-    assert build.prebuilt_taken == 1
+    assert build.taken_as_read == 1
+    # handed over for another day, then for the build's: only the second is kept
+    build = IncrementalBuild()
+    build.take([note], T + timedelta(1), config, paths)
+    build.take([note], T, config, list(paths))
+    assert build.build([note], T, config, paths=paths) == build_agenda([note], T, config,
+                                                                        paths=paths)
+    assert build.taken_as_read == 1
 
 
-def test_a_note_handed_over_twice_or_after_the_first_build_is_not_kept() -> None:
+def test_a_note_handed_over_twice_counts_once_and_once_built_nothing_is_kept() -> None:
     contact = Note("C/C.md", NoteType.CONTACT, status="active", last_contact=T - timedelta(9))
     note = Note("P1/P1.md", NoteType.APPLICATION, status="applied", applied=T - timedelta(30))
-    later = dataclasses.replace(note, status="interviewing")
-    paths = [contact.path, note.path]
+    other = Note("P2/P2.md", NoteType.APPLICATION, status="applied", applied=T - timedelta(20))
+    paths = [contact.path, note.path, other.path]
     config = Config()
+    assert IncrementalBuild().taken_as_read == 0
     build = IncrementalBuild()
-    made = build.note_pass(T, config, paths)
-    build.take(made, [note], made([note]))
-    build.take(made, [later, contact], made([later, contact]))  # the same path twice
-    assert build.build([later, contact], T, config, paths=paths) == build_agenda(
-        [later, contact], T, config, paths=paths)
-    assert build.prebuilt_taken == 0
+    build.take([note], T, config, paths)
+    # the same chunk again, then one more note after it: each counted once
+    build.take([note, other], T, config, paths)
+    build.take([contact], T, config, paths)
+    notes = [contact, note, other]
+    assert build.build(notes, T, config, paths=paths) == build_agenda(notes, T, config,
+                                                                       paths=paths)
+    assert build.taken_as_read == 2  # the contact note is left to the build
+    # a note read again (another object for a path already handed over): nothing kept
+    build = IncrementalBuild()
+    later = dataclasses.replace(note, status="interviewing")
+    build.take([note, other], T, config, paths)
+    build.take([later], T, config, paths)
+    notes = [contact, later, other]
+    assert build.build(notes, T, config, paths=paths) == build_agenda(notes, T, config,
+                                                                       paths=paths)
+    assert build.taken_as_read == 0
     # once built, what is handed over counts for nothing: the next build is an update
-    build.take(made, [note], made([note]))
-    assert build.build([note, contact], T, config, paths=paths) == build_agenda(
-        [note, contact], T, config, paths=paths)
+    build.take([note], T, config, paths)
+    notes = [contact, note, other]
+    assert build.build(notes, T, config, paths=paths) == build_agenda(notes, T, config,
+                                                                       paths=paths)
     assert build.last == "update"
+    assert build.taken_as_read == 0
+
+
+def test_a_last_contact_of_today_handed_over_counts() -> None:
+    """Notes whose own `last_contact` is today, or later than their Log, handed over as read:
+    their last contact is that day, as in a build from scratch (when one is due to be
+    contacted again depends on it)."""
+    config = Config()
+    called = (LogEntry(T - timedelta(6), "Called", 9),)
+    for stated in (T, T - timedelta(2)):
+        for note in (  # a contact note, left to the build; an application, kept as read
+            Note("C/C.md", NoteType.CONTACT, status="active", last_contact=stated,
+                 stay_in_touch=3, log=called),
+            Note("A/A.md", NoteType.APPLICATION, status="applied", last_contact=stated,
+                 applied=T - timedelta(30), log=called),
+        ):
+            build = IncrementalBuild()
+            build.take([note], T, config, [note.path])
+            agenda = build.build([note], T, config, paths=[note.path])
+            assert agenda == build_agenda([note], T, config, paths=[note.path])
+            assert build.taken_as_read == (note.type is NoteType.APPLICATION)
+            unstated = dataclasses.replace(note, last_contact=None)
+            assert agenda.items != build_agenda([unstated], T, config, paths=[note.path]).items

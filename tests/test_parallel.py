@@ -53,33 +53,6 @@ def test_every_chunk_is_done_once_and_results_come_back_in_order(others: int) ->
         assert any(blob is not None for _, blob in results)
 
 
-@pytest.mark.parametrize("others", [0, 1, 2])
-def test_beside_is_done_where_its_chunk_was_and_travels_apart(others: int) -> None:
-    parent = os.getpid()
-    slow = _slow_here(parent, 0.002)
-
-    def work(index: int) -> tuple[int, int]:
-        slow()
-        return index, os.getpid()
-
-    def beside(value: tuple[int, int]) -> tuple[int, int]:
-        return value[0] * 10, os.getpid()
-
-    heard: dict[int, object] = {}
-    results = parallel.run_chunks(work, 60, others, heard.__setitem__, beside=beside)
-    # each chunk is heard with its pair, wherever it was done
-    assert all(heard[index] is pair for index, (pair, _) in enumerate(results))
-    assert [value[0][0] for value, _ in results] == list(range(60))
-    assert [value[1][0] for value, _ in results] == [i * 10 for i in range(60)]
-    for (value, extra), blob in results:
-        assert extra[1] == value[1]  # in the process that did the chunk
-        assert (blob is None) is (value[1] == parent)
-        if blob is not None:
-            assert pickle.loads(blob) == value  # the bytes of the chunk's value alone
-    if others:
-        assert any(blob is not None for _, blob in results)
-
-
 def test_the_chunks_of_a_process_that_dies_are_done_here() -> None:
     parent = os.getpid()
     slow = _slow_here(parent, 0.01)

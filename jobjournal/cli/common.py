@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from jobjournal.core.board import Card
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.core.model import Agenda, Note
-    from jobjournal.core.prebuilt import NotePass
     from jobjournal.vault.cache import CachedVault
     from jobjournal.vault.reader import Vault
 
@@ -223,14 +222,13 @@ def open_cached_vault(ctx: click.Context, *, use_cache: bool = True) -> CachedVa
 
 
 def read_vault(
-    run: CachedVault, build: IncrementalBuild | None = None,
-    note_pass: NotePass | None = None,
+    run: CachedVault, build: IncrementalBuild | None = None, today: date | None = None
 ) -> Vault:
     """The vault's notes, read where the cache doesn't hold them, with a progress line on a
     terminal when that takes long. While other processes read (a first read of a large vault),
-    this one gets `build` ready for these notes, when the caller runs one next; and each
-    process runs `note_pass` on the notes it read, whose results `build` takes as they arrive
-    (see IncrementalBuild.take)."""
+    this one gets `build` ready for these notes, when the caller runs one next, and, given the
+    build's `today`, counts each chunk of notes toward it as it arrives (see
+    IncrementalBuild.take)."""
     from jobjournal.cli.progress import ProgressLine
 
     def get_ready(paths: list[str]) -> None:
@@ -240,28 +238,28 @@ def read_vault(
             build.prepare(paths, run.config)
 
     arrived = None
-    if build is not None and note_pass is not None:
-        def arrived(notes: list[Note], found: Any) -> None:
-            build.take(note_pass, notes, found)
+    if build is not None and today is not None:
+        paths = run.paths  # one list for every chunk: the build sees the same paths at once
+
+        def arrived(notes: list[Note]) -> None:
+            build.take(notes, today, run.config, paths)
 
     with ProgressLine() as progress:
-        return run.vault(progress=progress, meanwhile=get_ready, beside=note_pass,
-                         arrived=arrived)
+        return run.vault(progress=progress, meanwhile=get_ready, arrived=arrived)
 
 
 def read_and_compute(
     run: CachedVault, today: date, now: datetime | None = None, *, insights: bool = True
 ) -> tuple[Vault, Agenda]:
     """The vault's notes (see `read_vault`) and their agenda, with its insights unless
-    `insights` is false (then None: for a caller that shows none). The processes that read the
-    notes also compute most notes' part of the build (core/prebuilt.py), and this one counts
-    each chunk of notes toward the build as it arrives."""
+    `insights` is false (then None: for a caller that shows none). When other processes read
+    the notes, this one counts each chunk of notes toward the build as it arrives."""
     from jobjournal.core.incremental import IncrementalBuild
     from jobjournal.vault import background
 
     # this command's only build: made ready while the notes are read
     build = IncrementalBuild(insights=insights)
-    vault = read_vault(run, build, build.note_pass(today, run.config, run.paths))
+    vault = read_vault(run, build, today)
     agenda = compute_agenda(vault, today, build, now=now)
     background.keep(build, run)  # what they hold is freed at the exit, all at once
     return vault, agenda

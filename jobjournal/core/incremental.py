@@ -55,7 +55,6 @@ from jobjournal.core.model import (
     Problem,
     reach_of,
 )
-from jobjournal.core.prebuilt import NoteAlone, NotePass
 from jobjournal.core.workdays import Workdays
 
 if TYPE_CHECKING:
@@ -75,18 +74,17 @@ _Results = tuple[list[_Key], list[Problem], tuple[NoteType, str] | None, bool, d
 
 class _Early:
     """Notes counted toward a first build as they were read (see `IncrementalBuild.take`): what
-    their note pass was made for, and per path the note, what it counted and, when it had its
-    items and warnings from the pass, its items with their keys (taken if its contacts turn out
-    to be its own alone); the paths other notes' contacts touched (each note's last contact
-    from its own Log is set as it is counted: only those are worked out again at the end)."""
+    they were counted for (today, the settings, the paths), and per path the note, what it
+    counted and, unless it is a contact note, its items with their keys, computed with the
+    contacts known then (taken if its contacts turn out to be its own alone); the paths other
+    notes' contacts touched (each note's last contact from its own Log is set as it is
+    counted: only those are worked out again at the end)."""
 
-    def __init__(self, made_for: tuple[object, ...], ctx: RuleContext) -> None:
-        self.made_for = made_for
+    def __init__(self, given: tuple[object, ...], ctx: RuleContext) -> None:
+        self.given = given
         self.ctx = ctx
         self.notes: dict[str, tuple[Note, _Counted, list[tuple[_Key, Item]] | None]] = {}
         self.touched: set[str] = set()
-        #: a path counted twice: the build starts again without them
-        self.spoilt = False
 
 
 class IncrementalBuild:
@@ -112,8 +110,9 @@ class IncrementalBuild:
         #: settings or paths), "update" (only what changed recomputed), or "scratch" (notes
         #: sharing a path: `engine.build_agenda`)
         self.last = ""
-        #: how many notes the last build took as computed beforehand (see `note_pass`)
-        self.prebuilt_taken = 0
+        #: how many notes the last build took with their items computed as they were read
+        #: (see `take`)
+        self.taken_as_read = 0
         #: notes counted as they were read, for the first build (see `take`)
         self._early: _Early | None = None
         # the paths whose items were computed again since `take_recomputed` was last called;
@@ -165,51 +164,45 @@ class IncrementalBuild:
         self._workdays_for(config)
         self._links_for(tuple(paths))
 
-    def note_pass(self, today: date, config: Config, paths: Sequence[str]) -> NotePass:
-        """What computes notes' items and warnings beforehand, where they are read (in other
-        processes too), for a first build on `today` with `config` over `paths`: hand each
-        chunk of notes, with what it gave for them, to `take` (see core/prebuilt.py). It uses
-        this build's link index and working days, made where first needed."""
-        links = tuple(paths)
-        return NotePass(today, config, links, lambda: self._links_for(links),
-                        lambda: self._workdays_for(config))
-
     def take(
-        self, note_pass: NotePass, notes: Sequence[Note], found: Sequence[NoteAlone | None]
+        self, notes: Sequence[Note], today: date, config: Config, paths: Sequence[str]
     ) -> None:
-        """Count these notes, just read, toward a first build for what `note_pass` was made
-        for, with what it gave for them (`found`, in their order): their contacts, what they
-        add to the whole-vault counts, and, for each note it gave items and warnings for, those
-        items under their keys. A command calls this as each chunk of notes arrives while other
-        processes still read, so that the build has less left to do once all are read.
+        """Count these notes, just read, toward a first build on `today` with `config` over
+        `paths`: their contacts, what they add to the whole-vault counts, and the items and
+        warnings of each note but contact notes, as they are with the contacts known so far.
+        A command calls this as each chunk of notes arrives while other processes still read,
+        so that the build has less left to do once all are read.
 
         Changes no result: `build` keeps what was counted only for the very notes it is given,
         when it is a first build for the same day, settings and paths (else it starts afresh);
-        and takes a note's items only when its contacts turn out to be its own alone. Does
-        nothing once a build was made."""
+        and keeps a note's items only when nothing but the note itself counts as contact with it
+        (the rules read a note's contacts alone, and those were then all known when its items
+        were computed). Contact notes are left to the build: other notes' Logs link them, so
+        most could not keep them. Does nothing once a build was made."""
         if self._notes is not None:
             return
+        given = (today, config, paths)
         early = self._early
-        if early is None or early.made_for != note_pass.made_for:
-            today, config = note_pass.today, note_pass.config
+        if early is None or early.given != given:
             workdays = self._workdays_for(config)
-            links = self._links_for(note_pass.paths)
+            links = self._links_for(tuple(paths))
             self._reset()
             self._generation = (today, config.followup, config.agenda.horizon_days, workdays,
                                 links)
             if self._with_insights:
                 self._tally = self._new_tally(today)
-            early = self._early = _Early(note_pass.made_for, self._context(today, config))
+            early = self._early = _Early(given, self._context(today, config))
         ctx, counted, touched = early.ctx, early.notes, early.touched
-        for note, alone in zip(notes, found, strict=True):
+        for note in notes:
             path = note.path
             if path in counted:
-                early.spoilt = True
-                continue
+                continue  # handed over again: counted once (the build keeps it only if it is
+                # the note it is given for that path)
             self._add_contributions(note, ctx, touched, itself=False)
-            self._own_last_contact(note, ctx.today)
-            counts = self._note_counts(note, ctx.today)
-            made = None if alone is None else self._note_items(note, ctx, alone, counts)
+            self._own_last_contact(note, today)
+            counts = self._note_counts(note, today)
+            made = (None if note.type is NoteType.CONTACT
+                    else self._note_items(note, ctx, counts))
             counted[path] = (note, counts, made)
 
     def build(
@@ -221,7 +214,7 @@ class IncrementalBuild:
         results: the warnings about calls missed later than now are found at the end. A first
         build keeps what `take` counted beforehand for these very notes."""
         notes = tuple(notes)
-        self.prebuilt_taken = 0
+        self.taken_as_read = 0
         if workdays is None:
             workdays = self._workdays_for(config)
         links = self._links_for(tuple(paths) if paths else tuple(note.path for note in notes))
@@ -229,7 +222,7 @@ class IncrementalBuild:
         early, self._early = self._early, None
         by_path: dict[str, Note] | None = None
         if early is not None:
-            if self._notes is None and generation == self._generation and not early.spoilt:
+            if self._notes is None and generation == self._generation:
                 by_path = {note.path: note for note in notes}
             if by_path is None or any(by_path.get(path) is not known[0]
                                       for path, known in early.notes.items()):
@@ -333,9 +326,9 @@ class IncrementalBuild:
     ) -> None:
         """Everything from nothing: the same as `_update` with every note new, in fewer steps,
         keeping what `take` counted for these very notes (`early`). A note's items and warnings
-        computed beforehand are taken when its contacts are its own alone: nothing else counts
-        as contact with it (its last contact, made from the same entries and its own
-        `last_contact`, is then the one assumed)."""
+        computed as it was counted are kept when nothing but the note itself counts as contact
+        with it: its contacts were then all known when they were computed (its last contact was
+        set from its own Log and `last_contact` just before)."""
         counted = early.notes if early is not None else {}
         touched = early.touched if early is not None else set()
         self._by_path = by_path
@@ -360,8 +353,8 @@ class IncrementalBuild:
                     taken += 1
                     continue
                 self._with_warnings.pop(path, None)  # made for contacts it turned out not to have
-            pairs += self._note_items(note, ctx, None, counts)
-        self.prebuilt_taken = taken
+            pairs += self._note_items(note, ctx, counts)
+        self.taken_as_read = taken
         pairs.sort(key=_first)
         self._keys = [key for key, _ in pairs]
         self._items = [item for _, item in pairs]
@@ -427,7 +420,7 @@ class IncrementalBuild:
     def _note_results(self, note: Note, ctx: RuleContext) -> list[tuple[_Key, Item]]:
         """Compute one note's items and warnings and count it in the whole-vault counts; returns
         its items with their keys (not yet in the sorted items)."""
-        return self._note_items(note, ctx, None, self._note_counts(note, ctx.today))
+        return self._note_items(note, ctx, self._note_counts(note, ctx.today))
 
     def _note_counts(self, note: Note, today: date) -> _Counted:
         """Count one note in the whole-vault counts (what needs neither its contacts nor its
@@ -451,12 +444,11 @@ class IncrementalBuild:
         return cell, over, day
 
     def _note_items(
-        self, note: Note, ctx: RuleContext, alone: NoteAlone | None, counts: _Counted
+        self, note: Note, ctx: RuleContext, counts: _Counted
     ) -> list[tuple[_Key, Item]]:
-        """One note's items and warnings, computed (or taken from `alone`, computed beforehand),
-        kept with what it counted (`counts`); returns its items with their keys (not yet in the
-        sorted items)."""
-        items, warnings = engine.note_results(note, ctx) if alone is None else alone
+        """One note's items and warnings, kept with what it counted (`counts`); returns its
+        items with their keys (not yet in the sorted items)."""
+        items, warnings = engine.note_results(note, ctx)
         pairs = [((*engine.item_key(item), n), item) for n, item in enumerate(items)]
         self._results[note.path] = ([key for key, _ in pairs], warnings, *counts)
         if warnings:

@@ -226,20 +226,18 @@ class CachedVault:
     def vault(
         self, *, progress: Progress | None = None,
         meanwhile: Callable[[list[str]], None] | None = None,
-        beside: Callable[[list[Note]], Any] | None = None,
-        arrived: Callable[[list[Note], Any], None] | None = None,
+        arrived: Callable[[list[Note]], None] | None = None,
     ) -> Vault:
         """The vault, reading only the notes the cache doesn't hold as they are now; the parses
         are written back at once when any changed. `meanwhile(paths)` is called while other
-        processes read every note, when this is a first read; `beside` on the notes of each
-        chunk read in several processes, and `arrived` here as each arrives (see
-        VaultState.refresh)."""
+        processes read every note, when this is a first read; `arrived` hears each chunk's
+        notes read in several processes as it arrives (see VaultState.refresh)."""
         if self._vault is None:
             shards, known = self._load_parses()
             self.state.files = known
             self._vault = self.state.refresh(
                 self.stamps, paths=self._paths, progress=progress, meanwhile=meanwhile,
-                beside=beside, arrived=arrived)
+                arrived=arrived)
             current = self.state.files
             if self.stamps is None:  # taken as the notes were read
                 self.stamps = {path: state.stamp for path, state in current.items()}

@@ -5,8 +5,6 @@
 in `others` forked ones, and returns what each call gave, with its pickled bytes when it was done
 elsewhere (pickled once, to travel, so a cache can keep them as they are). What comes back is
 unpickled between this process's own chunks, so that little is left to do once all are done.
-`beside`, when given, is more work on each chunk's result, done in the process that computed it:
-its value travels pickled apart, so that the bytes kept are still those of `work(index)` alone.
 
 Why not a process pool: importing and starting one, and waiting for its processes to shut down,
 costs a tenth of a second, as long as a process takes to read a thousand notes. Here:
@@ -41,8 +39,8 @@ from typing import Any
 #: The most chunks one queue holds: their numbers must fit the pipe before anyone reads them.
 MAX_CHUNKS = 8192
 _NUMBER = struct.Struct("<I")
-#: chunk index, length of the pickled result that follows, then of the pickled `beside` value
-_HEADER = struct.Struct("<IQQ")
+#: chunk index, then the length of the pickled result that follows
+_HEADER = struct.Struct("<IQ")
 _FAILED = 0xFFFFFFFF  # in place of a chunk index: the pickled exception follows
 #: Hears, here, each chunk done wherever it was: its index and its value (as `run_chunks` gives it).
 Done = Callable[[int, Any], None]
@@ -57,31 +55,14 @@ def can_fork() -> bool:
 
 def run_chunks(
     work: Callable[[int], Any], count: int, others: int, done: Done | None = None,
-    meanwhile: Callable[[], None] | None = None, beside: Callable[[Any], Any] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[tuple[Any, bytes | None]]:
     """(work(index), its pickled bytes or None) for every index in range(count), computed here
     and in `others` forked processes; the bytes are there when it was computed elsewhere.
     `done` hears each chunk finished, with its value, as soon as it is here: a chunk done
     elsewhere is heard between this process's own chunks. `meanwhile` is called here once the
     other processes have started, before this one takes chunks: work that needs none of the
-    results (they take more chunks while it runs). With `beside`, each chunk's value is the pair
-    (work(index), beside(work(index))), both computed in the same process; the bytes are still
-    those of work(index) alone."""
-    if beside is not None:
-        return _run(lambda index: _with_beside(work(index), beside), count, others, done,
-                    meanwhile, paired=True)
-    return _run(work, count, others, done, meanwhile, paired=False)
-
-
-def _with_beside(value: Any, beside: Callable[[Any], Any]) -> tuple[Any, Any]:
-    return value, beside(value)
-
-
-def _run(
-    work: Callable[[int], Any], count: int, others: int, done: Done | None,
-    meanwhile: Callable[[], None] | None, *, paired: bool,
-) -> list[tuple[Any, bytes | None]]:
-    """`run_chunks`; with `paired`, `work` gives pairs, whose parts are pickled apart."""
+    results (they take more chunks while it runs)."""
     if count > MAX_CHUNKS:
         raise ValueError(f"at most {MAX_CHUNKS} chunks, not {count}")
     results: list[tuple[Any, bytes | None]] = [(None, None)] * count
@@ -98,7 +79,7 @@ def _run(
             os.close(queue_read)
             queue_read = -1
         for _ in range(others):
-            if not _fork(work, queue_read, children, paired):
+            if not _fork(work, queue_read, children):
                 break  # no more processes to be had: fewer do the work
         if meanwhile is not None:
             meanwhile()
@@ -108,9 +89,9 @@ def _run(
             finished[index] = True
             if done is not None:
                 done(index, value[0])
-            _drain(pending, results, finished, done, wait=False, paired=paired)
+            _drain(pending, results, finished, done, wait=False)
         while pending:
-            _drain(pending, results, finished, done, wait=True, paired=paired)
+            _drain(pending, results, finished, done, wait=True)
     except BaseException:
         for pid in children.values():  # nothing they do now would be used
             _kill(pid)
@@ -145,9 +126,7 @@ def _fill(queue: int, count: int) -> bool:
     return written == len(numbers)
 
 
-def _fork(
-    work: Callable[[int], Any], queue: int, children: dict[int, int], paired: bool
-) -> bool:
+def _fork(work: Callable[[int], Any], queue: int, children: dict[int, int]) -> bool:
     """Start one more process taking chunks from `queue`; False when the system refuses one
     (a process or file limit, or no memory)."""
     try:
@@ -173,7 +152,7 @@ def _fork(
         os.close(result_read)
         for fd in children:
             os.close(fd)
-        _child(work, queue, result_write, paired)
+        _child(work, queue, result_write)
     os.close(result_write)
     children[result_read] = pid
     return True
@@ -206,25 +185,18 @@ def _death_signal_setter() -> Callable[[], None] | None:
     return _death_signal
 
 
-def _child(
-    work: Callable[[int], Any], queue: int, out: int, paired: bool
-) -> None:  # pragma: no cover
+def _child(work: Callable[[int], Any], queue: int, out: int) -> None:  # pragma: no cover
     """The forked process: take chunks until none is left, send each result, leave at once."""
     status = 0
     try:
         while (index := _take(queue)) is not None:
             try:
-                value = work(index)
-                extra = b""
-                if paired:
-                    value, other = value
-                    extra = pickle.dumps(other, pickle.HIGHEST_PROTOCOL)
-                result = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+                result = pickle.dumps(work(index), pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # sent back, to be raised where it can be reported
                 _send(out, _FAILED, _pickled_exception(exc))
                 status = 1
                 break
-            _send(out, index, result, extra)
+            _send(out, index, result)
     except BaseException:
         status = 1
     finally:
@@ -261,16 +233,15 @@ def _take(queue: int) -> int | None:
     return _NUMBER.unpack(data)[0] if data else None
 
 
-def _send(out: int, index: int, data: bytes, extra: bytes = b"") -> None:  # pragma: no cover
-    view = memoryview(_HEADER.pack(index, len(data), len(extra)) + data + extra)
+def _send(out: int, index: int, data: bytes) -> None:  # pragma: no cover
+    view = memoryview(_HEADER.pack(index, len(data)) + data)
     while view:
         view = view[os.write(out, view):]
 
 
 def _drain(
     pending: dict[int, bytearray], results: list[tuple[Any, bytes | None]],
-    finished: list[bool], done: Done | None,
-    *, wait: bool, paired: bool = False,
+    finished: list[bool], done: Done | None, *, wait: bool,
 ) -> None:
     """Read what the children sent (waiting for some when `wait`); a pipe at its end leaves
     `pending`. Every whole result read goes into `results`."""
@@ -284,17 +255,14 @@ def _drain(
         buffer += data
         start = 0
         while len(buffer) - start >= _HEADER.size:
-            index, length, extra = _HEADER.unpack_from(buffer, start)
-            middle = start + _HEADER.size + length
-            end = middle + extra
+            index, length = _HEADER.unpack_from(buffer, start)
+            end = start + _HEADER.size + length
             if len(buffer) < end:
                 break
-            payload = bytes(buffer[start + _HEADER.size : middle])
+            payload = bytes(buffer[start + _HEADER.size : end])
             if index == _FAILED:
                 _raise_sent(payload)
             value = pickle.loads(payload)
-            if paired:
-                value = (value, pickle.loads(buffer[middle:end]))
             start = end
             results[index] = (value, payload)
             finished[index] = True

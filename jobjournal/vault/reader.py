@@ -255,8 +255,7 @@ class VaultState:
     def refresh(
         self, stamps: Mapping[str, Stamp] | None = None, *, paths: list[str] | None = None,
         progress: Progress | None = None, meanwhile: Callable[[list[str]], None] | None = None,
-        beside: Callable[[list[Note]], Any] | None = None,
-        arrived: Callable[[list[Note], Any], None] | None = None,
+        arrived: Callable[[list[Note]], None] | None = None,
     ) -> Vault:
         """Rescan the vault; re-read new and changed files, forget vanished ones.
 
@@ -265,9 +264,8 @@ class VaultState:
         refresh, with nothing held, stats nothing: every file is read, and its stamp is taken
         from the open file (`paths`, from a `scan()` just made, spares scanning again). Then
         `meanwhile(paths)` is called while other processes read, for work that needs the paths
-        only (see parallel.run_chunks). When several processes read, `beside(notes)` is called
-        on each chunk's notes in the process that read them (work on the notes best done where
-        they are read), and `arrived(notes, what beside gave)` here, as each chunk arrives.
+        only (see parallel.run_chunks). When several processes read, `arrived(notes)` hears
+        here each chunk's notes as it arrives, for work on them while the others read on.
         """
         if stamps is None and not self.files:
             scanned = self.scan() if paths is None else paths
@@ -280,7 +278,7 @@ class VaultState:
             started = time.time_ns()
             read, self.pickled = _read_all(
                 self.root, dict.fromkeys(scanned), scanned, self._tasks_from_all, progress,
-                alongside, self._zone, beside, arrived,
+                alongside, self._zone, arrived,
             )
             paths = scanned
             self.files = {path: read[path] for path in paths if path in read}
@@ -294,7 +292,7 @@ class VaultState:
         started = time.time_ns()
         read, self.pickled = (
             _read_all(self.root, stamps, to_read, self._tasks_from_all, progress,
-                      zone=self._zone, beside=beside, arrived=arrived)
+                      zone=self._zone, arrived=arrived)
             if to_read else ({}, [])
         )
         self.files = {
@@ -489,16 +487,14 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
 def _read_all(
     root: Path, stamps: Mapping[str, Stamp | None], paths: list[str], tasks_from_all: bool,
     progress: Progress | None, meanwhile: Callable[[], None] | None = None, zone: str = "",
-    beside: Callable[[list[Note]], Any] | None = None,
-    arrived: Callable[[list[Note], Any], None] | None = None,
+    arrived: Callable[[list[Note]], None] | None = None,
 ) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
     """Read and parse these files: in several processes when there are many (parallel.py),
     calling `meanwhile` while the others read (else first). Returns the FileStates by path (a
     file gone meanwhile has none) and the chunks other processes read as they arrived — each
-    a pickled {path: FileState}, with its paths. When several processes read, `beside` is run
-    on each chunk's notes in the process that read them, and `arrived` hears here each chunk's
-    notes, with what `beside` gave for them, as it arrives (with one process, neither is
-    called: it gains nothing by doing that work early)."""
+    a pickled {path: FileState}, with its paths. When several processes read, `arrived` hears
+    here each chunk's notes as it arrives (with one process, it is not called: it gains nothing
+    by doing that work early)."""
     count = workers()
     items = [(path, stamps[path]) for path in paths]
     parallel = count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork()
@@ -514,16 +510,14 @@ def _read_all(
             def done(index: int, value: Any) -> None:
                 nonlocal finished
                 finished += len(chunks[index])
-                if arrived is not None and beside is not None:
-                    states, extra = value
-                    arrived(_notes_of(states), extra)
+                if arrived is not None:
+                    arrived(_notes_of(value))
                 if progress is not None:
                     progress(finished, todo)
 
             results = forked.run_chunks(
                 lambda index: _read_chunk(str(root), chunks[index], tasks_from_all, zone),
                 len(chunks), count - 1, done, meanwhile,
-                None if beside is None else _on_notes(beside),
             )
         else:
             if meanwhile is not None:
@@ -538,19 +532,8 @@ def _read_all(
         for chunk, (value, blob) in zip(chunks, results, strict=True):
             if blob is not None:
                 pickled.append((blob, tuple(path for path, _ in chunk)))
-            if parallel and beside is not None:
-                value = value[0]
             read.update(value)
         return read, pickled
-
-
-def _on_notes(beside: Callable[[list[Note]], Any]) -> Callable[[dict[str, FileState]], Any]:
-    """`beside` on the notes of a chunk's FileStates."""
-
-    def on_states(states: dict[str, FileState]) -> Any:
-        return beside(_notes_of(states))
-
-    return on_states
 
 
 def _notes_of(states: dict[str, FileState]) -> list[Note]:

@@ -151,8 +151,9 @@ def _current(root: Path, config: Config, today: date, now: datetime | None) -> A
     from jobjournal.vault.cache import load_cached_vault
 
     vault = load_cached_vault(root, config)
-    return IncrementalBuild().build(vault.notes, today, config, paths=vault.paths,
-                                    problems=vault.problems, now=now)
+    # its items and problems are what is looked at: no insights
+    return IncrementalBuild(insights=False).build(vault.notes, today, config, paths=vault.paths,
+                                                  problems=vault.problems, now=now)
 
 
 class _Applier:
