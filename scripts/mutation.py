@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = (
     "rules", "body", "frontmatter", "fields", "dates", "workdays", "links",
-    "engine", "incremental", "prebuilt", "context", "ticks",
+    "engine", "incremental", "context", "ticks",
 )  # fmt: skip
 MAX_CHILDREN = 2
 

@@ -239,16 +239,27 @@ def test_notes_sharing_a_path_are_built_from_scratch_and_then_afresh() -> None:
         return Note(path, NoteType.CONTACT, stay_in_touch=days, last_contact=T)
 
     one, two, three = contact("A/A.md", 3), contact("B/B.md", 5), contact("C/C.md", 8)
+    # a call missed later today than now: a warning, from scratch too
+    later = dataclasses.replace(two, missed_call=datetime.combine(T, time(18)))
+    now = datetime.combine(T, time(9))
     build, config = IncrementalBuild(), Config()
+    build.take_recomputed()
     for notes in ([one, two, three],
                   [one, two, contact("B/B.md", 9)],  # as many notes, one path twice
                   [one, two, three],
                   [one, contact("A/A.md", 4)],  # fewer notes, one path twice
                   [one, two, three, contact("C/C.md", 1)],
+                  [one, later, three, later],
                   [one, two, three]):
-        assert build.build(notes, T, config) == build_agenda(notes, T, config)
+        agenda = build.build(notes, T, config, now=now)
+        assert agenda == build_agenda(notes, T, config, now=now)
         shared = len({n.path for n in notes}) < len(notes)
         assert (build.last == "scratch") == shared
+        if shared:  # every note's items are new: none can be followed from the last build
+            assert build.take_recomputed() is None
+        build.take_recomputed()
+    assert any("later than now" in p.message for p in build_agenda(
+        [one, later, three, later], T, config, now=now).problems)
 
 
 # --- notes counted as they are read (IncrementalBuild.take) ------------------------------------
@@ -365,7 +376,8 @@ def test_a_note_handed_over_twice_counts_once_and_once_built_nothing_is_kept() -
     other = Note("P2/P2.md", NoteType.APPLICATION, status="applied", applied=T - timedelta(20))
     paths = [contact.path, note.path, other.path]
     config = Config()
-    assert IncrementalBuild().taken_as_read == 0
+    fresh = IncrementalBuild()
+    assert (fresh.taken_as_read, fresh.last) == (0, "")  # no build yet
     build = IncrementalBuild()
     build.take([note], T, config, paths)
     # the same chunk again, then one more note after it: each counted once

@@ -14,7 +14,7 @@ notes of its previous build:
   with equal keys: they can only come from one note);
 - the pipeline counts and what keep-searching needs (whether the search is over, the days of
   search activity), kept as counts updated note by note, and the insights, kept by an
-  `insight_tally.InsightTally` from each note's facts;
+  `insight_tally.InsightTally` from each note's facts (unless made with `insights=False`);
 - the link index, with its answers remembered (a pure function of the paths it was made for),
   and the working days;
 - the notes with a call missed at a time today: the time of day (`now`) changes nothing else,
@@ -234,8 +234,7 @@ class IncrementalBuild:
             self._generation = generation
         if self._tally is None and self._with_insights:
             self._tally = self._new_tally(today)
-        ctx = self._context(today, config, workdays, links)
-        shared_path = False
+        ctx = self._context(today, config, workdays)
         if self._notes is None:
             self.last = "afresh"
             self._recomputed = None
@@ -262,16 +261,15 @@ class IncrementalBuild:
         return self._agenda(tuple(problems), ctx, now)
 
     def _context(
-        self, today: date, config: Config, workdays: Workdays | None = None,
-        links: LinkIndex | None = None,
+        self, today: date, config: Config, workdays: Workdays | None = None
     ) -> RuleContext:
-        """The rules' context for a build on `today` with `config`: this build's contacts,
-        working days and link index."""
+        """The rules' context for a build on `today` with `config` (and `workdays`, else this
+        build's): this build's contacts and the link index last made (`_links_for`)."""
+        assert self._links is not None  # made before any context
         return RuleContext(
             today=today, followup=config.followup, horizon_days=config.agenda.horizon_days,
             workdays=self._workdays_for(config) if workdays is None else workdays,
-            links=self._links_for(self._paths or ()) if links is None else links,
-            contact_log=self._contact_log, last_contacts=self._last_contacts,
+            links=self._links, contact_log=self._contact_log, last_contacts=self._last_contacts,
         )
 
     # --- what changed ---------------------------------------------------------------------------
