@@ -425,3 +425,23 @@ def test_a_last_contact_of_today_handed_over_counts() -> None:
             assert build.taken_as_read == (note.type is NoteType.APPLICATION)
             unstated = dataclasses.replace(note, last_contact=None)
             assert agenda.items != build_agenda([unstated], T, config, paths=[note.path]).items
+
+
+def test_a_warning_computed_as_read_goes_when_another_note_s_log_reaches_the_note() -> None:
+    """A follow-up too soon after the note's own last contact, as it reads alone: handed over
+    first, its items and warning are computed then; another note's Log then records a contact
+    with it on the follow-up's day, so the follow-up is done and the warning must go."""
+    config = Config()
+    note = Note("A/A.md", NoteType.APPLICATION, status="applied", applied=T - timedelta(30),
+                follow_up=T - timedelta(1), log=(LogEntry(T - timedelta(2), "Called", 9),))
+    other = Note("B/B.md", NoteType.CONTACT, status="active", log=(
+        LogEntry(T - timedelta(1), "Talked about [[A]]", 9, (Link("A", is_wikilink=True),)),))
+    paths = [note.path, other.path]
+    alone = build_agenda([note], T, config, paths=paths)
+    assert any("too soon" in problem.message for problem in alone.problems)
+    build = IncrementalBuild()
+    build.take([note], T, config, paths)
+    build.take([other], T, config, paths)
+    agenda = build.build([note, other], T, config, paths=paths)
+    assert agenda == build_agenda([note, other], T, config, paths=paths)
+    assert not any("too soon" in problem.message for problem in agenda.problems)
