@@ -260,6 +260,12 @@ def test_notes_sharing_a_path_are_built_from_scratch_and_then_afresh() -> None:
         build.take_recomputed()
     assert any("later than now" in p.message for p in build_agenda(
         [one, later, three, later], T, config, now=now).problems)
+    # a build without insights gives none, from scratch too
+    bare = IncrementalBuild(insights=False)
+    for notes in ([one, two, three], [one, two, contact("B/B.md", 9)]):
+        expected = dataclasses.replace(build_agenda(notes, T, config), insights=None)
+        assert bare.build(notes, T, config) == expected
+    assert bare.last == "scratch"
 
 
 # --- notes counted as they are read (IncrementalBuild.take) ------------------------------------

@@ -186,3 +186,25 @@ def test_notes_opened_from_the_vault_folder_read_as_by_their_whole_paths(
     assert sorted(relative) == sorted(set(paths) - {"Interviews/Gone.md"})
     assert {state.note.company for state in relative.values() if state.note} == {
         "Acme", "Globex", "Initech"}
+
+
+def test_notes_handed_over_as_they_arrive_are_those_the_vault_keeps(
+    vault: VaultDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While several processes read, each chunk's notes are handed over as they arrive: every
+    note the vault keeps, once, and never a sync tool's conflict copy, which it leaves out."""
+    from jobjournal.vault import parallel
+
+    if not parallel.can_fork():
+        pytest.skip("forked reading needs Linux and a single thread")
+    monkeypatch.setattr(vault_module, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setenv("JOBJOURNAL_WORKERS", "2")
+    for n in range(40):
+        vault.write(f"Interviews/Acme {n}.md", ACME)
+    vault.write("Interviews/Acme 3 (conflicted copy 2026-11-20).md", ACME)
+    heard: list[str] = []
+    state = VaultState(vault.root, Config())
+    loaded = state.refresh(arrived=lambda notes: heard.extend(note.path for note in notes))
+    assert sorted(heard) == sorted(note.path for note in loaded.notes)
+    assert len(heard) == 40
+    assert any("conflict copy" in problem.message for problem in loaded.problems)

@@ -35,6 +35,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from itertools import compress
 from operator import is_not
@@ -178,7 +179,8 @@ class IncrementalBuild:
         and keeps a note's items only when nothing but the note itself counts as contact with it
         (the rules read a note's contacts alone, and those were then all known when its items
         were computed). Contact notes are left to the build: other notes' Logs link them, so
-        most could not keep them. Does nothing once a build was made."""
+        most could not keep them. Does nothing once a build was made (but one from scratch,
+        after which nothing is kept)."""
         if self._notes is not None:
             return
         given = (today, config, paths)
@@ -255,8 +257,9 @@ class IncrementalBuild:
             self._generation = None
             self.last = "scratch"
             self._recomputed = None
-            return engine.build_agenda(notes, today, config, paths=paths, problems=problems,
-                                       workdays=workdays, now=now)
+            agenda = engine.build_agenda(notes, today, config, paths=paths, problems=problems,
+                                         workdays=workdays, now=now)
+            return agenda if self._with_insights else replace(agenda, insights=None)
         self._notes = notes
         return self._agenda(tuple(problems), ctx, now)
 
@@ -518,7 +521,7 @@ class IncrementalBuild:
                       insights=self._insights().insights() if self._with_insights else None)
 
     def _insights(self) -> InsightTally:
-        assert self._tally is not None  # made by `build` before any note is counted
+        assert self._tally is not None  # made by `take` or `build` before any note is counted
         return self._tally
 
     # --- links and working days -----------------------------------------------------------------

@@ -265,7 +265,8 @@ class VaultState:
         from the open file (`paths`, from a `scan()` just made, spares scanning again). Then
         `meanwhile(paths)` is called while other processes read, for work that needs the paths
         only (see parallel.run_chunks). When several processes read, `arrived(notes)` hears
-        here each chunk's notes as it arrives, for work on them while the others read on.
+        here each chunk's notes as it arrives, for work on them while the others read on (the
+        notes the Vault will hold: conflict copies, which it leaves out, are left out).
         """
         if stamps is None and not self.files:
             scanned = self.scan() if paths is None else paths
@@ -278,7 +279,7 @@ class VaultState:
             started = time.time_ns()
             read, self.pickled = _read_all(
                 self.root, dict.fromkeys(scanned), scanned, self._tasks_from_all, progress,
-                alongside, self._zone, arrived,
+                alongside, self._zone, self._kept(arrived),
             )
             paths = scanned
             self.files = {path: read[path] for path in paths if path in read}
@@ -292,7 +293,7 @@ class VaultState:
         started = time.time_ns()
         read, self.pickled = (
             _read_all(self.root, stamps, to_read, self._tasks_from_all, progress,
-                      zone=self._zone, arrived=arrived)
+                      zone=self._zone, arrived=self._kept(arrived))
             if to_read else ({}, [])
         )
         self.files = {
@@ -301,6 +302,20 @@ class VaultState:
         }
         self._racy = _racy(read, started)
         return self.vault()
+
+    def _kept(
+        self, arrived: Callable[[list[Note]], None] | None
+    ) -> Callable[[list[Note]], None] | None:
+        """`arrived`, told only the notes the Vault keeps: not conflict copies (known by the
+        time a chunk arrives: `_index` runs first, see `refresh`)."""
+        if arrived is None:
+            return None
+
+        def kept(notes: list[Note]) -> None:
+            copies = self._conflict_copies
+            arrived([note for note in notes if note.path not in copies] if copies else notes)
+
+        return kept
 
     def with_config(self, config: Config) -> VaultState:
         """A state for new settings, keeping the parses when they don't depend on what changed
