@@ -323,7 +323,7 @@ def test_a_writer_does_not_read_the_note_it_wrote_and_nobody_touched(
     path = root / "Agenda.md"
     old = path.stat().st_mtime_ns - 5_000_000_000  # as if written five seconds ago
     os.utime(path, ns=(old, old))
-    writer._known = agenda_note.Written(path.read_text("utf-8"), agenda_note._signature(path))
+    writer._known = agenda_note.Written(path.read_text("utf-8"), agenda_note.signature(path))
     assert writer.untouched()  # one look at the text, long after its modification…
     reads: list[Path] = []
     monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or b"")
@@ -343,7 +343,7 @@ def test_a_tick_made_in_the_same_tick_of_the_clock_is_never_written_over(root: P
         note.seek(0)
         note.write(data)
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same clock tick
-    assert agenda_note._signature(path) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert agenda_note.signature(path) == (before.st_ino, before.st_size, before.st_mtime_ns)
     assert not writer.untouched()
     with pytest.raises(agenda_note.MarkedMeanwhile):
         writer.write(TICKABLE.replace("call back", "follow up"), TICKABLE)

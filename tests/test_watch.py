@@ -552,6 +552,14 @@ def test_describe() -> None:
     assert describe(["b.md", "a.md", "c.md"]) == "a.md (+2 more)"
 
 
+def _drag_globex(vault: VaultDir, lane: str) -> None:
+    """Move the Globex card to `lane` on the board, as the Kanban plugin saves a drag."""
+    board = vault.read("Pipeline.md")
+    card = next(line for line in board.split("\n") if "[[Globex]]" in line)
+    replace(vault, "Pipeline.md",
+            board.replace(card + "\n", "").replace(f"## {lane}\n\n", f"## {lane}\n\n{card}\n"))
+
+
 def test_a_card_moved_on_the_board_sets_the_status_and_its_own_writes_cause_nothing(
     vault: VaultDir, start: Callable[..., Running], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -559,10 +567,7 @@ def test_a_card_moved_on_the_board_sets_the_status_and_its_own_writes_cause_noth
     monkeypatch.setenv("JOBJOURNAL_CACHE_DIR", str(tmp_path / "cache"))
     vault.write("Applications/Globex.md", "---\ntype: application\napplied: 2026-11-20\n---\n")
     running = start(check_every=0.05)
-    board = vault.read("Pipeline.md")
-    card = next(line for line in board.split("\n") if "[[Globex]]" in line)
-    moved = board.replace(card + "\n", "").replace("## offer\n\n", f"## offer\n\n{card}\n")
-    replace(vault, "Pipeline.md", moved)  # as the Kanban plugin saves a drag
+    _drag_globex(vault, "offer")
     wait_for(lambda: "status: offer" in vault.read("Applications/Globex.md"), "the status")
     wait_for(lambda: len(running.regenerations) >= 2, "a regeneration")
     assert vault.read("Applications/Globex.md").rstrip("\n").endswith(
@@ -585,10 +590,7 @@ def test_a_card_moved_while_the_watcher_is_idle_sets_the_status(
     running = start(check_every=0.05)
     for lane in ("offer", "rejected"):
         time.sleep(0.5)  # the events of the watcher's own writes come and go first
-        board = vault.read("Pipeline.md")
-        card = next(line for line in board.split("\n") if "[[Globex]]" in line)
-        replace(vault, "Pipeline.md",
-                board.replace(card + "\n", "").replace(f"## {lane}\n\n", f"## {lane}\n\n{card}\n"))
+        _drag_globex(vault, lane)
         wait_for(lambda lane=lane: f"status: {lane}\n" in vault.read("Applications/Globex.md"),
                  f"the status {lane}")
     assert running.reports == [
@@ -635,10 +637,7 @@ def test_a_board_rewritten_beyond_recognition_is_reported_even_after_a_move(
     monkeypatch.setenv("JOBJOURNAL_CACHE_DIR", str(tmp_path / "cache"))
     vault.write("Applications/Globex.md", "---\ntype: application\napplied: 2026-11-20\n---\n")
     running = start(check_every=0.05)
-    board = vault.read("Pipeline.md")
-    card = next(line for line in board.split("\n") if "[[Globex]]" in line)
-    replace(vault, "Pipeline.md",
-            board.replace(card + "\n", "").replace("## offer\n\n", f"## offer\n\n{card}\n"))
+    _drag_globex(vault, "offer")
     wait_for(lambda: "status: offer\n" in vault.read("Applications/Globex.md"), "the status")
     time.sleep(0.5)  # the events of the watcher's own writes come and go first
     replace(vault, "Pipeline.md", "# My pipeline\n\nmy own notes\n")

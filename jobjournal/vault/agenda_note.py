@@ -211,7 +211,7 @@ class Written:
 
     def holds(self, path: Path) -> bool:
         """Whether the file at `path` holds this text, reading it only while it is racy."""
-        if _signature(path) != self.signature:
+        if signature(path) != self.signature:
             return False
         if self.verified:
             return True
@@ -224,7 +224,7 @@ class Written:
             same = path.read_bytes() == self.data
         except OSError:
             return False
-        self.verified = same and settled and _signature(path) == self.signature
+        self.verified = same and settled and signature(path) == self.signature
         return same
 
 
@@ -276,11 +276,11 @@ class AgendaWriter:
         if data is None or newline != "\n":
             data = (block if newline == "\n" else block.replace("\n", newline)).encode("utf-8")
         data = b"".join((head, data, tail))
-        if _signature(path) != known.signature:  # saved by someone else this very moment
+        if signature(path) != known.signature:  # saved by someone else this very moment
             raise MarkedMeanwhile(f"{self.relpath} changed while the agenda was being written")
         st = atomic_write(path, data)
         _remove_leftovers(path)
-        self._known = Written("", (st.st_ino, st.st_size, st.st_mtime_ns), data)
+        self._known = Written("", signature_of(st), data)
         self._around, self._block = around, block
         return True
 
@@ -332,7 +332,7 @@ def _write_locked(path: Path, relpath: str, block: str, last: str | None = None,
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise JobJournalError(f"cannot create the folder for {relpath}: {exc}") from exc
-        if _signature(path) != seen:
+        if signature(path) != seen:
             continue  # saved by someone else since we read it: merge again with what is there now
         if existing is not None and read_only(path):
             raise RefusalError(_read_only(relpath))
@@ -343,7 +343,7 @@ def _write_locked(path: Path, relpath: str, block: str, last: str | None = None,
         data = merged.encode("utf-8")
         st = atomic_write(path, data)
         _remove_leftovers(path)
-        return True, Written(merged, (st.st_ino, st.st_size, st.st_mtime_ns), data)
+        return True, Written(merged, signature_of(st), data)
     raise JobJournalError(f"{relpath} keeps changing while jobjournal writes it; try again")
 
 
@@ -367,7 +367,7 @@ def rewrite_generated_part(path: Path, relpath: str, change: Callable[[str], str
             raise RefusalError(f"{relpath}: {exc.message}") from None
         if merged == existing:
             return False
-        if _signature(path) != seen:
+        if signature(path) != seen:
             continue
         if read_only(path):
             return False
@@ -393,7 +393,7 @@ def _remove_leftovers(path: Path) -> None:
 def _read(path: Path, relpath: str) -> tuple[str | None, tuple[int, int, int] | None]:
     """The note's text (None when missing) and its signature when read."""
     try:
-        seen = _signature(path)
+        seen = signature(path)
         data = path.read_bytes()
     except FileNotFoundError:
         return None, None
@@ -429,9 +429,14 @@ def read_only(path: Path) -> bool:
     return not st.st_mode & bits
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
+def signature_of(st: os.stat_result) -> tuple[int, int, int]:
+    """A file's stat signature (`Written.signature`): inode, size, modification time in ns."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def signature(path: Path) -> tuple[int, int, int] | None:
+    """The stat signature of the file at `path`; None when there is none (OSError else)."""
     try:
-        st = os.stat(path)
+        return signature_of(os.stat(path))
     except FileNotFoundError:
         return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)

@@ -30,7 +30,7 @@ from jobjournal.core.board import (
 from jobjournal.core.links import LinkIndex
 from jobjournal.core.model import Item, Note, NoteType, Problem, Severity
 from jobjournal.errors import JobJournalError, RefusalError
-from jobjournal.vault.agenda_note import Written, agenda_file
+from jobjournal.vault.agenda_note import Written, agenda_file, signature, signature_of
 from jobjournal.vault.atomic import atomic_write, edit_file
 from jobjournal.vault.cache import cache_files
 from jobjournal.vault.locks import agenda_lock
@@ -249,7 +249,10 @@ class BoardWriter:
         path = board_file(self.root, config.board.path)
         with agenda_lock(self.root):
             known, self._board = self._board, None  # (forgotten should the write fail)
-            seen = _stat_signature(path)
+            try:
+                seen = signature(path)
+            except OSError:
+                seen = None  # can't be looked at: not remembered
             if known is not None and known[0] == path and known[1].holds(path):
                 existing: str | None = known[1].text
             else:
@@ -263,7 +266,7 @@ class BoardWriter:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 data = text.encode("utf-8")
                 st = atomic_write(path, data)
-                self._board = (path, Written(text, (st.st_ino, st.st_size, st.st_mtime_ns), data))
+                self._board = (path, Written(text, signature_of(st), data))
             elif seen is not None:
                 self._board = (path, Written(text, seen))
             # after the board: were the memory newer than the board, a crash between the two
@@ -289,7 +292,7 @@ class BoardWriter:
                 os.makedirs(memory.parent, exist_ok=True)
                 data = text.encode("utf-8") if data is None else data
                 st = atomic_write(memory, data, durable=False)  # (best effort)
-                self._memory = Written(text, (st.st_ino, st.st_size, st.st_mtime_ns), data)
+                self._memory = Written(text, signature_of(st), data)
 
     def untouched(self, config: Config) -> bool:
         """Whether the board on disk is the one last written or read here."""
@@ -300,14 +303,6 @@ class BoardWriter:
         except JobJournalError:
             return False
         return path == self._board[0] and self._board[1].holds(path)
-
-
-def _stat_signature(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def is_own_write(root: Path, config: Config) -> bool:

@@ -108,11 +108,10 @@ def _load(
     """One note read and parsed, with the stat stamp of what was read (taken from the open
     file: no second look-up by name); None when it is gone. `root_fd`, the vault's folder
     opened (see `_open_root`), spares looking up the folders above it for every note."""
-    full = os.path.join(root, path)
     try:
         # os-level calls, without the file objects open() makes: half the time per note
         if root_fd is None:
-            fd = os.open(full, _READ_FLAGS)
+            fd = os.open(os.path.join(root, path), _READ_FLAGS)
         else:
             fd = os.open(path, _READ_FLAGS, dir_fd=root_fd)
         try:
@@ -135,7 +134,7 @@ def _load(
     except OSError as exc:
         # nothing can be seen of it, so it can't be known to be a jobjournal note: a warning
         try:
-            st = os.stat(full)
+            st = os.stat(os.path.join(root, path))
         except OSError:
             return None
         stamp = stamp_of(st)
