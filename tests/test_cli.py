@@ -132,6 +132,24 @@ def test_json_shape_is_the_public_interface(runner: CliRunner, vault: VaultDir) 
     assert item["warnings"] == []
 
 
+def test_json_escapes_terminal_escape_sequences_rather_than_dropping_them(
+    runner: CliRunner, vault: VaultDir
+) -> None:
+    """A note's text holding an escape sequence (pasted from a terminal) reaches --json whole,
+    escaped as JSON escapes every control character: no raw escape byte goes to the output,
+    and nothing of the text is lost."""
+    vault.write("Interviews/Acme.md",
+                INTERVIEW_PAST + "## Tasks\n- [ ] Send \x1b[31mslides\x1b[0m 📅 2026-11-27\n")
+    result = runner.invoke(
+        cli, ["agenda", "--json", "--vault", str(vault.root), "--today", "2026-11-26"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout
+    assert "\\u001b[31m" in result.stdout
+    texts = [item["text"] for item in json.loads(result.stdout)["items"]]
+    assert "Send \x1b[31mslides\x1b[0m" in texts
+
+
 @pytest.mark.parametrize("where", ["before", "after", "env", "walk-up"])
 def test_vault_is_found(
     runner: CliRunner, vault: VaultDir, where: str, monkeypatch: pytest.MonkeyPatch

@@ -352,7 +352,9 @@ def agenda(ctx: click.Context, today: Any, as_json: bool, as_text: bool, no_cach
             write_board(run.root, run.config, cards)
             output = fit(f"{path} {'updated' if written else 'unchanged'}: {summary}", shown)
             output += "\n"
-        click.echo(output, nl=False, color=shown.color)
+        # JSON holds no escape sequence to strip (it escapes every control character), and
+        # looking for one through megabytes of it costs milliseconds
+        click.echo(output, nl=False, color=as_json or shown.color)
         run.save()
 
 

@@ -275,31 +275,26 @@ class VaultState:
                 if meanwhile is not None:
                     meanwhile(scanned)
 
-            started = time.time_ns()
-            read, self.pickled = _read_all(
+            read, self.pickled, self._racy = _read_all(
                 self.root, dict.fromkeys(scanned), scanned, self._tasks_from_all, progress,
                 alongside, self._zone, self._kept(arrived),
             )
-            paths = scanned
-            self.files = {path: read[path] for path in paths if path in read}
-            self._racy = _racy(read, started)
+            self.files = read  # in the scan's order, the path order: see _read_all
             return self.vault()
         if stamps is None:
             stamps = self.stat()
         known, racy = self.files, self._racy
         to_read = [path for path, stamp in stamps.items()
                    if path not in known or known[path].stamp != stamp or path in racy]
-        started = time.time_ns()
-        read, self.pickled = (
+        read, self.pickled, self._racy = (
             _read_all(self.root, stamps, to_read, self._tasks_from_all, progress,
                       zone=self._zone, arrived=self._kept(arrived))
-            if to_read else ({}, [])
+            if to_read else ({}, [], set())
         )
         self.files = {
             path: _same_or(known.get(path), read[path]) if path in read else known[path]
             for path in stamps
         }
-        self._racy = _racy(read, started)
         return self.vault()
 
     def _kept(
@@ -502,13 +497,17 @@ def _read_all(
     root: Path, stamps: Mapping[str, Stamp | None], paths: list[str], tasks_from_all: bool,
     progress: Progress | None, meanwhile: Callable[[], None] | None = None, zone: str = "",
     arrived: Callable[[list[Note]], None] | None = None,
-) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]]]:
+) -> tuple[dict[str, FileState], list[tuple[bytes, tuple[str, ...]]], set[str]]:
     """Read and parse these files: in several processes when there are many (parallel.py),
-    calling `meanwhile` while the others read (else first). Returns the FileStates by path (a
-    file gone meanwhile has none) and the chunks other processes read as they arrived — each
-    a pickled {path: FileState}, with its paths. When several processes read, `arrived` hears
-    here each chunk's notes as it arrives (with one process, it is not called: it gains nothing
-    by doing that work early)."""
+    calling `meanwhile` while the others read (else first). Returns the FileStates by path, in
+    the order of `paths` (a file gone meanwhile has none); the chunks other processes read as
+    they arrived — each a pickled {path: FileState}, with its paths; and the racy files among
+    them (see `_racy`), found chunk by chunk as each comes, while its states are at hand (one
+    more pass over thousands of states once all are read costs milliseconds). When several
+    processes read, `arrived` hears here each chunk's notes as it arrives (with one process,
+    it is not called: it gains nothing by doing that work early)."""
+    started = time.time_ns()
+    racy: set[str] = set()
     count = workers()
     items = [(path, stamps[path]) for path in paths]
     parallel = count > 1 and len(items) >= PARALLEL_MIN_FILES and can_fork()
@@ -524,6 +523,7 @@ def _read_all(
             def done(index: int, value: Any) -> None:
                 nonlocal finished
                 finished += len(chunks[index])
+                racy.update(_racy(value, started))
                 if arrived is not None:
                     arrived(_notes_of(value))
                 if progress is not None:
@@ -538,7 +538,9 @@ def _read_all(
                 meanwhile()
             results = []
             for chunk in chunks:
-                results.append((_read_chunk(str(root), chunk, tasks_from_all, zone), None))
+                value = _read_chunk(str(root), chunk, tasks_from_all, zone)
+                racy.update(_racy(value, started))
+                results.append((value, None))
                 if progress is not None:
                     progress(sum(len(c) for c in chunks[: len(results)]), len(items))
         read: dict[str, FileState] = {}
@@ -546,8 +548,8 @@ def _read_all(
         for chunk, (value, blob) in zip(chunks, results, strict=True):
             if blob is not None:
                 pickled.append((blob, tuple(path for path, _ in chunk)))
-            read.update(value)
-        return read, pickled
+            read.update(value)  # chunk after chunk: in the order of `paths`
+        return read, pickled, racy
 
 
 def _notes_of(states: dict[str, FileState]) -> list[Note]:
