@@ -84,8 +84,35 @@ class _Early:
     def __init__(self, given: tuple[object, ...], ctx: RuleContext) -> None:
         self.given = given
         self.ctx = ctx
-        self.notes: dict[str, tuple[Note, _Counted, list[tuple[_Key, Item]] | None]] = {}
+        self.notes: dict[str, _Known] = {}
         self.touched: set[str] = set()
+
+
+#: What one note counted as it was read: the note, its counts, and its items (see _Early).
+_Known = tuple[Note, _Counted, list[tuple[_Key, Item]] | None]
+#: The notes a first build is given, by path, and each with its path and what `take` counted
+#: for it (None: not handed over), in their order.
+_Given = tuple[dict[str, Note], list[tuple[Note, str, _Known | None]]]
+
+
+def _given(notes: Sequence[Note], counted: Mapping[str, _Known]) -> _Given | None:
+    """The notes by path, and each with what was counted for it; None when what was counted is
+    not for these notes: a counted note not given, or given another object for its path, or
+    twice. One pass over the notes, where telling that apart and indexing them took three:
+    after a cold read of thousands of notes, each pass is milliseconds of memory waits."""
+    by_path: dict[str, Note] = {}
+    found: list[tuple[Note, str, _Known | None]] = []
+    matched = 0
+    for note in notes:
+        path = note.path
+        known = counted.get(path)
+        if known is not None:
+            if known[0] is not note:
+                return None
+            matched += 1
+        by_path[path] = note
+        found.append((note, path, known))
+    return (by_path, found) if matched == len(counted) else None
 
 
 class IncrementalBuild:
@@ -222,12 +249,11 @@ class IncrementalBuild:
         links = self._links_for(tuple(paths) if paths else tuple(note.path for note in notes))
         generation = (today, config.followup, config.agenda.horizon_days, workdays, links)
         early, self._early = self._early, None
-        by_path: dict[str, Note] | None = None
+        given: _Given | None = None
         if early is not None:
             if self._notes is None and generation == self._generation:
-                by_path = {note.path: note for note in notes}
-            if by_path is None or any(by_path.get(path) is not known[0]
-                                      for path, known in early.notes.items()):
+                given = _given(notes, early.notes)
+            if given is None:
                 early = None  # counted for another build, or for notes it is not given
                 self._generation = None
         if generation != self._generation or self._notes is None:
@@ -240,11 +266,12 @@ class IncrementalBuild:
         if self._notes is None:
             self.last = "afresh"
             self._recomputed = None
-            if by_path is None:
-                by_path = {note.path: note for note in notes}
-            shared_path = len(by_path) != len(notes)
+            if given is None:
+                given = _given(notes, {})
+                assert given is not None  # nothing counted: nothing to tell apart
+            shared_path = len(given[0]) != len(notes)
             if not shared_path:
-                self._first_build(notes, by_path, ctx, early)
+                self._first_build(given, ctx, early)
         else:
             self.last = "update"
             diff = self._diff(notes)
@@ -321,28 +348,26 @@ class IncrementalBuild:
                 self._forget_results(path)
                 self._add_results(current, ctx)
 
-    def _first_build(
-        self, notes: tuple[Note, ...], by_path: dict[str, Note], ctx: RuleContext,
-        early: _Early | None,
-    ) -> None:
+    def _first_build(self, given: _Given, ctx: RuleContext, early: _Early | None) -> None:
         """Everything from nothing: the same as `_update` with every note new, in fewer steps,
-        keeping what `take` counted for these very notes (`early`). A note's items and warnings
-        computed as it was counted are kept when nothing but the note itself counts as contact
-        with it: its contacts were then all known when they were computed (its last contact was
-        set from its own Log and `last_contact` just before)."""
+        keeping what `take` counted for these very notes (`early`; `given` as `_given` found
+        them). A note's items and warnings computed as it was counted are kept when nothing but
+        the note itself counts as contact with it: its contacts were then all known when they
+        were computed (its last contact was set from its own Log and `last_contact` just
+        before)."""
+        by_path, found = given
         counted = early.notes if early is not None else {}
         touched = early.touched if early is not None else set()
         self._by_path = by_path
-        for note in notes:
-            if note.path not in counted:
-                self._add_contributions(note, ctx, touched)
+        if len(counted) != len(found):  # some notes were not handed over as they were read
+            for note, _, known in found:
+                if known is None:
+                    self._add_contributions(note, ctx, touched)
         self._refresh_last_contacts(touched, ctx.today)
         pairs: list[tuple[_Key, Item]] = []
         incoming = self._incoming
         taken = 0
-        for note in notes:
-            path = note.path
-            known = counted.get(path)
+        for note, path, known in found:
             if known is None:
                 pairs += self._note_results(note, ctx)
                 continue
