@@ -26,6 +26,10 @@ editable install is measured as a user's copy runs. Workloads, each run --repeat
   side;
 - start-up: `jobjournal --help` beside `python -c "import click"`.
 
+A ratio compares runs made over the same minutes: the floor, the cold run and the warm run are
+timed in turn (floor, cold, warm, floor, …), and so are `import click` and `--help`, so that a
+machine whose speed drifts while the benchmark runs (other work on it) moves both sides.
+
 Peak memory is the most the command's process tree held at once (the sum of its processes'
 proportional set sizes, sampled every 20 ms on Linux, in one more run that is not timed:
 sampling takes CPU time from the command), or the process's own peak resident set from the
@@ -379,6 +383,19 @@ def _measure_main(kind: str, args: list[str]) -> None:
 # --- the benchmark ----------------------------------------------------------------------------
 
 
+@dataclass
+class Timed:
+    """One workload to time: its row, its command for run i, and how to run it (see _repeat)."""
+
+    row: Row
+    args: Callable[[int], list[str]]
+    env: dict[str, str] | None = None
+    before: Callable[[int], None] | None = None
+    inner: bool = False
+    outputs: list[bytes] | None = None
+    tree: Row | None = None
+
+
 def _repeat(
     row: Row, repeats: int, args: Callable[[int], list[str]], *, env: dict[str, str] | None = None,
     before: Callable[[int], None] | None = None, inner: bool = False,
@@ -388,23 +405,32 @@ def _repeat(
     the time until every process it started had ended. Then once more, untimed, sampling the
     memory of its process tree: sampling takes CPU time from the command (on 2 cores, from the
     cores it runs on), so no timed run is sampled."""
+    _alternate([Timed(row, args, env, before, inner, outputs, tree)], repeats)
+
+
+def _alternate(workloads: Sequence[Timed], repeats: int) -> None:
+    """`_repeat` for several workloads at once, one run of each in turn: a workload and the
+    yardstick it is measured against (the floor, `import click`) are timed over the same
+    minutes, so that a machine whose speed drifts (other work on it, its clock) moves both."""
     for i in range(repeats + 1):
-        if before is not None:
-            before(i)
-        sampled = i == repeats
-        wall, peak, data = run_child(args(i), env=env, sample=sampled)
-        row.peak_mb = max(row.peak_mb or 0.0, peak)
-        if sampled:
-            break
-        if inner:
-            value = json.loads(data)
-            row.seconds += value if isinstance(value, list) else [value]
-        else:
-            row.seconds.append(wall)
-        if tree is not None and last_tree_seconds is not None:
-            tree.seconds.append(last_tree_seconds)
-        if outputs is not None:
-            outputs.append(data)
+        for timed in workloads:
+            if timed.before is not None:
+                timed.before(i)
+            sampled = i == repeats
+            wall, peak, data = run_child(timed.args(i), env=timed.env, sample=sampled)
+            row = timed.row
+            row.peak_mb = max(row.peak_mb or 0.0, peak)
+            if sampled:
+                continue
+            if timed.inner:
+                value = json.loads(data)
+                row.seconds += value if isinstance(value, list) else [value]
+            else:
+                row.seconds.append(wall)
+            if timed.tree is not None and last_tree_seconds is not None:
+                timed.tree.seconds.append(last_tree_seconds)
+            if timed.outputs is not None:
+                timed.outputs.append(data)
 
 
 def bench_size(
@@ -422,7 +448,6 @@ def bench_size(
     rows: list[Row] = []
 
     floor = Row(size, "floor: read every .md byte (os.walk, Python)", ratio_to="")
-    _repeat(floor, repeats, lambda i: _measure("floor", str(vault)), inner=True)
     rows.append(floor)
     stat = Row(size, "stat every .md file")
     _repeat(stat, repeats, lambda i: _measure("stat", str(vault)), inner=True)
@@ -450,8 +475,20 @@ def bench_size(
     # what the user waits for ends with the command's process; its cache is written after
     # that by a detached child, timed apart here
     written = Row(size, "cold, until its detached cache writer is done too")
-    _repeat(cold, repeats, lambda i: agenda, env={**base_env, "JOBJOURNAL_CACHE_DIR":
-            str(cold_dir)}, before=clear, outputs=outputs, tree=written)
+    warm_dir = workdir / f"cache-warm-{size}"
+    warm_env = {**base_env, "JOBJOURNAL_CACHE_DIR": str(warm_dir)}
+    run_child(agenda, env=warm_env)  # leaves the cache
+    warm = Row(size, "warm: agenda --json, cache present, nothing changed")
+    if goals:
+        warm.goal = f"≤ {WARM_GOAL:g}× floor"
+        warm.check = lambda r, f: r.median <= WARM_GOAL * f["floor"]
+    # the floor, the cold run and the warm run in turn: their ratios compare the same minutes
+    _alternate([
+        Timed(floor, lambda i: _measure("floor", str(vault)), inner=True),
+        Timed(cold, lambda i: agenda, {**base_env, "JOBJOURNAL_CACHE_DIR": str(cold_dir)},
+              before=clear, outputs=outputs, tree=written),
+        Timed(warm, lambda i: agenda, warm_env, outputs=outputs),
+    ], repeats)
     rows.append(cold)
     if written.seconds:
         rows.append(written)
@@ -462,14 +499,6 @@ def bench_size(
         before=clear, outputs=outputs)
     rows.append(serial)
 
-    warm_dir = workdir / f"cache-warm-{size}"
-    warm_env = {**base_env, "JOBJOURNAL_CACHE_DIR": str(warm_dir)}
-    run_child(agenda, env=warm_env)  # leaves the cache
-    warm = Row(size, "warm: agenda --json, cache present, nothing changed")
-    if goals:
-        warm.goal = f"≤ {WARM_GOAL:g}× floor"
-        warm.check = lambda r, f: r.median <= WARM_GOAL * f["floor"]
-    _repeat(warm, repeats, lambda i: agenda, env=warm_env, outputs=outputs)
     rows.append(warm)
     if len(set(outputs)) != 1:
         raise SystemExit(f"{size} notes: cold, single-process and warm outputs differ")
@@ -493,11 +522,11 @@ def bench_size(
 
 def bench_startup(repeats: int) -> list[Row]:
     click = Row(None, 'python -c "import click"', ratio_to="")
-    _repeat(click, repeats, lambda i: [sys.executable, "-c", "import click"])
     helped = Row(None, "start-up: jobjournal --help", ratio_to="click",
                  goal=f"≤ {STARTUP_GOAL:g}× import click",
                  check=lambda r, f: r.median <= STARTUP_GOAL * f["click"])
-    _repeat(helped, repeats, lambda i: [*_jobjournal(), "--help"])
+    _alternate([Timed(click, lambda i: [sys.executable, "-c", "import click"]),
+                Timed(helped, lambda i: [*_jobjournal(), "--help"])], repeats)
     return [click, helped]
 
 

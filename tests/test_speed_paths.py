@@ -672,6 +672,28 @@ def test_the_benchmark_runs_on_a_tiny_vault(tmp_path: Path) -> None:
         not name.startswith("vault-") for name in os.listdir(REPO / "benchmarks"))
 
 
+def test_the_benchmark_times_a_workload_and_its_yardstick_in_turn(tmp_path: Path) -> None:
+    """Ratios compare runs of the same minutes: one run of each workload in turn, then one
+    more of each, untimed, for its memory."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchmark_run", REPO / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # for its dataclasses
+    spec.loader.exec_module(bench)
+    log = tmp_path / "log"
+
+    def note(mark: str) -> Callable[[int], list[str]]:
+        code = f"open({str(log)!r}, 'a').write({mark!r})"
+        return lambda i: [sys.executable, "-c", code]
+
+    floor, cold = bench.Row(None, "floor"), bench.Row(None, "cold")
+    bench._alternate([bench.Timed(floor, note("f")), bench.Timed(cold, note("c"))], 3)
+    assert log.read_text() == "fc" * 4
+    assert (len(floor.seconds), len(cold.seconds)) == (3, 3)
+
+
 @pytest.mark.parametrize(("front_matter", "shape"), [
     ("# type\n[]", "a list"), ("# type\n''", "a single value"), ("# type\n0", "a single value"),
     ("# type\n{}", None), ("# type", None), ("type: interview\ndate: 2026-11-20", None),
