@@ -300,28 +300,53 @@ def test_json_round_trips_every_item_in_order_later_included() -> None:
 
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 _MAYBE = st.none() | _TEXT
+_PATHS = st.sampled_from(["C/Dana.md", "C/Émile.md", 'C/"Q".md', "Interviews/Acme.md"])
 _ITEMS = st.builds(
     Item, st.sampled_from(Kind), st.dates(date(2000, 1, 1), date(2100, 1, 1)),
     st.sampled_from(Section), _MAYBE, _MAYBE, _MAYBE, _TEXT, _TEXT,
     st.lists(_TEXT, max_size=3).map(tuple), st.none() | st.times(),
+    contact_note=st.none() | _PATHS, id=_MAYBE,
 )
 _PROBLEMS = st.builds(Problem, _MAYBE, st.none() | st.integers(0, 10**6),
                       st.sampled_from(Severity), _TEXT)
+_REACH = st.dictionaries(_PATHS, st.tuples(_MAYBE, _MAYBE), max_size=3)
+
+
+def reference_json(agenda: Agenda) -> str:
+    """The --json text the obvious way: the documented shape as Python values, through
+    json.dumps (what render_json's own writer must give, byte for byte)."""
+    reach = agenda.reach or {}
+
+    def item(i: Item) -> dict[str, object]:
+        phone, email = reach.get(i.contact_note, (None, None)) if i.contact_note else (None, None)
+        at = i.at.strftime("%H:%M") if i.at else None
+        overdue = (agenda.today - i.due).days if i.section is Section.OVERDUE else None
+        return {
+            "section": i.section.value, "kind": i.kind.value, "due": i.due.isoformat(),
+            "note": i.note, "title": i.title, "contact": i.contact, "text": i.text,
+            "warnings": list(i.warnings), "why": i.why, "days_overdue": overdue, "at": at,
+            "id": i.id, "contact_note": i.contact_note, "phone": phone, "email": email,
+            "time": at,
+        }
+
+    return json.dumps({
+        "today": agenda.today.isoformat(),
+        "items": [item(i) for i in agenda.items],
+        "problems": [{"note": p.path, "line": p.line, "severity": p.severity.value,
+                      "message": p.message} for p in agenda.problems],
+    }, ensure_ascii=False, indent=2) + "\n"
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.dates(date(2000, 1, 1), date(2100, 1, 1)), st.lists(_ITEMS, max_size=4),
-       st.lists(_PROBLEMS, max_size=3))
+       st.lists(_PROBLEMS, max_size=3), _REACH)
 def test_json_is_written_exactly_as_json_dumps_writes_it(
-    today: date, items: list[Item], problems: list[Problem]
+    today: date, items: list[Item], problems: list[Problem],
+    reach: dict[str, tuple[str | None, str | None]],
 ) -> None:
     # render_json writes its text directly: it must be json.dumps's, byte for byte
-    text = render_json(Agenda(today, tuple(items), tuple(problems)))
-    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
-    data = json.loads(text)
-    assert [i["text"] for i in data["items"]] == [i.text for i in items]
-    assert [i["warnings"] for i in data["items"]] == [list(i.warnings) for i in items]
-    assert [p["note"] for p in data["problems"]] == [p.path for p in problems]
+    agenda = Agenda(today, tuple(items), tuple(problems), reach=reach)
+    assert render_json(agenda) == reference_json(agenda)
 
 
 # --- Markdown --------------------------------------------------------------------------------
