@@ -356,10 +356,9 @@ class IncrementalBuild:
         were computed (its last contact was set from its own Log and `last_contact` just
         before)."""
         by_path, found = given
-        counted = early.notes if early is not None else {}
         touched = early.touched if early is not None else set()
         self._by_path = by_path
-        if len(counted) != len(found):  # some notes were not handed over as they were read
+        if early is None or len(early.notes) != len(found):  # some were not handed over
             for note, _, known in found:
                 if known is None:
                     self._add_contributions(note, ctx, touched)
