@@ -5,8 +5,9 @@ meetings (every field of docs/rules.md, "Notes and fields", in use; dates around
 notes closed), each with a Notes section and often a Log; open and done tasks in both Tasks and
 Dataview formats, some in callouts; fenced code blocks, some holding task-like lines that must not
 count; ordinary notes (daily notes, reading notes, notes with another plugin's front matter); an
-`.obsidian` folder and templates; and a sprinkling of notes with problems (broken YAML, impossible
-dates).
+`.obsidian` folder and templates; keys of the user's own beside jobjournal's fields (`aliases`,
+`created`, `linkedin`, `cssclasses`), as Obsidian's templates and properties add them; and a
+sprinkling of notes with problems (broken YAML, impossible dates).
 
     python benchmarks/generate.py /tmp/vault-10k --notes 10000 [--seed 7] [--today 2026-11-26]
 """
@@ -153,6 +154,21 @@ def _body(plan: _Plan, when: date, log_entries: int, tasks: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def _own_keys(plan: _Plan, name: str) -> list[str]:
+    """Front-matter lines of the user's own that a typed note often carries too (jobjournal
+    ignores them: none is a slip of one of its fields): about a third of the notes have one or
+    two."""
+    rng = plan.rng
+    if rng.random() >= 0.35:
+        return []
+    made = plan.day(900, 0).isoformat()
+    if rng.random() < 0.5:
+        made += f"T{rng.randint(8, 20):02d}:{rng.randint(0, 59):02d}"
+    choices = [f"created: {made}", "cssclasses:\n  - wide", f"aliases:\n  - {name}",
+               f"linkedin: https://www.linkedin.com/in/{name.lower().replace(' ', '-')}"]
+    return rng.sample(choices, rng.choice((1, 1, 2)))
+
+
 def _yaml_list(key: str, values: list[str]) -> str:
     return f"{key}:\n" + "".join(f'  - "{v}"\n' for v in values)
 
@@ -177,7 +193,7 @@ def _contact(plan: _Plan) -> None:
     fm.append("tags:\n  - contact")
     when = plan.day(900, 0)
     body = _body(plan, when, rng.choice((0, 0, 1, 2, 3)), rng.choice((0, 0, 0, 1)))
-    plan.files[path] = "---\n" + "\n".join(fm) + "\n---\n" + body
+    plan.files[path] = "---\n" + "\n".join(fm + _own_keys(plan, name.split()[0])) + "\n---\n" + body
 
 
 def _interview(plan: _Plan) -> None:
@@ -209,7 +225,7 @@ def _interview(plan: _Plan) -> None:
         fm.append(f"follow_up: {plan.day(10, 20).isoformat()}")
     fm.append("tags:\n  - interview")
     body = _body(plan, when, rng.randint(0, 6), rng.choice((0, 0, 1, 2)))
-    plan.files[path] = "---\n" + "\n".join(fm) + "\n---\n" + body
+    plan.files[path] = "---\n" + "\n".join(fm + _own_keys(plan, company)) + "\n---\n" + body
 
 
 def _application(plan: _Plan) -> None:
@@ -227,7 +243,7 @@ def _application(plan: _Plan) -> None:
         fm.append(f'referral: "[[{plan.person()}]]"')
     fm.append("tags:\n  - application")
     body = _body(plan, when, rng.choice((0, 1, 1, 2)), rng.choice((0, 0, 0, 1)))
-    plan.files[path] = "---\n" + "\n".join(fm) + "\n---\n" + body
+    plan.files[path] = "---\n" + "\n".join(fm + _own_keys(plan, company)) + "\n---\n" + body
 
 
 def _referral(plan: _Plan) -> None:
@@ -241,7 +257,7 @@ def _referral(plan: _Plan) -> None:
     if rng.random() < 0.8:
         fm.append(f"thanked: {(when + timedelta(days=1)).isoformat()}")
     body = _body(plan, when, rng.choice((0, 1)), 0)
-    plan.files[path] = "---\n" + "\n".join(fm) + "\n---\n" + body
+    plan.files[path] = "---\n" + "\n".join(fm + _own_keys(plan, company)) + "\n---\n" + body
 
 
 def _meeting(plan: _Plan) -> None:
@@ -256,7 +272,7 @@ def _meeting(plan: _Plan) -> None:
     if when < plan.today and rng.random() < 0.7:
         fm.append("thank_you: true")
     body = _body(plan, when, rng.choice((0, 1, 1)), rng.choice((0, 0, 1)))
-    plan.files[path] = "---\n" + "\n".join(fm) + "\n---\n" + body
+    plan.files[path] = "---\n" + "\n".join(fm + _own_keys(plan, who)) + "\n---\n" + body
 
 
 def _ordinary(plan: _Plan) -> None:

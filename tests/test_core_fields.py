@@ -211,3 +211,17 @@ def test_distance_is_levenshtein_s(a: str, b: str) -> None:
     for limit in (0, 1, 2, 3):
         expected = levenshtein(a, b)
         assert _distance(a, b, limit) == (expected if expected <= limit else None)
+
+
+_KEYS = st.sampled_from(["aliases", "created", "Company", "dat", "thanked", "applied", "linkedin"])
+
+
+@given(st.lists(st.tuples(st.sampled_from(NoteType), _KEYS | st.text(max_size=10)), max_size=30))
+def test_meant_field_remembered_answers_as_computed_afresh(keys: list[tuple[NoteType, str]]) -> None:
+    # the memo table (a vault repeats the same few keys of its own) against the plain function;
+    # the keys come mostly from a small pool, so most answers are remembered ones
+    afresh = meant_field.__wrapped__
+    for note_type, key in keys:
+        assert meant_field(note_type, key) == afresh(note_type, key)
+    info = meant_field.cache_info()
+    assert info.maxsize is not None and info.currsize <= info.maxsize  # bounded: a watcher runs on
