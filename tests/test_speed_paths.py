@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -719,3 +720,38 @@ def test_help_says_of_each_command_what_its_own_help_says() -> None:
         command = group.get_command(ctx, name)
         assert command is not None and command.get_short_help_str(limit=10_000) == said, name
     assert set(group.LAZY_HELP) == set(group.LAZY_COMMANDS)
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_compare_times_two_versions_in_turn_each_from_its_own_tree(
+    tmp_path: Path, changed: bool
+) -> None:
+    """benchmarks/compare.py, run from the checkout (where `python -m jobjournal` would import
+    the checkout's package): a copy of the package whose JSON differs must show it, so each run
+    imported its own tree."""
+    copy = tmp_path / "copy"
+    shutil.copytree(REPO / "jobjournal", copy / "jobjournal",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    if changed:
+        with (copy / "jobjournal" / "core" / "render.py").open("a", encoding="utf-8") as file:
+            file.write("\n_plain_json = render_json\n\n\ndef render_json(*args, **kwargs):\n"
+                       "    return _plain_json(*args, **kwargs).replace('\"today\"', '\"Today\"', 1)\n")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "compare.py"), str(copy), "--notes", "40",
+         "--repeats", "2"],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line.split(" | ")[0] for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert rows[1:] == ["| floor: read every .md byte (os.walk, Python)", f"| {copy}", f"| {REPO}"]
+    verdict = "They printed different agendas" if changed else "Both printed the same agenda."
+    assert verdict in done.stdout
+
+
+def test_compare_refuses_a_folder_without_the_package(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "compare.py"), str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1
+    assert f"{tmp_path}: no jobjournal package in it" in done.stderr
