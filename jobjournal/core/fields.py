@@ -56,12 +56,12 @@ COUNTERPARTS: Mapping[NoteType, Mapping[str, str]] = {
 }
 
 
-@functools.lru_cache(maxsize=4096)
-def meant_field(note_type: NoteType, key: str) -> str | None:
+def _meant_field(note_type: NoteType, key: str) -> str | None:
     """The field of this type that `key`, which is not one, was most likely meant to be: its
     counterpart (`thank_you` on a referral → `thanked`), or a field a slip of the keyboard away
     (Levenshtein distance at most 2 from the lower-cased key, at most 1 for a field shorter than
     5 letters: `dat` → `date`, `Company` → `company`); None for a field, or a key of the user's.
+    Remembered as `meant_field`.
 
     A memo table, keyed by value (pure; bounded, as every memo table is): a vault's notes carry
     the same few keys of the user's own (`aliases`, `created`…), and measuring a key against
@@ -80,6 +80,11 @@ def meant_field(note_type: NoteType, key: str) -> str | None:
         if distance is not None and (best is None or distance < best[0]):
             best = (distance, field)
     return best[1] if best else None
+
+
+#: `_meant_field`, remembered. (Wrapped here rather than decorated: the mutation run mutates no
+#: decorated function, see docs/mutation.md.)
+meant_field = functools.lru_cache(maxsize=4096)(_meant_field)
 
 
 def _distance(a: str, b: str, limit: int) -> int | None:
@@ -307,13 +312,16 @@ COERCERS: dict[str, Callable[[Any], Any]] = {
 DATE_KEYS = frozenset(key for key, coerce in COERCERS.items() if coerce in (_when, _day, _sent))
 
 
-@functools.lru_cache(maxsize=8)
-def coercers(zone: str) -> Mapping[str, Callable[[Any], Any]]:
+def _coercers(zone: str) -> Mapping[str, Callable[[Any], Any]]:
     """COERCERS, reading a date-time with a UTC offset in the time zone `zone` (an IANA name;
     "": the machine's, as COERCERS does). A memo keyed by the zone's name (bounded, as every
     memo table is; a vault has one zone): made afresh for every note, this table costs 3–6 % of
-    the parse of a vault with `[calendar] timezone` set."""
+    the parse of a vault with `[calendar] timezone` set. Remembered as `coercers`."""
     if not zone:
         return COERCERS
     dated: dict[str, Callable[..., Any]] = {key: COERCERS[key] for key in DATE_KEYS}
     return {**COERCERS, **{key: partial(coerce, zone=zone) for key, coerce in dated.items()}}
+
+
+#: `_coercers`, remembered (wrapped rather than decorated, as `meant_field` is).
+coercers = functools.lru_cache(maxsize=8)(_coercers)

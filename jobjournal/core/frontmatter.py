@@ -39,10 +39,10 @@ class FrontMatterProblem(Exception):
         self.message = message
 
 
-@functools.cache
-def _yaml() -> tuple[Any, Any]:
-    """(the YAML loader class, python-frontmatter's YAML handler), built on first use: most
-    front matter never needs them (see `_simple_yaml`), and importing them costs start-up time."""
+def _make_yaml() -> tuple[Any, Any]:
+    """(the YAML loader class, python-frontmatter's YAML handler), built on first use (`_yaml`):
+    most front matter never needs them (see `_simple_yaml`), and importing them costs start-up
+    time."""
     import frontmatter.default_handlers
     import yaml
 
@@ -67,6 +67,11 @@ def _yaml() -> tuple[Any, Any]:
     # An explicit `!!timestamp` is read as text too, for the same reason.
     _Loader.add_constructor(_TIMESTAMP, _Loader.construct_yaml_str)
     return _Loader, frontmatter.default_handlers.YAMLHandler()
+
+
+#: `_make_yaml`, made once. (Wrapped here rather than decorated: the mutation run mutates no
+#: decorated function, see docs/mutation.md.)
+_yaml = functools.cache(_make_yaml)
 
 def load_yaml(
     fm_text: str,
