@@ -4,6 +4,8 @@ A mutant runs every test that reaches it, so what each test costs is paid thousa
 - Hypothesis: a failing example is enough to kill a mutant, so none is shrunk; no mutant is
   killed for being slow (no deadline); each property tries at most MAX_EXAMPLES examples, the
   tests' own settings notwithstanding.
+- Each test starts with the core's memo tables empty (`pytest_runtest_setup`), so that every
+  test reaching a remembered function is one mutmut runs against its mutants.
 - LEFT_OUT: tests that reach the core only through whole vaults and the command line (hostile
   files, fuzzing, speed paths, vault updates), seconds per mutant; the core's own tests stand in.
 """
@@ -45,3 +47,17 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
                 own, max_examples=min(own.max_examples, most), deadline=None,
                 phases=[phase for phase in own.phases if phase is not Phase.shrink],
             )
+
+
+def pytest_runtest_setup(item: Any) -> None:
+    """Every test starts with the core's memo tables empty, as in a fresh process. A function
+    behind a memo table runs only when its answer is not remembered, and mutmut runs against a
+    function's mutants only the tests it saw reach that function: a test whose answers an
+    earlier test had left in a table would never face them (the YAML loader, built once, was
+    reached by one test in the whole suite)."""
+    from jobjournal.core import dates, fields, frontmatter, links
+
+    for table in (dates._READ, frontmatter._LINES, links._MADE):
+        table.clear()
+    for memo in (fields.meant_field, fields.coercers, frontmatter._yaml):
+        memo.cache_clear()

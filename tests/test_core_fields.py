@@ -183,6 +183,10 @@ def test_an_empty_value_is_no_value(key: str, value: Any) -> None:
         (NoteType.CONTACT, "aliases", None),
         (NoteType.INTERVIEW, "remote", None),
         (NoteType.INTERVIEW, "x" * 200, None),
+        # within reach of two fields: the closer (`status` is 2 away, `tags` 1), and of two
+        # as close, the first of the type's fields (the common ones first)
+        (NoteType.CONTACT, "stags", "tags"),
+        (NoteType.INTERVIEW, "tage", "tags"),
     ],
 )
 def test_meant_field(note_type: NoteType, key: str, meant: str | None) -> None:
