@@ -169,6 +169,8 @@ def test_an_offset_that_moves_a_date_out_of_the_calendar_is_refused(text: str) -
 
 def test_a_daily_note_link_with_an_offset_is_read_in_the_vault_s_time_zone() -> None:
     assert parse_when("[[2026-11-20T10:30Z]]", "Asia/Tokyo") == datetime(2026, 11, 20, 19, 30)
+    # unquoted, YAML reads the link as a list holding a list
+    assert parse_when([["2026-11-20T10:30Z"]], "Asia/Tokyo") == datetime(2026, 11, 20, 19, 30)
 
 
 @pytest.mark.parametrize("text", ["1900-01-01T12:00+00:00", "9000-12-31T12:00Z"])

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jobjournal.core.dates import parse_when
 from jobjournal.core.fields import (
     COERCERS,
     COUNTERPARTS,
+    DATE_KEYS,
     TYPE_FIELDS,
     FieldError,
+    _count,
     _distance,
+    _what,
+    coercers,
     meant_field,
+    thanks_field,
 )
 from jobjournal.core.model import Link, NoteType
 
@@ -229,3 +236,43 @@ def test_meant_field_remembered_answers_as_computed_afresh(keys: list[tuple[Note
         assert meant_field(note_type, key) == afresh(note_type, key)
     info = meant_field.cache_info()
     assert info.maxsize is not None and info.currsize <= info.maxsize  # bounded: a watcher runs on
+
+
+@pytest.mark.parametrize("key", sorted(DATE_KEYS))
+@pytest.mark.parametrize(
+    "value", ["2026-11-20T23:30+00:00", datetime(2026, 11, 20, 23, 30, tzinfo=UTC)]
+)
+def test_every_date_field_reads_a_time_with_an_offset_in_the_vault_s_zone(
+    key: str, value: str | datetime
+) -> None:
+    # 23:30 UTC is 08:30 the next morning in Tokyo
+    assert coercers("Asia/Tokyo")[key](value) in (datetime(2026, 11, 21, 8, 30), date(2026, 11, 21))
+    machine = parse_when(value, "")  # no zone set: the machine's
+    assert isinstance(machine, datetime)
+    assert COERCERS[key](value) in (machine, machine.date())
+    assert coercers("") is COERCERS
+
+
+def test_a_value_shown_in_a_message_is_cut_past_60_characters() -> None:
+    assert _what("x" * 58) == repr("x" * 58)  # 60 characters, shown whole
+    assert _what("x" * 59) == repr("x" * 59)[:57] + "…"
+    for digits, shown in ((60, "9" * 60), (61, "9" * 57 + "…")):
+        with pytest.raises(FieldError, match=f"^{shown} is out of range"):
+            COERCERS["stay_in_touch"]("9" * digits)
+
+
+def test_a_number_out_of_range_is_shown_up_to_18_digits() -> None:
+    with pytest.raises(FieldError, match=f"^{10**18 - 1} is out of range"):
+        _count(10**18 - 1, 1, 3650)
+    with pytest.raises(FieldError, match="^a number of over 18 digits is out of range"):
+        _count(10**18, 1, 3650)
+    with pytest.raises(FieldError, match="^a number of over 18 digits is out of range"):
+        _count(-(10**18), 1, 3650)
+
+
+@pytest.mark.parametrize(("note_type", "field"), [
+    (NoteType.INTERVIEW, "thank_you"), (NoteType.MEETING, "thank_you"),
+    (NoteType.REFERRAL, "thanked"), (NoteType.CONTACT, None), (NoteType.APPLICATION, None),
+])
+def test_the_field_that_records_thanks(note_type: NoteType, field: str | None) -> None:
+    assert thanks_field(note_type) == field
