@@ -13,7 +13,8 @@ versions are only comparable when measured over the same minutes, and an A/B mad
 to get wrong. Here every run is `python -m jobjournal agenda --json` with its tree first on
 `PYTHONPATH`, started in an empty folder (from a checkout, `python -m` would import the
 `jobjournal` of the current folder instead) and checked to import that tree's package; with an
-empty cache folder; its detached cache writer waited for before the next run starts. Both trees
+empty cache folder; on Linux, its detached cache writer waited for before the next run starts.
+A run must print the agenda as JSON, or the comparison stops. Both trees
 are byte-compiled first (where `PYTHONDONTWRITEBYTECODE` is set, an uncompiled tree pays for
 compiling every module on every run). The floor and the trees take turns (floor, A, B, floor,
 B, A, …), so that a machine whose speed drifts moves them all alike.
@@ -58,6 +59,17 @@ def _check_imported(tree: Path, env: dict[str, str], cwd: Path) -> None:
         raise SystemExit(f"with {tree} first on PYTHONPATH, Python imports {found} instead")
 
 
+def _check_agenda(tree: Path, data: bytes) -> None:
+    """Refuse a run that did not print an agenda (a version that fails would be timed as if it
+    had worked)."""
+    try:
+        agenda = json.loads(data)
+    except ValueError:
+        agenda = None
+    if not isinstance(agenda, dict) or "items" not in agenda:
+        raise SystemExit(f"{tree}: `agenda --json` printed no agenda:\n{data[:500]!r}")
+
+
 def compare(
     trees: list[Path], notes: int, repeats: int, *, seed: int = 7, today: date = TODAY
 ) -> str:
@@ -72,7 +84,8 @@ def compare(
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith("JOBJOURNAL_") and k != "PYTHONPATH"}
         for tree in trees:
-            compileall.compile_dir(tree / "jobjournal", quiet=1)
+            if not compileall.compile_dir(tree / "jobjournal", quiet=1):
+                raise SystemExit(f"{tree}/jobjournal could not be byte-compiled")
             _check_imported(tree, {**base, "PYTHONPATH": str(tree)}, empty)
         agenda = [sys.executable, "-m", "jobjournal", "agenda", "--json",
                   "--today", today.isoformat(), "--vault", str(vault)]
@@ -89,6 +102,7 @@ def compare(
                     cache = Path(tempfile.mkdtemp(dir=workdir))
                     env = {**base, "PYTHONPATH": str(tree), "JOBJOURNAL_CACHE_DIR": str(cache)}
                     wall, _, data = bench.run_child(agenda, env=env, sample=False)
+                    _check_agenda(tree, data)
                     times[tree].append(wall)
                     outputs[tree].add(data)
         finally:

@@ -742,10 +742,25 @@ def test_compare_times_two_versions_in_turn_each_from_its_own_tree(
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )
     assert done.returncode == 0, done.stderr
+    assert "40 notes" in done.stdout and "2 runs each, in turn" in done.stdout
     rows = [line.split(" | ")[0] for line in done.stdout.splitlines() if line.startswith("| ")]
     assert rows[1:] == ["| floor: read every .md byte (os.walk, Python)", f"| {copy}", f"| {REPO}"]
     verdict = "They printed different agendas" if changed else "Both printed the same agenda."
     assert verdict in done.stdout
+
+
+def test_compare_refuses_a_version_that_prints_no_agenda(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(REPO / "jobjournal", broken / "jobjournal",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (broken / "jobjournal" / "__main__.py").write_text("raise SystemExit(1)\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "compare.py"), str(broken), "--notes", "20",
+         "--repeats", "1"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 1
+    assert f"{broken}: `agenda --json` printed no agenda" in done.stderr
 
 
 def test_compare_refuses_a_folder_without_the_package(tmp_path: Path) -> None:

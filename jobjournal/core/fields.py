@@ -63,10 +63,10 @@ def _meant_field(note_type: NoteType, key: str) -> str | None:
     5 letters: `dat` → `date`, `Company` → `company`); None for a field, or a key of the user's.
     Remembered as `meant_field`.
 
-    A memo table, keyed by value (pure; bounded, as every memo table is): a vault's notes carry
-    the same few keys of the user's own (`aliases`, `created`…), and measuring a key against
-    every field costs 20–50 µs, most of a whole note's parse. The benchmark's vault, a third of
-    whose notes carry such keys, reads cold 11 % quicker with it (docs/design.md, "Fast paths
+    A memo table, keyed by value (pure; at most 4,096 answers kept): a vault's notes carry the
+    same few keys of the user's own (`aliases`, `created`…), and measuring a key against every
+    field costs 20–50 µs, most of a whole note's parse. The benchmark's vault, a third of whose
+    typed notes carry such keys, reads cold 11 % quicker with it (docs/design.md, "Fast paths
     and their proofs")."""
     if key in KNOWN_FIELDS[note_type]:
         return None
@@ -314,9 +314,9 @@ DATE_KEYS = frozenset(key for key, coerce in COERCERS.items() if coerce in (_whe
 
 def _coercers(zone: str) -> Mapping[str, Callable[[Any], Any]]:
     """COERCERS, reading a date-time with a UTC offset in the time zone `zone` (an IANA name;
-    "": the machine's, as COERCERS does). A memo keyed by the zone's name (bounded, as every
-    memo table is; a vault has one zone): made afresh for every note, this table costs 3–6 % of
-    the parse of a vault with `[calendar] timezone` set. Remembered as `coercers`."""
+    "": the machine's, as COERCERS does). A memo keyed by the zone's name (at most 8 kept; a
+    vault has one zone): made afresh for every note, this table costs 3–6 % of the parse of a
+    vault with `[calendar] timezone` set. Remembered as `coercers`."""
     if not zone:
         return COERCERS
     dated: dict[str, Callable[..., Any]] = {key: COERCERS[key] for key in DATE_KEYS}

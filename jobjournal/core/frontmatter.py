@@ -73,6 +73,7 @@ def _make_yaml() -> tuple[Any, Any]:
 #: decorated function, see docs/mutation.md.)
 _yaml = functools.cache(_make_yaml)
 
+
 def load_yaml(
     fm_text: str,
 ) -> tuple[dict[Any, Any], dict[str, int], dict[str, tuple[int, int, bool]]]:
