@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -111,7 +111,9 @@ def served(notes: VaultDir) -> Iterator[Served]:
 
 
 def test_the_calendar_is_served_as_text_calendar_and_parses(served: Served) -> None:
+    before = date.today()
     status, headers, body = served.get("/agenda.ics")
+    after = date.today()
     assert status == 200
     assert headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert int(headers["Content-Length"]) == len(body)
@@ -120,9 +122,10 @@ def test_the_calendar_is_served_as_text_calendar_and_parses(served: Served) -> N
     interview = events[INTERVIEW_UID]
     assert interview["DTSTART"].params["TZID"] == "Europe/Berlin"
     assert [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
-    # an overdue call-back sits today (the served calendar is for today, by the clock)
+    # an overdue call-back sits today (the served calendar is for today, by this machine's
+    # clock: not the vault zone's date, which is another one for an hour of the day here)
     call_back = events[event_uid("Contacts/Dana Recruiter.md", "call-back")]
-    assert call_back["DTSTART"].dt.date() == datetime.now(call_back["DTSTART"].dt.tzinfo).date()
+    assert call_back["DTSTART"].dt.date() in {before, after}
 
 
 def test_the_page_is_html_with_every_note_text_escaped(served: Served) -> None:
