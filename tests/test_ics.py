@@ -6,6 +6,8 @@ VTIMEZONE. Every export is read back with icalendar."""
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -110,6 +112,19 @@ def test_an_overdue_follow_up_sits_on_today_saying_since_when(
     assert str(due_day["SUMMARY"]) == "Follow up: Initech - Data"
 
 
+@pytest.fixture
+def berlin_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This machine's clock in the vault's zone, as a user's is: the day `agenda` takes from the
+    clock and the vault zone's day then agree at every hour (on a machine set to UTC, they differ
+    between 23:00 and midnight)."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("berlin_clock")
 def test_a_call_back_is_an_event_at_the_export_time_with_an_immediate_alarm(
     runner: CliRunner, remote: VaultDir
 ) -> None:
